@@ -1,0 +1,71 @@
+"""Users, their roles and the territory or schools they work with."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from opora.schools.models import Municipality, Region, School
+
+
+class Role(models.TextChoices):
+    REGION_ADMIN = "region_admin", "Региональный администратор"
+    MUNICIPAL_COORDINATOR = "municipal_coordinator", "Муниципальный координатор"
+    CURATOR = "curator", "Куратор"
+    SCHOOL_TEAM = "school_team", "Команда школы"
+    OBSERVER = "observer", "Наблюдатель"
+
+
+class User(AbstractUser):
+    """A person who works in Опора.
+
+    The scope is given by the role: a regional administrator works with a region, a municipal
+    coordinator with a municipality, a curator with the schools assigned to them, a school team
+    member with one school; an observer reads a region or, when one is set, a municipality.
+    """
+
+    role = models.CharField("роль", max_length=32, choices=Role.choices, default=Role.OBSERVER)
+    patronymic = models.CharField("отчество", max_length=150, blank=True)
+    position = models.CharField("должность", max_length=300, blank=True)
+    region = models.ForeignKey(
+        Region, models.PROTECT, null=True, blank=True, related_name="users", verbose_name="регион"
+    )
+    municipality = models.ForeignKey(
+        Municipality, models.PROTECT, null=True, blank=True, related_name="users", verbose_name="муниципалитет"
+    )
+    school = models.ForeignKey(
+        School, models.PROTECT, null=True, blank=True, related_name="team", verbose_name="школа"
+    )
+    curated_schools = models.ManyToManyField(
+        School, blank=True, related_name="curators", verbose_name="курируемые школы"
+    )
+
+    class Meta:
+        verbose_name = "пользователь"
+        verbose_name_plural = "пользователи"
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.is_superuser:
+            return
+        needs = {
+            Role.REGION_ADMIN: ("region", "Укажите регион администратора."),
+            Role.MUNICIPAL_COORDINATOR: ("municipality", "Укажите муниципалитет координатора."),
+            Role.SCHOOL_TEAM: ("school", "Укажите школу."),
+            Role.CURATOR: ("region", "Укажите регион куратора."),
+            Role.OBSERVER: ("region", "Укажите регион наблюдателя."),
+        }
+        field, message = needs[Role(self.role)]
+        if getattr(self, f"{field}_id") is None:
+            raise ValidationError({field: message})
+        if self.municipality_id and self.region_id and self.municipality.region_id != self.region_id:
+            raise ValidationError({"municipality": "Муниципалитет не входит в регион пользователя."})

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "opora.demo"
+    label = "demo"
+    verbose_name = "Демонстрационный регион"

@@ -1,0 +1,161 @@
+"""Loading the synthetic demo region into the database, with one demo user per role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Count
+
+from opora.accounts.models import Role, User
+from opora.demo.generator import DemoRegion
+from opora.intake.formats import CONTEXT, OUTCOMES, RESULTS, SCHOOLS, FileForm, parse_school_year
+from opora.results.models import SchoolResult, YearOutcome
+from opora.schools.models import Municipality, Region, School, SchoolContext, SchoolYear
+
+DEMO_PASSWORD = "opora-demo"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    last_name: str
+    first_name: str
+    patronymic: str
+    position: str
+
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("region_admin", Role.REGION_ADMIN, "Соколова", "Ирина", "Павловна",
+             "Главный специалист регионального центра оценки качества образования"),
+    DemoUser("coordinator", Role.MUNICIPAL_COORDINATOR, "Петров", "Алексей", "Николаевич",
+             "Ведущий специалист управления образования"),
+    DemoUser("curator", Role.CURATOR, "Миронова", "Елена", "Викторовна", "Методист, куратор ШНОР"),
+    DemoUser("school", Role.SCHOOL_TEAM, "Кузнецова", "Наталья", "Сергеевна", "Заместитель директора по УВР"),
+    DemoUser("observer", Role.OBSERVER, "Васильев", "Дмитрий", "Олегович", "Член совета руководителей"),
+)
+DEMO_ADMIN = "admin"
+CURATED_SCHOOLS = 6
+
+
+@dataclass(frozen=True)
+class DemoLoadReport:
+    region: Region
+    schools: int
+    contexts: int
+    results: int
+    outcomes: int
+    users: list[tuple[str, str]]
+
+
+class DemoAlreadyLoaded(Exception):
+    pass
+
+
+def _records(frame: pl.DataFrame, form: FileForm) -> Iterator[dict[str, Any]]:
+    """Rows of a form's frame as {model field: value}, school years as end years."""
+    present = [column for column in form.columns if column.header in frame.columns]
+    for row in frame.select([column.header for column in present]).iter_rows():
+        record: dict[str, Any] = {}
+        for column, value in zip(present, row, strict=True):
+            if column.kind == "school_year" and value is not None:
+                value = parse_school_year(value)
+            elif column.kind == "decimal" and value is not None:
+                value = Decimal(str(round(float(value), 6)))
+            elif column.kind == "text":
+                value = "" if value is None else str(value)
+            record[column.field] = value
+        yield record
+
+
+def _bulk(model: type, objects: Iterable[Any]) -> int:
+    created = model.objects.bulk_create(list(objects), batch_size=2000)
+    return len(created)
+
+
+@transaction.atomic
+def demo_region_load(*, region_data: DemoRegion) -> DemoLoadReport:
+    """Store the demo region and create its demo users; refuses when the region exists."""
+    if Region.objects.filter(name=region_data.region_name).exists():
+        raise DemoAlreadyLoaded(f"Регион «{region_data.region_name}» уже загружен.")
+    region = Region.objects.create(name=region_data.region_name)
+
+    school_records = list(_records(region_data.schools, SCHOOLS))
+    municipalities = {
+        name: Municipality.objects.create(region=region, name=name)
+        for name in dict.fromkeys(record["municipality"] for record in school_records)
+    }
+    for record in school_records:
+        record["municipality"] = municipalities[record["municipality"]]
+    _bulk(School, (School(**record) for record in school_records))
+    schools = {school.code: school for school in School.objects.filter(municipality__region=region)}
+
+    years: dict[int, SchoolYear] = {}
+
+    def year_of(end_year: int) -> SchoolYear:
+        if end_year not in years:
+            years[end_year], _ = SchoolYear.objects.get_or_create(end_year=end_year)
+        return years[end_year]
+
+    def attach(record: dict[str, Any]) -> dict[str, Any]:
+        record["school"] = schools[record.pop("code")]
+        record["year"] = year_of(record["year"])
+        return record
+
+    contexts = _bulk(SchoolContext, (SchoolContext(**attach(r)) for r in _records(region_data.context, CONTEXT)))
+    results = _bulk(SchoolResult, (SchoolResult(**attach(r)) for r in _records(region_data.results, RESULTS)))
+    outcomes = _bulk(YearOutcome, (YearOutcome(**attach(r)) for r in _records(region_data.outcomes, OUTCOMES)))
+    users = _create_demo_users(region)
+    return DemoLoadReport(
+        region=region,
+        schools=len(schools),
+        contexts=contexts,
+        results=results,
+        outcomes=outcomes,
+        users=users,
+    )
+
+
+def _create_demo_users(region: Region) -> list[tuple[str, str]]:
+    """One user per role; the coordinator's municipality is the one with the most schools."""
+    municipality = (
+        Municipality.objects.filter(region=region)
+        .annotate(count=Count("schools"))
+        .order_by("-count", "name")
+        .first()
+    )
+    schools = list(School.objects.filter(municipality=municipality).order_by("code"))
+    # The curator works with small rural schools, the usual case of support.
+    rural = [school for school in schools if school.locality == "село"] or schools
+    curated = rural[:CURATED_SCHOOLS]
+    credentials = []
+    for spec in DEMO_USERS:
+        user = User(
+            username=spec.username,
+            role=spec.role,
+            last_name=spec.last_name,
+            first_name=spec.first_name,
+            patronymic=spec.patronymic,
+            position=spec.position,
+            region=region,
+        )
+        if spec.role in (Role.MUNICIPAL_COORDINATOR, Role.SCHOOL_TEAM):
+            user.municipality = municipality
+        if spec.role == Role.SCHOOL_TEAM:
+            user.school = curated[0]
+        user.set_password(DEMO_PASSWORD)
+        user.full_clean()
+        user.save()
+        if spec.role == Role.CURATOR:
+            user.curated_schools.set(curated)
+        credentials.append((spec.username, spec.role.label))
+    if not User.objects.filter(username=DEMO_ADMIN).exists():
+        User.objects.create_superuser(DEMO_ADMIN, password=DEMO_PASSWORD, last_name="Администратор")
+        credentials.append((DEMO_ADMIN, "Администратор системы"))
+    return credentials
+

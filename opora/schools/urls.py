@@ -1,0 +1,10 @@
+from django.urls import path
+
+from opora.schools import views
+
+app_name = "schools"
+urlpatterns = [
+    path("", views.school_list, name="list"),
+    path("export.xlsx", views.school_list_export, name="list_export"),
+    path("<str:code>/", views.school_detail, name="detail"),
+]

@@ -1,0 +1,19 @@
+from django.http import HttpRequest
+
+from opora.accounts.scopes import describe_scope
+from opora.web.navigation import stages_for
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    match = request.resolver_match
+    namespace = match.namespace if match else ""
+    return {
+        "nav_stages": stages_for(user),
+        "nav_namespace": namespace,
+        "nav_view_name": match.view_name if match else "",
+        "scope_label": describe_scope(user),
+        "role_label": "Администратор системы" if user.is_superuser else user.get_role_display(),
+    }

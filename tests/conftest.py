@@ -1,0 +1,101 @@
+"""Shared fixtures: a small world of two regions and a persona for every role.
+
+For each role there is a user who may see a school and one who must not.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from opora.accounts.models import Role, User
+from opora.schools.models import Locality, Municipality, Region, School, SchoolType
+from tests.factories import (
+    MunicipalityFactory,
+    RegionFactory,
+    SchoolContextFactory,
+    SchoolFactory,
+    SchoolYearFactory,
+    UserFactory,
+    YearOutcomeFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    region: Region
+    other_region: Region
+    municipality: Municipality
+    neighbour: Municipality
+    far_municipality: Municipality
+    school: School  # in the municipality; curated; the school team's own school
+    sibling: School  # in the municipality, not curated
+    neighbour_school: School  # another municipality of the region
+    far_school: School  # another region
+    users: dict[str, User]
+
+
+PERSONAS = (
+    "superuser",
+    "region_admin",
+    "coordinator",
+    "curator",
+    "school_team",
+    "observer",
+    "other_region_admin",
+)
+
+
+@pytest.fixture
+def world(db) -> World:
+    region = RegionFactory(name="Тестовая область")
+    other_region = RegionFactory(name="Соседняя область")
+    municipality = MunicipalityFactory(region=region, name="Заречный район")
+    neighbour = MunicipalityFactory(region=region, name="Озёрный район")
+    far_municipality = MunicipalityFactory(region=other_region, name="Дальний район")
+    school = SchoolFactory(
+        municipality=municipality, code="010001", short_name="МБОУ ООШ с. Берёзовка",
+        school_type=SchoolType.BASIC, locality=Locality.RURAL,
+    )
+    sibling = SchoolFactory(municipality=municipality, code="010002", short_name="МБОУ СОШ № 2")
+    neighbour_school = SchoolFactory(municipality=neighbour, code="020001", short_name="МБОУ Гимназия № 1",
+                                     school_type=SchoolType.GYMNASIUM)
+    far_school = SchoolFactory(municipality=far_municipality, code="990001", short_name="МБОУ СОШ далеко")
+    for end_year in (2025, 2026):
+        year = SchoolYearFactory(end_year=end_year)
+        for item in (school, sibling, neighbour_school, far_school):
+            SchoolContextFactory(school=item, year=year)
+            YearOutcomeFactory(school=item, year=year)
+
+    users = {
+        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+        "region_admin": UserFactory(username="region_admin", role=Role.REGION_ADMIN, region=region),
+        "coordinator": UserFactory(
+            username="coordinator", role=Role.MUNICIPAL_COORDINATOR, region=region, municipality=municipality
+        ),
+        "curator": UserFactory(username="curator", role=Role.CURATOR, region=region),
+        "school_team": UserFactory(
+            username="school_team", role=Role.SCHOOL_TEAM, region=region, municipality=municipality, school=school
+        ),
+        "observer": UserFactory(username="observer", role=Role.OBSERVER, region=region),
+        "other_region_admin": UserFactory(
+            username="other_region_admin", role=Role.REGION_ADMIN, region=other_region
+        ),
+    }
+    users["curator"].curated_schools.set([school])
+    return World(
+        region=region,
+        other_region=other_region,
+        municipality=municipality,
+        neighbour=neighbour,
+        far_municipality=far_municipality,
+        school=school,
+        sibling=sibling,
+        neighbour_school=neighbour_school,
+        far_school=far_school,
+        users=users,
+    )

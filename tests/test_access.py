@@ -1,0 +1,100 @@
+"""Every URL of the product, as every role: allowed, refused (403) or not found (404).
+
+A new page must add its cases here: ``test_every_url_is_covered`` fails until it does.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import PERSONAS, World
+
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+EVERYONE = dict.fromkeys(PERSONAS, OK)
+
+
+@dataclass(frozen=True)
+class Case:
+    url_name: str
+    title: str
+    expected: dict[str, int]
+    anonymous: int = REDIRECT
+    kwargs: Callable[[World], dict] = field(default=lambda world: {})
+
+
+def _only(*personas: str, otherwise: int = NOT_FOUND) -> dict[str, int]:
+    return {persona: OK if persona in personas else otherwise for persona in PERSONAS}
+
+
+CASES = (
+    Case("web:home", "главная", EVERYONE),
+    Case("accounts:login", "вход", dict.fromkeys(PERSONAS, REDIRECT), anonymous=OK),
+    Case("accounts:logout", "выход (только POST)", dict.fromkeys(PERSONAS, NOT_ALLOWED), anonymous=NOT_ALLOWED),
+    Case("accounts:password_change", "смена пароля", EVERYONE),
+    Case("accounts:password_change_done", "пароль изменён", EVERYONE),
+    Case("schools:list", "реестр школ", EVERYONE),
+    Case("schools:list_export", "выгрузка реестра", EVERYONE),
+    Case(
+        "schools:detail",
+        "карточка курируемой школы",
+        _only("superuser", "region_admin", "coordinator", "curator", "school_team", "observer"),
+        kwargs=lambda world: {"code": world.school.code},
+    ),
+    Case(
+        "schools:detail",
+        "карточка другой школы муниципалитета",
+        _only("superuser", "region_admin", "coordinator", "observer"),
+        kwargs=lambda world: {"code": world.sibling.code},
+    ),
+    Case(
+        "schools:detail",
+        "карточка школы соседнего муниципалитета",
+        _only("superuser", "region_admin", "observer"),
+        kwargs=lambda world: {"code": world.neighbour_school.code},
+    ),
+    Case(
+        "schools:detail",
+        "карточка школы другого региона",
+        _only("superuser", "other_region_admin"),
+        kwargs=lambda world: {"code": world.far_school.code},
+    ),
+    Case(
+        "schools:detail",
+        "карточка несуществующей школы",
+        dict.fromkeys(PERSONAS, NOT_FOUND),
+        kwargs=lambda world: {"code": "000000"},
+    ),
+    Case("admin:index", "администрирование", _only("superuser", otherwise=REDIRECT)),
+)
+
+
+def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            child = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace == "admin":
+                continue  # Django's admin: its index is checked, the rest is Django's own
+            names |= _url_names(pattern, child)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_is_covered():
+    product_urls = _url_names(get_resolver())
+    covered = {case.url_name for case in CASES}
+    assert product_urls - covered == set()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.url_name} ({case.title})")
+def test_url_as_every_role(case: Case, world: World, client):
+    url = reverse(case.url_name, kwargs=case.kwargs(world))
+    answers = {"anonymous": client.get(url).status_code}
+    for persona in PERSONAS:
+        client.force_login(world.users[persona])
+        answers[persona] = client.get(url).status_code
+        client.logout()
+    assert answers == {"anonymous": case.anonymous, **case.expected}
