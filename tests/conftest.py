@@ -58,12 +58,19 @@ def world(db) -> World:
     neighbour = MunicipalityFactory(region=region, name="Озёрный район")
     far_municipality = MunicipalityFactory(region=other_region, name="Дальний район")
     school = SchoolFactory(
-        municipality=municipality, code="010001", short_name="МБОУ ООШ с. Берёзовка",
-        school_type=SchoolType.BASIC, locality=Locality.RURAL,
+        municipality=municipality,
+        code="010001",
+        short_name="МБОУ ООШ с. Берёзовка",
+        school_type=SchoolType.BASIC,
+        locality=Locality.RURAL,
     )
     sibling = SchoolFactory(municipality=municipality, code="010002", short_name="МБОУ СОШ № 2")
-    neighbour_school = SchoolFactory(municipality=neighbour, code="020001", short_name="МБОУ Гимназия № 1",
-                                     school_type=SchoolType.GYMNASIUM)
+    neighbour_school = SchoolFactory(
+        municipality=neighbour,
+        code="020001",
+        short_name="МБОУ Гимназия № 1",
+        school_type=SchoolType.GYMNASIUM,
+    )
     far_school = SchoolFactory(municipality=far_municipality, code="990001", short_name="МБОУ СОШ далеко")
     for end_year in (2025, 2026):
         year = SchoolYearFactory(end_year=end_year)
@@ -79,7 +86,11 @@ def world(db) -> World:
         ),
         "curator": UserFactory(username="curator", role=Role.CURATOR, region=region),
         "school_team": UserFactory(
-            username="school_team", role=Role.SCHOOL_TEAM, region=region, municipality=municipality, school=school
+            username="school_team",
+            role=Role.SCHOOL_TEAM,
+            region=region,
+            municipality=municipality,
+            school=school,
         ),
         "observer": UserFactory(username="observer", role=Role.OBSERVER, region=region),
         "other_region_admin": UserFactory(

@@ -31,7 +31,9 @@ def _only(*personas: str, otherwise: int = NOT_FOUND) -> dict[str, int]:
 CASES = (
     Case("web:home", "главная", EVERYONE),
     Case("accounts:login", "вход", dict.fromkeys(PERSONAS, REDIRECT), anonymous=OK),
-    Case("accounts:logout", "выход (только POST)", dict.fromkeys(PERSONAS, NOT_ALLOWED), anonymous=NOT_ALLOWED),
+    Case(
+        "accounts:logout", "выход (только POST)", dict.fromkeys(PERSONAS, NOT_ALLOWED), anonymous=NOT_ALLOWED
+    ),
     Case("accounts:password_change", "смена пароля", EVERYONE),
     Case("accounts:password_change_done", "пароль изменён", EVERYONE),
     Case("schools:list", "реестр школ", EVERYONE),

@@ -32,7 +32,12 @@ class User(AbstractUser):
         Region, models.PROTECT, null=True, blank=True, related_name="users", verbose_name="регион"
     )
     municipality = models.ForeignKey(
-        Municipality, models.PROTECT, null=True, blank=True, related_name="users", verbose_name="муниципалитет"
+        Municipality,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="муниципалитет",
     )
     school = models.ForeignKey(
         School, models.PROTECT, null=True, blank=True, related_name="team", verbose_name="школа"

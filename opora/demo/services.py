@@ -31,10 +31,22 @@ class DemoUser:
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("region_admin", Role.REGION_ADMIN, "Соколова", "Ирина", "Павловна",
-             "Главный специалист регионального центра оценки качества образования"),
-    DemoUser("coordinator", Role.MUNICIPAL_COORDINATOR, "Петров", "Алексей", "Николаевич",
-             "Ведущий специалист управления образования"),
+    DemoUser(
+        "region_admin",
+        Role.REGION_ADMIN,
+        "Соколова",
+        "Ирина",
+        "Павловна",
+        "Главный специалист регионального центра оценки качества образования",
+    ),
+    DemoUser(
+        "coordinator",
+        Role.MUNICIPAL_COORDINATOR,
+        "Петров",
+        "Алексей",
+        "Николаевич",
+        "Ведущий специалист управления образования",
+    ),
     DemoUser("curator", Role.CURATOR, "Миронова", "Елена", "Викторовна", "Методист, куратор ШНОР"),
     DemoUser("school", Role.SCHOOL_TEAM, "Кузнецова", "Наталья", "Сергеевна", "Заместитель директора по УВР"),
     DemoUser("observer", Role.OBSERVER, "Васильев", "Дмитрий", "Олегович", "Член совета руководителей"),
@@ -92,7 +104,10 @@ def demo_region_load(*, region_data: DemoRegion) -> DemoLoadReport:
     }
     for record in school_records:
         record["municipality"] = municipalities[record["municipality"]]
-    _bulk(School, (School(**record) for record in school_records))
+    new_schools = [School(**record) for record in school_records]
+    for school in new_schools:
+        school.fill_search_text()
+    _bulk(School, new_schools)
     schools = {school.code: school for school in School.objects.filter(municipality__region=region)}
 
     years: dict[int, SchoolYear] = {}
@@ -107,9 +122,13 @@ def demo_region_load(*, region_data: DemoRegion) -> DemoLoadReport:
         record["year"] = year_of(record["year"])
         return record
 
-    contexts = _bulk(SchoolContext, (SchoolContext(**attach(r)) for r in _records(region_data.context, CONTEXT)))
+    contexts = _bulk(
+        SchoolContext, (SchoolContext(**attach(r)) for r in _records(region_data.context, CONTEXT))
+    )
     results = _bulk(SchoolResult, (SchoolResult(**attach(r)) for r in _records(region_data.results, RESULTS)))
-    outcomes = _bulk(YearOutcome, (YearOutcome(**attach(r)) for r in _records(region_data.outcomes, OUTCOMES)))
+    outcomes = _bulk(
+        YearOutcome, (YearOutcome(**attach(r)) for r in _records(region_data.outcomes, OUTCOMES))
+    )
     users = _create_demo_users(region)
     return DemoLoadReport(
         region=region,
@@ -158,4 +177,3 @@ def _create_demo_users(region: Region) -> list[tuple[str, str]]:
         User.objects.create_superuser(DEMO_ADMIN, password=DEMO_PASSWORD, last_name="Администратор")
         credentials.append((DEMO_ADMIN, "Администратор системы"))
     return credentials
-

@@ -5,7 +5,16 @@ from opora.results.models import SchoolResult, YearOutcome
 
 @admin.register(SchoolResult)
 class SchoolResultAdmin(admin.ModelAdmin):
-    list_display = ["school", "year", "procedure", "grade", "subject", "participants", "marks_2", "mean_score"]
+    list_display = [
+        "school",
+        "year",
+        "procedure",
+        "grade",
+        "subject",
+        "participants",
+        "marks_2",
+        "mean_score",
+    ]
     list_filter = ["year", "procedure", "grade", "subject"]
     search_fields = ["school__code", "school__name", "subject"]
     list_select_related = ["school", "year"]

@@ -46,7 +46,9 @@ class SchoolResult(models.Model):
             models.UniqueConstraint(
                 fields=["school", "year", "procedure", "grade", "subject"], name="result_unique_key"
             ),
-            models.CheckConstraint(condition=models.Q(grade__gte=1, grade__lte=11), name="result_grade_range"),
+            models.CheckConstraint(
+                condition=models.Q(grade__gte=1, grade__lte=11), name="result_grade_range"
+            ),
         ]
         indexes = [models.Index(fields=["year", "procedure", "subject"])]
 
@@ -65,9 +67,7 @@ class SchoolResult(models.Model):
             )
         comparison = (self.lowered, self.confirmed, self.raised)
         if all(value is not None for value in comparison) and sum(comparison) != self.participants:
-            raise ValidationError(
-                "«Понизили» + «Подтвердили» + «Повысили» не равно числу участников."
-            )
+            raise ValidationError("«Понизили» + «Подтвердили» + «Повысили» не равно числу участников.")
         if self.below_threshold is not None and self.below_threshold > self.participants:
             raise ValidationError("Не преодолевших порог больше, чем участников.")
 

@@ -5,12 +5,18 @@ from opora.schools.queries import SCHOOL_SORTS
 
 
 class SchoolFilterForm(forms.Form):
-    q = forms.CharField(label="Поиск", required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "код, название, адрес, директор"}))
+    q = forms.CharField(
+        label="Поиск",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "код, название, адрес, директор"}),
+    )
     municipality = forms.ModelChoiceField(
         label="Муниципалитет", queryset=Municipality.objects.none(), required=False, empty_label="Все"
     )
-    school_type = forms.ChoiceField(label="Тип ОО", required=False, choices=[("", "Все"), *SchoolType.choices])
+    school_type = forms.ChoiceField(
+        label="Тип ОО", required=False, choices=[("", "Все"), *SchoolType.choices]
+    )
     locality = forms.ChoiceField(label="Местность", required=False, choices=[("", "Все"), *Locality.choices])
     inactive = forms.BooleanField(label="Показывать недействующие", required=False)
     sort = forms.ChoiceField(

@@ -54,6 +54,11 @@ class Locality(models.TextChoices):
     RURAL = "село", "село"
 
 
+def normalize_search(text: str) -> str:
+    """Text as search compares it: case-folded, «ё» as «е», single spaces."""
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
 class SchoolQuerySet(models.QuerySet["School"]):
     def visible_to(self, user: User) -> SchoolQuerySet:
         """Schools the user may see: the one scoping rule of the product."""
@@ -63,6 +68,13 @@ class SchoolQuerySet(models.QuerySet["School"]):
 
     def active(self) -> SchoolQuerySet:
         return self.filter(is_active=True)
+
+    def search(self, text: str) -> SchoolQuerySet:
+        """Schools whose code, names, address or director contain every word of ``text``."""
+        schools = self
+        for word in normalize_search(text).split():
+            schools = schools.filter(search_text__contains=word)
+        return schools
 
 
 class School(models.Model):
@@ -81,6 +93,8 @@ class School(models.Model):
     phone = models.CharField("телефон", max_length=100, blank=True)
     email = models.EmailField("e-mail", blank=True)
     is_active = models.BooleanField("действующая", default=True)
+    # Lower-cased copy of the searchable fields: SQLite compares Cyrillic case-sensitively.
+    search_text = models.TextField(editable=False, default="")
 
     objects = SchoolQuerySet.as_manager()
     history = HistoricalRecords()
@@ -93,6 +107,15 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.display_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_search_text()
+        super().save(*args, **kwargs)
+
+    def fill_search_text(self) -> None:
+        """Refresh ``search_text``; call it before ``bulk_create``, which skips ``save``."""
+        parts = (self.code, self.name, self.short_name, self.address, self.director)
+        self.search_text = normalize_search(" ".join(part for part in parts if part))
 
     @property
     def display_name(self) -> str:

@@ -50,13 +50,7 @@ def school_list(
     if not include_inactive:
         schools = schools.active()
     if search:
-        schools = schools.filter(
-            Q(code__icontains=search)
-            | Q(name__icontains=search)
-            | Q(short_name__icontains=search)
-            | Q(address__icontains=search)
-            | Q(director__icontains=search)
-        )
+        schools = schools.search(search)
     if municipality is not None:
         schools = schools.filter(municipality=municipality)
     if school_type:
@@ -126,7 +120,9 @@ def school_context_table(school: School) -> tuple[list[SchoolYear], list[Context
             for context in contexts
         ]
         decimals = getattr(model_field, "decimal_places", 0) and 1
-        rows.append(ContextRow(label=label[:1].upper() + label[1:], unit=unit, decimals=decimals, cells=cells))
+        rows.append(
+            ContextRow(label=label[:1].upper() + label[1:], unit=unit, decimals=decimals, cells=cells)
+        )
     return [context.year for context in contexts], rows
 
 
@@ -192,4 +188,3 @@ def scope_summary(user: User) -> ScopeSummary:
         last_year=last_year,
         years=years,
     )
-

@@ -8,10 +8,12 @@ from opora.accounts.scopes import can_change_school, visible_school_or_404
 from opora.schools.forms import SchoolFilterForm
 from opora.schools.queries import (
     school_context_table,
-    school_list as query_school_list,
     school_outcomes,
     school_result_counts,
     visible_municipalities,
+)
+from opora.schools.queries import (
+    school_list as query_school_list,
 )
 from opora.web.xlsx_export import xlsx_response
 
@@ -72,12 +74,26 @@ def school_list_export(request: HttpRequest) -> HttpResponse:
         for school in schools
     )
     columns = (
-        "Код ОО", "Наименование", "Краткое наименование", "Муниципалитет", "Тип ОО", "Местность",
-        "Обучающихся", "Адрес", "Директор", "Телефон", "E-mail", "Действующая",
+        "Код ОО",
+        "Наименование",
+        "Краткое наименование",
+        "Муниципалитет",
+        "Тип ОО",
+        "Местность",
+        "Обучающихся",
+        "Адрес",
+        "Директор",
+        "Телефон",
+        "E-mail",
+        "Действующая",
     )
     stamp = timezone.localdate().strftime("%Y-%m-%d")
     return xlsx_response(
-        filename=f"Реестр ОО {stamp}.xlsx", sheet_title="Реестр ОО", columns=columns, rows=rows, text_columns=[0]
+        filename=f"Реестр ОО {stamp}.xlsx",
+        sheet_title="Реестр ОО",
+        columns=columns,
+        rows=rows,
+        text_columns=[0],
     )
 
 

@@ -32,7 +32,11 @@ def _cell_value(value: object) -> object:
 
 
 def workbook_bytes(
-    *, sheet_title: str, columns: Sequence[str], rows: Iterable[Sequence[object]], text_columns: Iterable[int] = ()
+    *,
+    sheet_title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    text_columns: Iterable[int] = (),
 ) -> bytes:
     """An .xlsx file with one sheet: a bold header row, then the rows.
 

@@ -15,7 +15,7 @@ from functools import cache
 
 import numpy as np
 
-from .normal import interval_probabilities, normal_cdf, normal_quantile
+from .normal import interval_probabilities, normal_quantile
 
 VPR = "ВПР"
 OGE = "ОГЭ"
@@ -38,7 +38,7 @@ JOURNAL_REFERENCE_SD = math.sqrt(BETA**2 + GAMMA**2 + SUBJECT_SD**2 + 1.0 + JOUR
 
 # Shares of the marks 2, 3, 4, 5 in journals of an average region; teachers mark more leniently
 # than the ВПР, so an honest school "lowers" more students than it "raises".
-JOURNAL_SHARES = (0.025, 0.355, 0.43, 0.19)
+JOURNAL_SHARES = (0.025, 0.385, 0.43, 0.16)
 JOURNAL_CUTS = np.array(
     [JOURNAL_REFERENCE_SD * normal_quantile(p) for p in np.cumsum(JOURNAL_SHARES)[:-1]]
 )
@@ -192,6 +192,11 @@ def subject_group(subject: str) -> int:
     return SUBJECT_GROUPS.index("Математика" if subject.startswith("Математика") else subject)
 
 
+def mean_ability(disadvantage: np.ndarray, quality: np.ndarray) -> np.ndarray:
+    """The school's expected ability μ = −β·d + γ·q (the scale of ``true_results``)."""
+    return -BETA * disadvantage + GAMMA * quality
+
+
 def annual_mark_probabilities(mean_ability: np.ndarray, shift: np.ndarray | float = 0.0) -> np.ndarray:
     """P(year mark = 2, 3, 4, 5) for students of ability N(mean, 1): the journal model.
 
@@ -284,7 +289,3 @@ def mark_probabilities(scale_index: int, mu: np.ndarray) -> np.ndarray:
         table = table.reshape(-1, 4, 4).sum(axis=2)
     return table
 
-
-def normal_share_below(z: np.ndarray) -> np.ndarray:
-    """Φ(z); re-exported for the modules that draw outcomes."""
-    return normal_cdf(z)

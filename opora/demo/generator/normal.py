@@ -51,6 +51,6 @@ def interval_probabilities(cuts: np.ndarray, centre: np.ndarray, sd: float) -> n
     """
     centre = np.asarray(centre, dtype=np.float64)
     below = normal_cdf((np.asarray(cuts, dtype=np.float64) - centre[..., None]) / sd)
-    zeros = np.zeros(below.shape[:-1] + (1,))
-    ones = np.ones(below.shape[:-1] + (1,))
+    zeros = np.zeros((*below.shape[:-1], 1))
+    ones = np.ones((*below.shape[:-1], 1))
     return np.diff(np.concatenate([zeros, below, ones], axis=-1), axis=-1)

@@ -1,0 +1,112 @@
+"""Input frames: their columns and types, and the small checks every public function runs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+RESULTS_SCHEMA: Mapping[str, pl.DataType] = {
+    "code": pl.String(),
+    "year": pl.Int64(),
+    "procedure": pl.String(),
+    "grade": pl.Int64(),
+    "subject": pl.String(),
+    "participants": pl.Int64(),
+    "marks_2": pl.Int64(),
+    "marks_3": pl.Int64(),
+    "marks_4": pl.Int64(),
+    "marks_5": pl.Int64(),
+    "mean_score": pl.Float64(),
+    "below_threshold": pl.Int64(),
+    "lowered": pl.Int64(),
+    "confirmed": pl.Int64(),
+    "raised": pl.Int64(),
+}
+RESULTS_REQUIRED = ("code", "year", "procedure", "grade", "subject", "participants")
+
+CONTEXT_SCHEMA: Mapping[str, pl.DataType] = {
+    "code": pl.String(),
+    "year": pl.Int64(),
+    "students": pl.Int64(),
+    "students_disabled": pl.Int64(),
+    "students_low_income": pl.Int64(),
+    "students_single_parent": pl.Int64(),
+    "students_non_native": pl.Int64(),
+    "students_on_register": pl.Int64(),
+    "parents_higher_education_pct": pl.Float64(),
+    "teachers": pl.Int64(),
+    "teacher_vacancies": pl.Int64(),
+    "teachers_over_60": pl.Int64(),
+    "teachers_without_pedagogy": pl.Int64(),
+    "teachers_part_time": pl.Int64(),
+    "computers": pl.Int64(),
+    "internet_mbps": pl.Float64(),
+    "distance_km": pl.Float64(),
+}
+CONTEXT_REQUIRED = ("code", "year", "students")
+
+SCHOOLS_SCHEMA: Mapping[str, pl.DataType] = {
+    "code": pl.String(),
+    "name": pl.String(),
+    "municipality": pl.String(),
+    "school_type": pl.String(),
+    "locality": pl.String(),
+}
+SCHOOLS_REQUIRED = ("code",)
+
+OUTCOMES_SCHEMA: Mapping[str, pl.DataType] = {
+    "code": pl.String(),
+    "year": pl.Int64(),
+    "students_end": pl.Int64(),
+    "failing": pl.Int64(),
+    "repeating": pl.Int64(),
+    "graduates_9": pl.Int64(),
+    "no_certificate_9": pl.Int64(),
+    "graduates_11": pl.Int64(),
+    "no_certificate_11": pl.Int64(),
+}
+OUTCOMES_REQUIRED = ("code", "year")
+
+STUDENT_RESULTS_SCHEMA: Mapping[str, pl.DataType] = {
+    "code": pl.String(),
+    "year": pl.Int64(),
+    "procedure": pl.String(),
+    "grade": pl.Int64(),
+    "subject": pl.String(),
+    "participant_code": pl.String(),
+    "primary_score": pl.Float64(),
+    "test_score": pl.Float64(),
+    "mark": pl.Int64(),
+    "journal_mark": pl.Int64(),
+}
+STUDENT_RESULTS_REQUIRED = ("code", "year", "procedure", "grade", "subject")
+
+
+def conform(
+    frame: pl.DataFrame | pl.LazyFrame,
+    schema: Mapping[str, pl.DataType],
+    required: tuple[str, ...],
+    what: str,
+) -> pl.LazyFrame:
+    """The frame with exactly the schema's columns and types; absent optional columns are null.
+
+    Raises
+    ------
+    ValueError
+        When a required column is missing (message in Russian, naming the frame).
+    """
+    lazy = frame.lazy()
+    present = lazy.collect_schema().names()
+    missing = [name for name in required if name not in present]
+    if missing:
+        raise ValueError(f"В таблице «{what}» нет обязательных столбцов: {', '.join(missing)}")
+    return lazy.select(
+        (pl.col(name).cast(dtype, strict=False) if name in present else pl.lit(None, dtype=dtype)).alias(name)
+        for name, dtype in schema.items()
+    )
+
+
+def empty(schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """An empty frame of the schema."""
+    return pl.DataFrame(schema=dict(schema))
