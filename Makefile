@@ -21,14 +21,7 @@ run: install
 	$(BIN)/opora migrate --noinput
 	$(BIN)/opora demo --if-empty
 	@echo ""
-	@echo "Опора: http://$(HOST):$(PORT)/"
-	@echo "Демонстрационные пользователи (пароль opora-demo):"
-	@echo "  region_admin  Региональный администратор"
-	@echo "  coordinator   Муниципальный координатор"
-	@echo "  curator       Куратор"
-	@echo "  school        Команда школы"
-	@echo "  observer      Наблюдатель"
-	@echo "  admin         Администратор системы (справочники)"
+	@echo "Опора: http://$(HOST):$(PORT)/  (остановка: Ctrl+C)"
 	@echo ""
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/opora db_worker & worker=$$!; \

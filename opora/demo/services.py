@@ -177,3 +177,14 @@ def _create_demo_users(region: Region) -> list[tuple[str, str]]:
         User.objects.create_superuser(DEMO_ADMIN, password=DEMO_PASSWORD, last_name="Администратор")
         credentials.append((DEMO_ADMIN, "Администратор системы"))
     return credentials
+
+
+def demo_users_present() -> list[tuple[str, str]]:
+    """The demo users that exist, with their roles, for printing at start-up."""
+    usernames = [spec.username for spec in DEMO_USERS] + [DEMO_ADMIN]
+    users = {user.username: user for user in User.objects.filter(username__in=usernames, is_active=True)}
+    return [
+        (name, "Администратор системы" if users[name].is_superuser else users[name].get_role_display())
+        for name in usernames
+        if name in users
+    ]

@@ -21,30 +21,86 @@ MARKS = ["2", "3", "4", "5"]
 RELATIONS = ["Понизили", "Подтвердили", "Повысили"]
 BELOW = "Не преодолели минимальный порог"
 EGE_THRESHOLDS = {
-    "Русский язык": 24, "Математика (профильная)": 27, "Обществознание": 42, "Биология": 36,
-    "Физика": 36, "История": 32,
+    "Русский язык": 24,
+    "Математика (профильная)": 27,
+    "Обществознание": 42,
+    "Биология": 36,
+    "Физика": 36,
+    "История": 32,
 }
-STUDENT_PARTS = ["С ОВЗ", "Из малообеспеченных семей", "Из неполных семей", "Неродной русский язык",
-                 "На профилактическом учёте"]
-STAFF_PARTS = ["Педагогов старше 60 лет", "Педагогов без педагогического образования",
-               "Педагогов с внутренним совмещением"]
+STUDENT_PARTS = [
+    "С ОВЗ",
+    "Из малообеспеченных семей",
+    "Из неполных семей",
+    "Неродной русский язык",
+    "На профилактическом учёте",
+]
+STAFF_PARTS = [
+    "Педагогов старше 60 лет",
+    "Педагогов без педагогического образования",
+    "Педагогов с внутренним совмещением",
+]
 HEADERS = {
-    "01_schools.xlsx": ["Код ОО", "Наименование", "Краткое наименование", "Муниципалитет", "Тип ОО",
-                        "Местность", "Адрес", "Широта", "Долгота", "Директор", "Телефон", "E-mail"],
-    "02_context.xlsx": ["Код ОО", "Учебный год", "Обучающихся", *STUDENT_PARTS,
-                        "Родители с высшим образованием, %", "Педагогических работников", "Вакансий",
-                        *STAFF_PARTS, "Компьютеров для учебных целей", "Скорость интернета, Мбит/с",
-                        "Расстояние до райцентра, км"],
+    "01_schools.xlsx": [
+        "Код ОО",
+        "Наименование",
+        "Краткое наименование",
+        "Муниципалитет",
+        "Тип ОО",
+        "Местность",
+        "Адрес",
+        "Широта",
+        "Долгота",
+        "Директор",
+        "Телефон",
+        "E-mail",
+    ],
+    "02_context.xlsx": [
+        "Код ОО",
+        "Учебный год",
+        "Обучающихся",
+        *STUDENT_PARTS,
+        "Родители с высшим образованием, %",
+        "Педагогических работников",
+        "Вакансий",
+        *STAFF_PARTS,
+        "Компьютеров для учебных целей",
+        "Скорость интернета, Мбит/с",
+        "Расстояние до райцентра, км",
+    ],
     "03_results.xlsx": [*RESULT_KEY, "Участников", *MARKS, "Средний балл", BELOW, *RELATIONS],
-    "05_outcomes.xlsx": ["Код ОО", "Учебный год", "Обучающихся на конец года", "Неуспевающих",
-                         "Оставлены на повторное обучение", "Выпускников 9 классов",
-                         "Не получили аттестат (9)", "Выпускников 11 классов", "Не получили аттестат (11)"],
-    "08_teachers.xlsx": ["Код ОО", "Код педагога", "ФИО", "Предметы", "Стаж, лет",
-                         "Квалификационная категория", "Возраст", "Дефициты", "Дата диагностики",
-                         "Повышение квалификации"],
+    "05_outcomes.xlsx": [
+        "Код ОО",
+        "Учебный год",
+        "Обучающихся на конец года",
+        "Неуспевающих",
+        "Оставлены на повторное обучение",
+        "Выпускников 9 классов",
+        "Не получили аттестат (9)",
+        "Выпускников 11 классов",
+        "Не получили аттестат (11)",
+    ],
+    "08_teachers.xlsx": [
+        "Код ОО",
+        "Код педагога",
+        "ФИО",
+        "Предметы",
+        "Стаж, лет",
+        "Квалификационная категория",
+        "Возраст",
+        "Дефициты",
+        "Дата диагностики",
+        "Повышение квалификации",
+    ],
 }
-STUDENT_HEADERS = [*RESULT_KEY, "Код участника", "Первичный балл", "Тестовый балл", "Отметка",
-                   "Отметка по журналу"]
+STUDENT_HEADERS = [
+    *RESULT_KEY,
+    "Код участника",
+    "Первичный балл",
+    "Тестовый балл",
+    "Отметка",
+    "Отметка по журналу",
+]
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +122,18 @@ def aggregate(students: pl.DataFrame) -> pl.DataFrame:
     mark, journal = pl.col("Отметка"), pl.col("Отметка по журналу")
     counts = students.group_by(RESULT_KEY).agg(
         pl.len().cast(pl.Int64).alias("Участников"),
-        *[pl.when(is_ege.first()).then(None).otherwise((mark == int(m)).sum()).cast(pl.Int64).alias(m)
-          for m in MARKS],
+        *[
+            pl.when(is_ege.first()).then(None).otherwise((mark == int(m)).sum()).cast(pl.Int64).alias(m)
+            for m in MARKS
+        ],
         (score.sum() / pl.len()).round(2).alias("Средний балл"),
         pl.when(is_ege.first()).then((pl.col("Тестовый балл") < threshold).sum()).cast(pl.Int64).alias(BELOW),
-        *[pl.when(is_vpr.first()).then(comparison.sum()).cast(pl.Int64).alias(name)
-          for name, comparison in zip(RELATIONS, (mark < journal, mark == journal, mark > journal),
-                                      strict=True)],
+        *[
+            pl.when(is_vpr.first()).then(comparison.sum()).cast(pl.Int64).alias(name)
+            for name, comparison in zip(
+                RELATIONS, (mark < journal, mark == journal, mark > journal), strict=True
+            )
+        ],
     )
     return counts.sort(RESULT_KEY)
 
@@ -114,8 +175,9 @@ def check_invariants(region: DemoRegion, n_schools: int, n_years: int, last_year
     assert (vpr.select(pl.sum_horizontal(RELATIONS)).to_series() == vpr["Участников"]).all()
     other = results.filter(pl.col("Процедура") != "ВПР")
     assert other.select(pl.col(RELATIONS).null_count().sum()).row(0) == (other.height,) * 3
-    grades = results.group_by("Процедура").agg(pl.col("Класс").min().alias("low"),
-                                                pl.col("Класс").max().alias("high"))
+    grades = results.group_by("Процедура").agg(
+        pl.col("Класс").min().alias("low"), pl.col("Класс").max().alias("high")
+    )
     allowed = {"ВПР": (4, 8), "ОГЭ": (9, 9), "ЕГЭ": (11, 11), "Годовые отметки": (4, 11)}
     for procedure, low, high in grades.iter_rows():
         assert allowed[procedure][0] <= low and high <= allowed[procedure][1]
@@ -185,16 +247,39 @@ def test_default_region_has_many_small_rural_schools(region):
     assert tiny.height >= 5
 
 
+def test_columns_are_those_the_importer_reads(region):
+    formats = pytest.importorskip("opora.intake.formats")
+    for form, frame in (
+        (formats.SCHOOLS, region.schools),
+        (formats.CONTEXT, region.context),
+        (formats.RESULTS, region.results),
+        (formats.OUTCOMES, region.outcomes),
+    ):
+        assert frame.columns == form.headers, form.key
+
+
 def test_registry_codes_and_municipalities(region):
     schools = region.schools
-    assert sorted(schools["Муниципалитет"].unique().to_list()) == sorted([
-        "Заречный городской округ", "Северный муниципальный район", "Озёрный муниципальный район",
-        "Лесной муниципальный округ",
-    ])
+    assert sorted(schools["Муниципалитет"].unique().to_list()) == sorted(
+        [
+            "Заречный городской округ",
+            "Северный муниципальный район",
+            "Озёрный муниципальный район",
+            "Лесной муниципальный округ",
+        ]
+    )
     prefixes = schools.group_by("Муниципалитет").agg(pl.col("Код ОО").str.slice(0, 2).unique())
     assert sorted(p[0] for p in prefixes["Код ОО"].to_list()) == ["01", "02", "03", "04"]
-    assert set(schools["Тип ОО"]) <= {"СОШ", "ООШ", "НОШ", "лицей", "гимназия", "вечерняя (сменная)",
-                                      "коррекционная", "другое"}
+    assert set(schools["Тип ОО"]) <= {
+        "СОШ",
+        "ООШ",
+        "НОШ",
+        "лицей",
+        "гимназия",
+        "вечерняя (сменная)",
+        "коррекционная",
+        "другое",
+    }
     assert set(schools["Местность"]) == {"город", "село"}
     assert schools["Широта"].is_between(54.0, 58.0).all() and schools["Долгота"].is_between(80.0, 88.0).all()
     assert schools["Наименование"].str.contains("общеобразовательн|Лицей|Гимназия|Центр образования").all()
@@ -215,8 +300,11 @@ def test_schools_write_only_the_grades_they_teach(region):
     assert by_grade[4] == {"Русский язык", "Математика", "Окружающий мир"}
     assert by_grade[5] == {"Русский язык", "Математика", "История", "Биология"}
     assert "Физика" in by_grade[8] and "Физика" not in by_grade[6]
-    per_class = region.results.filter((pl.col("Процедура") == "ВПР") & (pl.col("Класс") == 7)).group_by(
-        "Код ОО", "Учебный год").len()
+    per_class = (
+        region.results.filter((pl.col("Процедура") == "ВПР") & (pl.col("Класс") == 7))
+        .group_by("Код ОО", "Учебный год")
+        .len()
+    )
     assert (per_class["len"] <= 4).all()
 
 
@@ -245,7 +333,11 @@ def test_teachers_over_60_match_the_context(region):
     joined = last.join(old, on="Код ОО").drop_nulls()
     assert (joined["old"] == joined["Педагогов старше 60 лет"]).all()
     assert set(region.teachers["Квалификационная категория"]) <= {
-        "высшая", "первая", "соответствие занимаемой должности", "без категории"}
+        "высшая",
+        "первая",
+        "соответствие занимаемой должности",
+        "без категории",
+    }
     deficits = region.teachers.filter(pl.col("Дефициты").is_not_null())
     assert 0 < deficits.height < region.teachers.height / 2
     assert deficits["Дата диагностики"].null_count() == 0
@@ -281,8 +373,12 @@ def test_mass_failure_schools_are_weak_small_and_disadvantaged(region):
 def test_vpr_marks_fall_with_disadvantage(frame, request):
     region = request.getfixturevalue(frame)
     points = pl.sum_horizontal([pl.col(m) * int(m) for m in MARKS]).sum()
-    vpr = region.results.filter(pl.col("Процедура") == "ВПР").group_by("Код ОО").agg(
-        (points / pl.col("Участников").sum()).alias("mark"),
+    vpr = (
+        region.results.filter(pl.col("Процедура") == "ВПР")
+        .group_by("Код ОО")
+        .agg(
+            (points / pl.col("Участников").sum()).alias("mark"),
+        )
     )
     joined = vpr.join(region.truth, left_on="Код ОО", right_on="code")
     assert joined.select(pl.corr("mark", "disadvantage")).item() < -0.4
@@ -293,7 +389,8 @@ def test_vpr_marks_fall_with_disadvantage(frame, request):
 def test_inflating_schools_rarely_lower_marks(frame, request):
     region = request.getfixturevalue(frame)
     vpr = region.results.filter(pl.col("Процедура") == "ВПР").join(
-        region.truth.select("code", "inflates_vpr"), left_on="Код ОО", right_on="code")
+        region.truth.select("code", "inflates_vpr"), left_on="Код ОО", right_on="code"
+    )
     shares = vpr.group_by("inflates_vpr").agg(
         (pl.col("Понизили").sum() / pl.col("Участников").sum()).alias("lowered"),
         (pl.col("Повысили").sum() / pl.col("Участников").sum()).alias("raised"),
@@ -305,11 +402,15 @@ def test_inflating_schools_rarely_lower_marks(frame, request):
 
 
 def test_inflated_scores_peak_at_the_cut_off(region):
-    students = region.student_results.join(region.truth.select("code", "inflates_vpr"), left_on="Код ОО",
-                                           right_on="code")
+    students = region.student_results.join(
+        region.truth.select("code", "inflates_vpr"), left_on="Код ОО", right_on="code"
+    )
     # Mathematics in grades 4–6: 20 points, a "3" from 7 points, a "4" from 12.
-    maths = students.filter((pl.col("Процедура") == "ВПР") & pl.col("Класс").is_in([4, 5, 6])
-                            & (pl.col("Предмет") == "Математика"))
+    maths = students.filter(
+        (pl.col("Процедура") == "ВПР")
+        & pl.col("Класс").is_in([4, 5, 6])
+        & (pl.col("Предмет") == "Математика")
+    )
     for inflates, low, high in ((True, 5.0, None), (False, None, 1.5)):
         scores = maths.filter(pl.col("inflates_vpr") == inflates)["Первичный балл"]
         for cut in (7, 12):
@@ -320,12 +421,23 @@ def test_inflated_scores_peak_at_the_cut_off(region):
 def test_export_writes_the_forms(region, tmp_path):
     paths = export_region(region, tmp_path)
     names = [path.name for path in paths]
-    assert names == ["01_schools.xlsx", "02_context.xlsx", "03_results.xlsx",
-                     "04_student_results_2023-2024.csv", "04_student_results_2024-2025.csv",
-                     "04_student_results_2025-2026.csv", "05_outcomes.xlsx", "08_teachers.xlsx"]
-    frames = {"01_schools.xlsx": region.schools, "02_context.xlsx": region.context,
-              "03_results.xlsx": region.results, "05_outcomes.xlsx": region.outcomes,
-              "08_teachers.xlsx": region.teachers}
+    assert names == [
+        "01_schools.xlsx",
+        "02_context.xlsx",
+        "03_results.xlsx",
+        "04_student_results_2023-2024.csv",
+        "04_student_results_2024-2025.csv",
+        "04_student_results_2025-2026.csv",
+        "05_outcomes.xlsx",
+        "08_teachers.xlsx",
+    ]
+    frames = {
+        "01_schools.xlsx": region.schools,
+        "02_context.xlsx": region.context,
+        "03_results.xlsx": region.results,
+        "05_outcomes.xlsx": region.outcomes,
+        "08_teachers.xlsx": region.teachers,
+    }
     for name, frame in frames.items():
         workbook = CalamineWorkbook.from_path(str(tmp_path / name))
         assert len(workbook.sheet_names) == 1
@@ -351,11 +463,21 @@ def test_export_writes_the_forms(region, tmp_path):
 def test_write_truth(region, tmp_path):
     path = write_truth(region, tmp_path / "truth.csv")
     truth = pl.read_csv(path, schema_overrides={"code": pl.String})
-    assert truth.columns == ["code", "quality", "disadvantage", "true_results", "truly_low_results",
-                             "unfavourable", "resilient", "inflates_vpr", "mass_failure"]
+    assert truth.columns == [
+        "code",
+        "quality",
+        "disadvantage",
+        "true_results",
+        "truly_low_results",
+        "unfavourable",
+        "resilient",
+        "inflates_vpr",
+        "mass_failure",
+    ]
     assert truth["code"].to_list() == region.truth["code"].to_list()
     assert truth.select(pl.exclude("code", "quality", "disadvantage", "true_results")).equals(
-        region.truth.select(pl.exclude("code", "quality", "disadvantage", "true_results")))
+        region.truth.select(pl.exclude("code", "quality", "disadvantage", "true_results"))
+    )
     assert np.allclose(truth["true_results"].to_numpy(), region.truth["true_results"].to_numpy())
 
 
@@ -382,6 +504,12 @@ def test_a_municipality_never_outgrows_its_codes():
     with_students=st.booleans(),
 )
 def test_invariants_hold_for_any_seed(seed, n_schools, n_years, n_municipalities, with_students):
-    region = generate_region(seed=seed, n_schools=n_schools, last_year=2025, n_years=n_years,
-                             n_municipalities=n_municipalities, with_students=with_students)
+    region = generate_region(
+        seed=seed,
+        n_schools=n_schools,
+        last_year=2025,
+        n_years=n_years,
+        n_municipalities=n_municipalities,
+        with_students=with_students,
+    )
     check_invariants(region, n_schools=n_schools, n_years=n_years, last_year=2025)

@@ -68,8 +68,11 @@ def test_command_loads_once_with_if_empty(db, tmp_path: Path, settings):
     assert "coordinator" in output.getvalue()
     assert (tmp_path / "demo_hidden_truth.csv").exists()
     count = School.objects.count()
-    call_command("demo", "--if-empty", stdout=StringIO())
+    second = StringIO()
+    call_command("demo", "--if-empty", stdout=second)
     assert School.objects.count() == count
+    assert "уже есть школы" in second.getvalue()
+    assert "region_admin   Региональный администратор" in second.getvalue()
     with pytest.raises(CommandError, match="уже загружен"):
         call_command("demo", "--schools", "12", "--seed", "3", stdout=StringIO())
 

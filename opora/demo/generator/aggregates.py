@@ -33,9 +33,17 @@ def _multinomial(rng: np.random.Generator, n: np.ndarray, probability: np.ndarra
     return rng.multinomial(n, probability)
 
 
-def _mean_score(rng: np.random.Generator, n: np.ndarray, counts: np.ndarray, mean: np.ndarray,
-                variance: np.ndarray, extra_sum: np.ndarray, extra_variance: np.ndarray, low: np.ndarray,
-                high: np.ndarray) -> np.ndarray:
+def _mean_score(
+    rng: np.random.Generator,
+    n: np.ndarray,
+    counts: np.ndarray,
+    mean: np.ndarray,
+    variance: np.ndarray,
+    extra_sum: np.ndarray,
+    extra_variance: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+) -> np.ndarray:
     """Mean score of ``n`` participants: category means plus the normal error of their sum.
 
     ``counts`` are the participants scored by the tables; ``extra_sum`` and ``extra_variance``
@@ -58,8 +66,10 @@ def draw_aggregated_results(rng: np.random.Generator, population: Population, ce
     participants = rng.binomial(cells.eligible, SCALE_PARTICIPATION[cells.scale])
     cells = cells.subset(participants > 0)
     participants = participants[participants > 0]
-    mu = (population.mean_ability()[cells.school, cells.year]
-          + population.subject_effect[cells.school, SCALE_GROUP[cells.scale]])
+    mu = (
+        population.mean_ability()[cells.school, cells.year]
+        + population.subject_effect[cells.school, SCALE_GROUP[cells.scale]]
+    )
     grid = mu_grid_index(mu)
     n = len(participants)
     marks = np.zeros((n, 4), dtype=np.int64)
@@ -101,8 +111,9 @@ def draw_aggregated_results(rng: np.random.Generator, population: Population, ce
                 marks[rows] = counts
             low = (counts * tables.low).sum(axis=1)
             high = (counts * tables.high).sum(axis=1)
-        mean_score[rows] = _mean_score(rng, participants[rows], counts, mean, variance, extra_sum,
-                                       extra_variance, low, high)
+        mean_score[rows] = _mean_score(
+            rng, participants[rows], counts, mean, variance, extra_sum, extra_variance, low, high
+        )
 
     procedure, subject = scale_names(cells.scale)
     is_ege = np.array([s.procedure == EGE for s in SCALES])[cells.scale]
@@ -121,8 +132,10 @@ def draw_aggregated_results(rng: np.random.Generator, population: Population, ce
         "Не преодолели минимальный порог": is_ege,
         **{name: is_vpr for name in ("Понизили", "Подтвердили", "Повысили")},
     }
-    return result_frame(population, cells.school, cells.year, procedure, SCALE_GRADE[cells.scale], subject,
-                        values, applies)
+    return result_frame(
+        population, cells.school, cells.year, procedure, SCALE_GRADE[cells.scale], subject, values, applies
+    )
+
 
 def draw_annual_marks(rng: np.random.Generator, population: Population) -> tuple[pl.DataFrame, np.ndarray]:
     """Year marks in Russian and mathematics, grades 4–11, and the students failing them.
@@ -145,14 +158,20 @@ def draw_annual_marks(rng: np.random.Generator, population: Population) -> tuple
             ability = mu[school, year] + population.subject_effect[school, subject_group(subject)]
             counts = _multinomial(rng, students, annual_mark_probabilities(ability, shift[school]))
             fails = np.maximum(fails, counts[:, 0])
-            frames.append(result_frame(
-                population, school, year, [ANNUAL] * len(school), np.full(len(school), grade),
-                [subject] * len(school),
-                {
-                    "Участников": students,
-                    **{str(m): counts[:, j] for j, m in enumerate(_MARKS)},
-                    "Средний балл": ((counts * _MARKS).sum(axis=1) / students).round(2),
-                },
-            ))
+            frames.append(
+                result_frame(
+                    population,
+                    school,
+                    year,
+                    [ANNUAL] * len(school),
+                    np.full(len(school), grade),
+                    [subject] * len(school),
+                    {
+                        "Участников": students,
+                        **{str(m): counts[:, j] for j, m in enumerate(_MARKS)},
+                        "Средний балл": ((counts * _MARKS).sum(axis=1) / students).round(2),
+                    },
+                )
+            )
         np.add.at(failing_floor, (school, year), fails)
     return pl.concat(frames), failing_floor

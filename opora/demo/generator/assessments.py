@@ -27,14 +27,38 @@ SCALE_GROUP = np.array([subject_group(scale.subject) for scale in SCALES])
 SCALE_PARTICIPATION = np.array([scale.participation for scale in SCALES])
 
 RESULT_COLUMNS = (
-    "Код ОО", "Учебный год", "Процедура", "Класс", "Предмет", "Участников", "2", "3", "4", "5",
-    "Средний балл", "Не преодолели минимальный порог", "Понизили", "Подтвердили", "Повысили",
+    "Код ОО",
+    "Учебный год",
+    "Процедура",
+    "Класс",
+    "Предмет",
+    "Участников",
+    "2",
+    "3",
+    "4",
+    "5",
+    "Средний балл",
+    "Не преодолели минимальный порог",
+    "Понизили",
+    "Подтвердили",
+    "Повысили",
 )
 RESULT_TYPES = {
-    "Код ОО": pl.String, "Учебный год": pl.String, "Процедура": pl.String, "Класс": pl.Int64,
-    "Предмет": pl.String, "Участников": pl.Int64, "2": pl.Int64, "3": pl.Int64, "4": pl.Int64,
-    "5": pl.Int64, "Средний балл": pl.Float64, "Не преодолели минимальный порог": pl.Int64,
-    "Понизили": pl.Int64, "Подтвердили": pl.Int64, "Повысили": pl.Int64,
+    "Код ОО": pl.String,
+    "Учебный год": pl.String,
+    "Процедура": pl.String,
+    "Класс": pl.Int64,
+    "Предмет": pl.String,
+    "Участников": pl.Int64,
+    "2": pl.Int64,
+    "3": pl.Int64,
+    "4": pl.Int64,
+    "5": pl.Int64,
+    "Средний балл": pl.Float64,
+    "Не преодолели минимальный порог": pl.Int64,
+    "Понизили": pl.Int64,
+    "Подтвердили": pl.Int64,
+    "Повысили": pl.Int64,
 }
 
 
@@ -85,9 +109,16 @@ def build_cells(rng: np.random.Generator, population: Population) -> Cells:
     return Cells(school, year, scale, sizes[school, year, SCALE_GRADE[scale]])
 
 
-def result_frame(population: Population, school: np.ndarray, year: np.ndarray,
-                 procedure: list[str] | pl.Series, grade: np.ndarray, subject: list[str] | pl.Series,
-                 values: dict[str, np.ndarray], applies: dict[str, np.ndarray] | None = None) -> pl.DataFrame:
+def result_frame(
+    population: Population,
+    school: np.ndarray,
+    year: np.ndarray,
+    procedure: list[str] | pl.Series,
+    grade: np.ndarray,
+    subject: list[str] | pl.Series,
+    values: dict[str, np.ndarray],
+    applies: dict[str, np.ndarray] | None = None,
+) -> pl.DataFrame:
     """Rows of form 3 from arrays.
 
     Columns missing from ``values`` are empty; ``applies`` maps a column to the rows where it has

@@ -25,9 +25,17 @@ _STAFF_PARTS = {
 }
 _DECIMALS = ("Родители с высшим образованием, %", "Скорость интернета, Мбит/с", "Расстояние до райцентра, км")
 CONTEXT_COLUMNS = (
-    "Код ОО", "Учебный год", "Обучающихся", *_STUDENT_PARTS, "Родители с высшим образованием, %",
-    "Педагогических работников", "Вакансий", *_STAFF_PARTS, "Компьютеров для учебных целей",
-    "Скорость интернета, Мбит/с", "Расстояние до райцентра, км",
+    "Код ОО",
+    "Учебный год",
+    "Обучающихся",
+    *_STUDENT_PARTS,
+    "Родители с высшим образованием, %",
+    "Педагогических работников",
+    "Вакансий",
+    *_STAFF_PARTS,
+    "Компьютеров для учебных целей",
+    "Скорость интернета, Мбит/с",
+    "Расстояние до райцентра, км",
 )
 
 
@@ -69,7 +77,7 @@ def draw_context(rng: np.random.Generator, population: Population) -> tuple[pl.D
     for column, (share, slope, spread) in _STAFF_PARTS.items():
         effect = rng.normal(0.0, spread, n_schools)[:, None]
         columns[column] = rng.binomial(staff, _logistic(_logit(share) + slope * d + effect))
-    computers = (3.0 + 0.1 * students * np.exp(rng.normal(0.0, 0.3, n_schools)[:, None] - 0.2 * d))
+    computers = 3.0 + 0.1 * students * np.exp(rng.normal(0.0, 0.3, n_schools)[:, None] - 0.2 * d)
     columns["Компьютеров для учебных целей"] = np.rint(computers).astype(np.int64)
     tier = np.rint(4.5 - 1.2 * d[:, :1] + rng.normal(0.0, 0.8, (n_schools, 1)))
     upgrades = np.cumsum(rng.random((n_schools, n_years)) < 0.15, axis=1)

@@ -39,9 +39,7 @@ JOURNAL_REFERENCE_SD = math.sqrt(BETA**2 + GAMMA**2 + SUBJECT_SD**2 + 1.0 + JOUR
 # Shares of the marks 2, 3, 4, 5 in journals of an average region; teachers mark more leniently
 # than the ВПР, so an honest school "lowers" more students than it "raises".
 JOURNAL_SHARES = (0.025, 0.385, 0.43, 0.16)
-JOURNAL_CUTS = np.array(
-    [JOURNAL_REFERENCE_SD * normal_quantile(p) for p in np.cumsum(JOURNAL_SHARES)[:-1]]
-)
+JOURNAL_CUTS = np.array([JOURNAL_REFERENCE_SD * normal_quantile(p) for p in np.cumsum(JOURNAL_SHARES)[:-1]])
 # In schools with mass failure many students are not attested: their marks sit this much lower.
 MASS_FAILURE_MARK_SHIFT = -1.6
 
@@ -93,8 +91,16 @@ def ege_test_score(primary: np.ndarray, max_score: int) -> np.ndarray:
     return np.floor(100.0 * primary / max_score + 0.5).astype(np.int64)
 
 
-def _marked(procedure: str, grade: int, subject: str, max_score: int, cuts: tuple[int, int, int],
-            share_2: float, share_5: float, participation: float) -> TestScale:
+def _marked(
+    procedure: str,
+    grade: int,
+    subject: str,
+    max_score: int,
+    cuts: tuple[int, int, int],
+    share_2: float,
+    share_5: float,
+    participation: float,
+) -> TestScale:
     # Calibrate so that an average region has the wanted shares of "2" and of "5".
     z_low = REFERENCE_SD * normal_quantile(share_2)
     z_high = REFERENCE_SD * normal_quantile(1.0 - share_5)
@@ -103,8 +109,9 @@ def _marked(procedure: str, grade: int, subject: str, max_score: int, cuts: tupl
     return TestScale(procedure, grade, subject, max_score, cuts, None, centre, slope, participation)
 
 
-def _ege(subject: str, max_score: int, mean_test: float, share_below: float,
-         participation: float) -> TestScale:
+def _ege(
+    subject: str, max_score: int, mean_test: float, share_below: float, participation: float
+) -> TestScale:
     draft = TestScale(EGE, 11, subject, max_score, None, EGE_THRESHOLDS[subject], 0.0, 1.0, participation)
     centre = mean_test / 100.0 * max_score
     slope = (draft.threshold_primary - 0.5 - centre) / (REFERENCE_SD * normal_quantile(share_below))
@@ -167,8 +174,9 @@ def _build_scales() -> tuple[TestScale, ...]:
     scales: list[TestScale] = []
     for subject, by_grade in VPR_MAX_SCORES.items():
         for grade, max_score in by_grade.items():
-            scales.append(_marked(VPR, grade, subject, max_score, _vpr_cuts(max_score), 0.13, 0.12,
-                                  VPR_PARTICIPATION))
+            scales.append(
+                _marked(VPR, grade, subject, max_score, _vpr_cuts(max_score), 0.13, 0.12, VPR_PARTICIPATION)
+            )
     for subject, max_score, cuts, share_2, share_5, participation in _OGE:
         scales.append(_marked(OGE, 9, subject, max_score, cuts, share_2, share_5, participation))
     for subject, max_score, mean_test, share_below, participation in _EGE:
@@ -182,8 +190,15 @@ SCALE_INDEX = {(scale.procedure, scale.grade, scale.subject): i for i, scale in 
 # A school's subject effect u is shared by the tests of one subject (profile mathematics is
 # mathematics); these are the subjects that carry one.
 SUBJECT_GROUPS = (
-    "Русский язык", "Математика", "Окружающий мир", "История", "Биология", "География",
-    "Обществознание", "Физика", "Информатика",
+    "Русский язык",
+    "Математика",
+    "Окружающий мир",
+    "История",
+    "Биология",
+    "География",
+    "Обществознание",
+    "Физика",
+    "Информатика",
 )
 
 
@@ -288,4 +303,3 @@ def mark_probabilities(scale_index: int, mu: np.ndarray) -> np.ndarray:
     if SCALES[scale_index].procedure == VPR:
         table = table.reshape(-1, 4, 4).sum(axis=2)
     return table
-

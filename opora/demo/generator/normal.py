@@ -8,6 +8,11 @@ import numpy as np
 
 _STANDARD = NormalDist()
 _SQRT_HALF = 0.7071067811865476
+# Coefficients of ln(erfc(u)/t) + u² as a polynomial in t = 1 / (1 + u/2), constant first.
+_ERFC_FIT = (
+    -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
+    0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277,
+)  # fmt: skip
 
 
 def normal_cdf(x: np.ndarray | float) -> np.ndarray:
@@ -24,15 +29,7 @@ def normal_cdf(x: np.ndarray | float) -> np.ndarray:
     u = -np.asarray(x, dtype=np.float64) * _SQRT_HALF
     magnitude = np.abs(u)
     t = 1.0 / (1.0 + 0.5 * magnitude)
-    poly = -1.26551223 + t * (
-        1.00002368
-        + t * (0.37409196
-        + t * (0.09678418
-        + t * (-0.18628806
-        + t * (0.27886807
-        + t * (-1.13520398
-        + t * (1.48851587
-        + t * (-0.82215223 + t * 0.17087277))))))))
+    poly = np.polynomial.polynomial.polyval(t, _ERFC_FIT)
     tail = t * np.exp(-magnitude * magnitude + poly)
     erfc = np.where(u >= 0.0, tail, 2.0 - tail)
     return 0.5 * erfc

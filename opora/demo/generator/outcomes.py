@@ -10,14 +10,21 @@ from .model import EGE, OGE, SCALE_INDEX, annual_mark_probabilities, ege_below_p
 from .population import Population
 
 OUTCOME_COLUMNS = (
-    "Код ОО", "Учебный год", "Обучающихся на конец года", "Неуспевающих",
-    "Оставлены на повторное обучение", "Выпускников 9 классов", "Не получили аттестат (9)",
-    "Выпускников 11 классов", "Не получили аттестат (11)",
+    "Код ОО",
+    "Учебный год",
+    "Обучающихся на конец года",
+    "Неуспевающих",
+    "Оставлены на повторное обучение",
+    "Выпускников 9 классов",
+    "Не получили аттестат (9)",
+    "Выпускников 11 классов",
+    "Не получили аттестат (11)",
 )
 
 
-def draw_outcomes(rng: np.random.Generator, population: Population,
-                  failing_floor: np.ndarray) -> pl.DataFrame:
+def draw_outcomes(
+    rng: np.random.Generator, population: Population, failing_floor: np.ndarray
+) -> pl.DataFrame:
     """Form 5, consistent with the year marks.
 
     Failing students = the least number implied by the year marks in Russian and mathematics
@@ -55,7 +62,9 @@ def draw_outcomes(rng: np.random.Generator, population: Population,
         {
             "Код ОО": np.repeat(population.codes, n_years).tolist(),
             "Учебный год": [year_label(y) for y in population.years] * n_schools,
-            **{name: pl.Series(values.reshape(-1), dtype=pl.Int64)
-               for name, values in zip(OUTCOME_COLUMNS[2:], columns, strict=True)},
+            **{
+                name: pl.Series(values.reshape(-1), dtype=pl.Int64)
+                for name, values in zip(OUTCOME_COLUMNS[2:], columns, strict=True)
+            },
         }
     )

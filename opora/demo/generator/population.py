@@ -26,10 +26,26 @@ _TYPE_SHARES = {
 }
 # Students: median, sd of the logarithm, least and greatest; by (rural, type).
 _SIZES = {
-    False: ((800, 0.35, 400, 1500), (300, 0.3, 150, 500), (150, 0.3, 60, 300), (900, 0.3, 500, 1500),
-            (900, 0.3, 500, 1500), (120, 0.4, 40, 300), (150, 0.35, 60, 300), (600, 0.4, 200, 1200)),
-    True: ((140, 0.55, 45, 600), (35, 0.6, 10, 120), (16, 0.5, 5, 45), (400, 0.3, 200, 800),
-           (400, 0.3, 200, 800), (80, 0.4, 30, 200), (70, 0.3, 30, 150), (150, 0.4, 50, 400)),
+    False: (
+        (800, 0.35, 400, 1500),
+        (300, 0.3, 150, 500),
+        (150, 0.3, 60, 300),
+        (900, 0.3, 500, 1500),
+        (900, 0.3, 500, 1500),
+        (120, 0.4, 40, 300),
+        (150, 0.35, 60, 300),
+        (600, 0.4, 200, 1200),
+    ),
+    True: (
+        (140, 0.55, 45, 600),
+        (35, 0.6, 10, 120),
+        (16, 0.5, 5, 45),
+        (400, 0.3, 200, 800),
+        (400, 0.3, 200, 800),
+        (80, 0.4, 30, 200),
+        (70, 0.3, 30, 150),
+        (150, 0.4, 50, 400),
+    ),
 }
 # Selective schools take in favoured children; special and evening schools the opposite.
 _TYPE_DISADVANTAGE = np.array([0.0, 0.0, 0.0, -0.7, -0.7, 1.0, 0.8, 0.0])
@@ -51,10 +67,14 @@ _ORG_FULL = {
     "ОГБОУ": "Областное государственное бюджетное общеобразовательное учреждение",
 }
 _TYPE_FULL = (
-    "Средняя общеобразовательная школа", "Основная общеобразовательная школа",
-    "Начальная общеобразовательная школа", "Лицей", "Гимназия",
+    "Средняя общеобразовательная школа",
+    "Основная общеобразовательная школа",
+    "Начальная общеобразовательная школа",
+    "Лицей",
+    "Гимназия",
     "Вечерняя (сменная) общеобразовательная школа",
-    "Специальная (коррекционная) общеобразовательная школа-интернат", "Центр образования",
+    "Специальная (коррекционная) общеобразовательная школа-интернат",
+    "Центр образования",
 )
 _TYPE_SHORT = ("СОШ", "ООШ", "НОШ", "Лицей", "Гимназия", "В(С)ОШ", "С(К)ОШИ", "ЦО")
 
@@ -66,7 +86,6 @@ class Population:
     years: tuple[int, ...]
     codes: np.ndarray  # str
     municipality: np.ndarray
-    municipality_names: tuple[str, ...]
     school_type: np.ndarray
     rural: np.ndarray
     distance_km: np.ndarray
@@ -125,8 +144,9 @@ def top_share(values: np.ndarray, share: float) -> np.ndarray:
     return chosen
 
 
-def draw_population(rng: np.random.Generator, *, n_schools: int, years: tuple[int, ...],
-                    n_municipalities: int) -> Population:
+def draw_population(
+    rng: np.random.Generator, *, n_schools: int, years: tuple[int, ...], n_municipalities: int
+) -> Population:
     """Draw the schools, their latent variables and the sizes of their grades."""
     per_municipality = allocate_municipalities(n_schools, n_municipalities)
     municipality = np.repeat(np.arange(len(per_municipality)), per_municipality)
@@ -173,52 +193,106 @@ def draw_population(rng: np.random.Generator, *, n_schools: int, years: tuple[in
     staff_effect = np.exp(rng.normal(0.0, 0.12, n_schools))
     staff = np.maximum(
         1,
-        np.rint(_STAFF_BASE[school_type, None]
-                + students / _STUDENTS_PER_TEACHER[school_type, None] * staff_effect[:, None]),
+        np.rint(
+            _STAFF_BASE[school_type, None]
+            + students / _STUDENTS_PER_TEACHER[school_type, None] * staff_effect[:, None]
+        ),
     ).astype(np.int64)
     subject_effect = rng.normal(0.0, SUBJECT_SD, (n_schools, len(SUBJECT_GROUPS)))
 
-    true_results = mean_ability(disadvantage, quality).mean(axis=1)
-    mean_disadvantage = disadvantage.mean(axis=1)
-    last_students = students[:, -1]
-    mass_failure = np.zeros(n_schools, dtype=bool)
-    candidates = np.flatnonzero(
-        top_share(mean_disadvantage, 0.25) & rural & np.isin(school_type, (SOSH, OOSH))
-        & (last_students >= 15) & (last_students <= 200)
+    mass_failure = _choose_mass_failure(disadvantage, quality, rural, school_type, students[:, -1])
+    inflates, inflation_share = _choose_inflating(
+        rng, disadvantage, school_type, students[:, -1], mass_failure
     )
-    n_mass_failure = round(n_schools / MASS_FAILURE_PER_SCHOOLS)
-    mass_failure[candidates[np.argsort(true_results[candidates], kind="stable")[:n_mass_failure]]] = True
-
-    inflates = np.zeros(n_schools, dtype=bool)
-    candidates = np.flatnonzero(TAKES_VPR[school_type] & (last_students >= 40) & ~mass_failure)
-    n_inflating = min(round(INFLATING_SHARE * n_schools), len(candidates))
-    if n_inflating:
-        # Pressure to look good is stronger where conditions are harder.
-        weights = np.exp(0.5 * mean_disadvantage[candidates])
-        inflates[rng.choice(candidates, size=n_inflating, replace=False, p=weights / weights.sum())] = True
-    inflation_share = np.where(inflates, rng.uniform(0.75, 0.95, n_schools), 0.0)
 
     names = municipality_names(len(per_municipality))
     registry = _registry(rng, codes, municipality, names, school_type, rural, distance_km)
     return Population(
-        years=years, codes=codes, municipality=municipality,
-        municipality_names=tuple(name for name, _ in names), school_type=school_type, rural=rural,
-        distance_km=distance_km, disadvantage=disadvantage, quality=quality, grade_sizes=grade_sizes,
-        subject_effect=subject_effect, staff=staff, inflates_vpr=inflates,
-        inflation_share=inflation_share, mass_failure=mass_failure, registry=registry,
+        years=years,
+        codes=codes,
+        municipality=municipality,
+        school_type=school_type,
+        rural=rural,
+        distance_km=distance_km,
+        disadvantage=disadvantage,
+        quality=quality,
+        grade_sizes=grade_sizes,
+        subject_effect=subject_effect,
+        staff=staff,
+        inflates_vpr=inflates,
+        inflation_share=inflation_share,
+        mass_failure=mass_failure,
+        registry=registry,
     )
 
 
-def _draw_grade_sizes(rng: np.random.Generator, school_type: np.ndarray, rural: np.ndarray,
-                      size_target: np.ndarray, n_years: int) -> np.ndarray:
+def _choose_mass_failure(
+    disadvantage: np.ndarray,
+    quality: np.ndarray,
+    rural: np.ndarray,
+    school_type: np.ndarray,
+    students: np.ndarray,
+) -> np.ndarray:
+    """One school in 50 fails more than half its students: the weakest small village schools.
+
+    Candidates are village СОШ and ООШ with 15–200 students in the most disadvantaged quarter;
+    those with the lowest expected results are taken.
+    """
+    true_results = mean_ability(disadvantage, quality).mean(axis=1)
+    candidates = np.flatnonzero(
+        top_share(disadvantage.mean(axis=1), 0.25)
+        & rural
+        & np.isin(school_type, (SOSH, OOSH))
+        & (students >= 15)
+        & (students <= 200)
+    )
+    weakest = candidates[np.argsort(true_results[candidates], kind="stable")]
+    chosen = np.zeros(len(students), dtype=bool)
+    chosen[weakest[: round(len(students) / MASS_FAILURE_PER_SCHOOLS)]] = True
+    return chosen
+
+
+def _choose_inflating(
+    rng: np.random.Generator,
+    disadvantage: np.ndarray,
+    school_type: np.ndarray,
+    students: np.ndarray,
+    mass_failure: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """About 4.5 % of the schools writing the ВПР (40 students or more) inflate it.
+
+    Returns the flags and the share ρ ~ U(0.75, 0.95) of eligible students whose mark is raised.
+    """
+    n_schools = len(students)
+    inflates = np.zeros(n_schools, dtype=bool)
+    candidates = np.flatnonzero(TAKES_VPR[school_type] & (students >= 40) & ~mass_failure)
+    count = min(round(INFLATING_SHARE * n_schools), len(candidates))
+    if count:
+        # Pressure to look good is stronger where conditions are harder.
+        weights = np.exp(0.5 * disadvantage.mean(axis=1)[candidates])
+        inflates[rng.choice(candidates, size=count, replace=False, p=weights / weights.sum())] = True
+    return inflates, np.where(inflates, rng.uniform(0.75, 0.95, n_schools), 0.0)
+
+
+def _draw_grade_sizes(
+    rng: np.random.Generator,
+    school_type: np.ndarray,
+    rural: np.ndarray,
+    size_target: np.ndarray,
+    n_years: int,
+) -> np.ndarray:
     """Students per grade and year, following cohorts: grade g in year t is the cohort t − g."""
     n_schools = len(school_type)
     grades = np.arange(MAX_GRADE + 1)
     first, last = FIRST_GRADE[school_type], LAST_GRADE[school_type]
     taught = (grades[None, :] >= first[:, None]) & (grades[None, :] <= last[:, None])
     senior_share = _SENIOR_SHARE[school_type]
-    weight = np.where(grades[None, :] >= 10, np.where(school_type[:, None] == EVENING, 1.0,
-                                                      senior_share[:, None]), 1.0) * taught
+    weight = (
+        np.where(
+            grades[None, :] >= 10, np.where(school_type[:, None] == EVENING, 1.0, senior_share[:, None]), 1.0
+        )
+        * taught
+    )
     per_grade = size_target / weight.sum(axis=1)
     n_cohorts = n_years + MAX_GRADE
     cohort = np.arange(n_cohorts)
@@ -237,9 +311,15 @@ def _draw_grade_sizes(rng: np.random.Generator, school_type: np.ndarray, rural: 
     return sizes
 
 
-def _registry(rng: np.random.Generator, codes: np.ndarray, municipality: np.ndarray,
-              names: list[tuple[str, str]], school_type: np.ndarray, rural: np.ndarray,
-              distance_km: np.ndarray) -> pl.DataFrame:
+def _registry(
+    rng: np.random.Generator,
+    codes: np.ndarray,
+    municipality: np.ndarray,
+    names: list[tuple[str, str]],
+    school_type: np.ndarray,
+    rural: np.ndarray,
+    distance_km: np.ndarray,
+) -> pl.DataFrame:
     """Form 1, «Реестр ОО»."""
     n_schools = len(codes)
     n_municipalities = len(names)
@@ -281,8 +361,11 @@ def _registry(rng: np.random.Generator, codes: np.ndarray, municipality: np.ndar
             village = VILLAGES[village_order[m][k % len(VILLAGES)]]
             if k >= len(VILLAGES):
                 village = f"{village}-{k // len(VILLAGES) + 1}"
-            prefix = ("д." if kind_draw[i] < 0.7 else "с.") if kind == NOSH else (
-                SETTLEMENT_KINDS[int(np.searchsorted([0.65, 0.85], kind_draw[i], side="right"))])
+            prefix = (
+                ("д." if kind_draw[i] < 0.7 else "с.")
+                if kind == NOSH
+                else (SETTLEMENT_KINDS[int(np.searchsorted([0.65, 0.85], kind_draw[i], side="right"))])
+            )
             place = f"{prefix} {village}"
             title, short_title = f"{type_full} {place}", f"{type_short} {place}"
             street_name = "Школьная" if kind_draw[i] < 0.5 else STREETS[street[i]]

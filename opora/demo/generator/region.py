@@ -56,13 +56,20 @@ class DemoRegion:
     truth: pl.DataFrame
 
 
-def generate_region(*, seed: int = 2026, n_schools: int = 150, last_year: int = 2026, n_years: int = 3,
-                    n_municipalities: int = 4, with_students: bool = True) -> DemoRegion:
+def generate_region(
+    *,
+    seed: int = 2026,
+    n_schools: int = 150,
+    last_year: int = 2026,
+    n_years: int = 3,
+    n_municipalities: int = 4,
+    with_students: bool = True,
+) -> DemoRegion:
     """Generate the demo region from a hidden model of schools and students.
 
     Each school has a latent social disadvantage d (standardised; higher in villages, far from
     the district centre, in small, special and evening schools) and a latent quality
-    q ~ N(0, 1) independent of d, except that 12 % of the most disadvantaged quarter get
+    q ~ N(0, 1) independent of d, except that 18 % of the most disadvantaged quarter get
     q ← |q| + 1.5 (resilient schools). Both drift as random walks (sd 0.05 and 0.10 a year).
     A student's ability in a subject is
 
@@ -106,14 +113,15 @@ def generate_region(*, seed: int = 2026, n_schools: int = 150, last_year: int = 
         raise ValueError("Число школ должно быть не меньше 1.")
     if n_years < 1:
         raise ValueError("Число учебных лет должно быть не меньше 1.")
-    if n_municipalities < 1:
-        raise ValueError("Число муниципалитетов должно быть не меньше 1.")
+    if not 1 <= n_municipalities <= 99:
+        raise ValueError("Число муниципалитетов должно быть от 1 до 99.")
     # Independent streams: drawing form 4 or not leaves the other forms unchanged.
     seeds = np.random.SeedSequence(seed).spawn(len(_STREAMS))
     rngs = {name: np.random.default_rng(s) for name, s in zip(_STREAMS, seeds, strict=True)}
     years = tuple(range(last_year - n_years + 1, last_year + 1))
-    population = draw_population(rngs["population"], n_schools=n_schools, years=years,
-                                 n_municipalities=n_municipalities)
+    population = draw_population(
+        rngs["population"], n_schools=n_schools, years=years, n_municipalities=n_municipalities
+    )
     context, over_60 = draw_context(rngs["context"], population)
     cells = build_cells(rngs["cells"], population)
     student_results: pl.DataFrame | None

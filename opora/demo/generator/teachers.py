@@ -11,19 +11,41 @@ from .names import person_names
 from .population import EVENING, NOSH, Population
 
 TEACHER_COLUMNS = (
-    "Код ОО", "Код педагога", "ФИО", "Предметы", "Стаж, лет", "Квалификационная категория", "Возраст",
-    "Дефициты", "Дата диагностики", "Повышение квалификации",
+    "Код ОО",
+    "Код педагога",
+    "ФИО",
+    "Предметы",
+    "Стаж, лет",
+    "Квалификационная категория",
+    "Возраст",
+    "Дефициты",
+    "Дата диагностики",
+    "Повышение квалификации",
 )
 CATEGORIES = ("высшая", "первая", "соответствие занимаемой должности", "без категории")
 _CATEGORY_SHARES = np.array([0.28, 0.33, 0.27, 0.12])
 PRIMARY = "Начальные классы"
 _SUBJECT_SETS = (
-    ("Русский язык; Литература", 0.16), ("Математика", 0.08), ("Математика; Информатика", 0.06),
-    ("Математика; Физика", 0.05), ("История; Обществознание", 0.08), ("Английский язык", 0.10),
-    ("Немецкий язык", 0.02), ("Биология; Химия", 0.05), ("Биология", 0.03), ("Химия", 0.02),
-    ("География", 0.04), ("Физика", 0.02), ("Информатика", 0.03), ("Физическая культура", 0.08),
-    ("Музыка", 0.03), ("Изобразительное искусство", 0.02), ("Технология", 0.04), ("ОБЗР", 0.03),
-    ("Русский язык; Литература; Родной язык", 0.02), ("Физическая культура; ОБЗР", 0.04),
+    ("Русский язык; Литература", 0.16),
+    ("Математика", 0.08),
+    ("Математика; Информатика", 0.06),
+    ("Математика; Физика", 0.05),
+    ("История; Обществознание", 0.08),
+    ("Английский язык", 0.10),
+    ("Немецкий язык", 0.02),
+    ("Биология; Химия", 0.05),
+    ("Биология", 0.03),
+    ("Химия", 0.02),
+    ("География", 0.04),
+    ("Физика", 0.02),
+    ("Информатика", 0.03),
+    ("Физическая культура", 0.08),
+    ("Музыка", 0.03),
+    ("Изобразительное искусство", 0.02),
+    ("Технология", 0.04),
+    ("ОБЗР", 0.03),
+    ("Русский язык; Литература; Родной язык", 0.02),
+    ("Физическая культура; ОБЗР", 0.04),
 )
 DEFICITS = (
     "Формирование функциональной грамотности",
@@ -121,8 +143,10 @@ def draw_teachers(rng: np.random.Generator, population: Population, over_60: np.
         }
     )
     subjects = (
-        pl.when("primary").then(pl.lit(PRIMARY))
-        .when("doubles").then(pl.concat_str("first", "second", separator="; "))
+        pl.when("primary")
+        .then(pl.lit(PRIMARY))
+        .when("doubles")
+        .then(pl.concat_str("first", "second", separator="; "))
         .otherwise(pl.col("first"))
     )
     specific = pl.lit(None, dtype=pl.String)
@@ -132,7 +156,8 @@ def draw_teachers(rng: np.random.Generator, population: Population, over_60: np.
     return (
         frame.with_columns(subjects.alias("Предметы"))
         .with_columns(
-            pl.when("has_deficit").then(
+            pl.when("has_deficit")
+            .then(
                 pl.concat_str(
                     "deficit_a",
                     pl.when("two_deficits").then("deficit_b"),
@@ -140,8 +165,10 @@ def draw_teachers(rng: np.random.Generator, population: Population, over_60: np.
                     separator="; ",
                     ignore_nulls=True,
                 )
-            ).alias("Дефициты"),
-            pl.when("diagnosed").then(pl.lit(autumn) + pl.duration(days=pl.col("diagnosis_day")))
+            )
+            .alias("Дефициты"),
+            pl.when("diagnosed")
+            .then(pl.lit(autumn) + pl.duration(days=pl.col("diagnosis_day")))
             .alias("Дата диагностики"),
             pl.concat_str(pl.lit("П"), "Код педагога").alias("Код педагога"),
         )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from opora.demo.generator import export_region, generate_region, write_truth
-from opora.demo.services import DEMO_PASSWORD, DemoAlreadyLoaded, demo_region_load
+from opora.demo.services import DEMO_PASSWORD, DemoAlreadyLoaded, demo_region_load, demo_users_present
 from opora.schools.models import School
 
 
@@ -38,6 +38,7 @@ class Command(BaseCommand):
             raise CommandError("Число школ должно быть не меньше 5.")
         if export is None and if_empty and School.objects.exists():
             self.stdout.write("В базе уже есть школы: демонстрационный регион не загружается.")
+            self._print_users(demo_users_present())
             return
         region = generate_region(seed=seed, n_schools=schools)
         if export is not None:
@@ -63,6 +64,11 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Скрытая истина модели (продукт её не читает): {truth_path}")
+        self._print_users(report.users)
+
+    def _print_users(self, users: list[tuple[str, str]]) -> None:
+        if not users:
+            return
         self.stdout.write(f"Демонстрационные пользователи (пароль «{DEMO_PASSWORD}»):")
-        for username, role in report.users:
+        for username, role in users:
             self.stdout.write(f"  {username:<14} {role}")

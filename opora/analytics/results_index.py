@@ -1,0 +1,418 @@
+"""The results index of a school-year: standardised tests, combined, shrunk with an interval.
+
+Three steps, each a function:
+
+1. :func:`test_scores` puts every test of a school on one scale: the school's mean (mark or
+   score) minus the region's mean of that test, in units of the region's student sd, with its
+   sampling variance.
+2. :func:`raw_results_index` combines a school's tests into one number per year with the
+   procedure and subject weights of the methodology, and its sampling variance.
+3. :func:`results_index` shrinks the raw index toward the regional mean (or the context
+   prediction) by empirical Bayes (:class:`~opora.analytics.shrinkage.FayHerriot`), so that a
+   school with a dozen students cannot land in the bottom group by chance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from ._frames import RESULTS_REQUIRED, RESULTS_SCHEMA, conform
+from .methodology import ANNUAL_MARKS, CONTROL_TEST, EGE, OGE, VPR, Methodology
+from .shrinkage import FayHerriot
+
+TEST_KEYS = ("year", "procedure", "grade", "subject")
+PROCEDURE_COLUMNS = {
+    VPR: "level_vpr",
+    OGE: "level_oge",
+    EGE: "level_ege",
+    ANNUAL_MARKS: "level_annual_marks",
+    CONTROL_TEST: "level_control_test",
+}
+_MIN_SCHOOLS_FOR_SCORE_VARIANCE = 5
+
+
+def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) -> pl.DataFrame:
+    """Each school's result in each test as a standardised score with its sampling variance.
+
+    A test is (year, procedure, grade, subject) over the region. For a school s with nₛ
+    participants and measure mₛ — the mean mark (2·n₂+3·n₃+4·n₄+5·n₅)/nₛ when the marks are
+    given, otherwise the mean test score (ЕГЭ) — and the region's participant-weighted mean
+    M = Σ nₛ mₛ / Σ nₛ:
+
+    - within-school variance σ²_w: for marks, the pooled Σₛ Σₖ nₛₖ (k − mₛ)² / Σₛ (nₛ − 1);
+      for scores (no student data in form 3), the method of moments: the slope of
+      (mₛ − M)² on 1/nₛ across schools, since E(mₛ − M)² ≈ τ² + σ²_w / nₛ (falls back to
+      ``ege_score_sd_fallback``² when the region has fewer than 5 schools or a slope ≤ 0);
+    - student sd of the region S = √((W + Σ nₛ (mₛ − M)²) / Σ nₛ), W the within sum of squares;
+    - ``z`` = (mₛ − M) / S, the school's distance from the region's average student in
+      student sd; ``variance`` = σ²_w / (nₛ S²), its sampling variance.
+
+    Tests with fewer than ``min_cell_participants`` participants and rows with neither marks
+    nor a usable score are left out. ``weight`` = procedure weight × subject weight.
+
+    Parameters
+    ----------
+    results : polars.DataFrame or polars.LazyFrame
+        Form 3 (fields of ``SchoolResult``).
+    methodology : Methodology
+
+    Returns
+    -------
+    polars.DataFrame
+        ``code, year, procedure, grade, subject, participants, measure, kind`` ("marks" or
+        "score"), ``region_mean, region_sd, within_variance, z, variance, weight``.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"code": ["a", "b"], "year": [2026, 2026], "procedure": ["ОГЭ"] * 2,
+    ...     "grade": [9, 9], "subject": ["Математика"] * 2, "participants": [2, 2],
+    ...     "marks_2": [0, 0], "marks_3": [1, 0], "marks_4": [1, 1], "marks_5": [0, 1]})
+    >>> [round(z, 2) for z in test_scores(frame, Methodology())["z"]]
+    [-0.71, 0.71]
+    """
+    frame = conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО")
+    marks = [pl.col(f"marks_{k}").cast(pl.Float64) for k in (2, 3, 4, 5)]
+    n_marks = marks[0] + marks[1] + marks[2] + marks[3]
+    mark_sum = 2.0 * marks[0] + 3.0 * marks[1] + 4.0 * marks[2] + 5.0 * marks[3]
+    mark_square_sum = 4.0 * marks[0] + 9.0 * marks[1] + 16.0 * marks[2] + 25.0 * marks[3]
+    has_marks = n_marks.is_not_null() & (n_marks > 0)
+    has_score = (pl.col("procedure") == EGE) & pl.col("mean_score").is_not_null() & (pl.col("participants") > 0)
+    measured = (
+        frame.with_columns(
+            pl.when(has_marks).then(pl.lit("marks")).when(has_score).then(pl.lit("score")).alias("kind"),
+            pl.when(has_marks).then(n_marks).otherwise(pl.col("participants").cast(pl.Float64)).alias("n"),
+        )
+        .filter(pl.col("kind").is_not_null() & (pl.col("n") >= methodology.min_cell_participants))
+        .with_columns(
+            pl.when(pl.col("kind") == "marks").then(mark_sum / pl.col("n")).otherwise(pl.col("mean_score"))
+            .alias("measure"),
+            # Σₖ nₖ (k − m)² = Σ nₖ k² − n m²
+            pl.when(pl.col("kind") == "marks")
+            .then(pl.max_horizontal(mark_square_sum - mark_sum * mark_sum / pl.col("n"), pl.lit(0.0)))
+            .alias("within_ss"),
+        )
+    )
+    keys = list(TEST_KEYS)
+    m = pl.col("measure")
+    n = pl.col("n")
+    region = (
+        measured.with_columns(
+            (pl.col("n") * m).sum().over(keys).truediv(n.sum().over(keys)).alias("region_mean"),
+        )
+        .with_columns(
+            ((m - pl.col("region_mean")) ** 2).alias("_d"),
+            (1.0 / n).alias("_x"),
+        )
+    )
+    stats = region.group_by(keys).agg(
+        pl.col("kind").first().alias("_kind"),
+        pl.col("within_ss").sum().alias("_within_ss"),
+        (n - 1.0).clip(lower_bound=0.0).sum().alias("_within_df"),
+        n.sum().alias("_n_total"),
+        pl.len().alias("_schools"),
+        (n * pl.col("_d")).sum().alias("_between_ss"),
+        pl.cov("_x", "_d").alias("_cov_xd"),
+        pl.col("_x").var().alias("_var_x"),
+    )
+    fallback = methodology.ege_score_sd_fallback**2
+    slope = pl.col("_cov_xd") / pl.col("_var_x")
+    score_within = (
+        pl.when((pl.col("_schools") >= _MIN_SCHOOLS_FOR_SCORE_VARIANCE) & (pl.col("_var_x") > 0) & (slope > 0))
+        .then(slope)
+        .otherwise(pl.lit(fallback))
+    )
+    stats = stats.with_columns(
+        pl.when(pl.col("_kind") == "marks")
+        .then(pl.when(pl.col("_within_df") > 0).then(pl.col("_within_ss") / pl.col("_within_df")))
+        .otherwise(score_within)
+        .alias("within_variance"),
+    ).with_columns(
+        pl.when(pl.col("_kind") == "marks")
+        .then(pl.col("_within_ss"))
+        .otherwise(pl.col("within_variance") * (pl.col("_n_total") - pl.col("_schools")).clip(lower_bound=0.0))
+        .alias("_within_total"),
+    ).with_columns(
+        ((pl.col("_within_total") + pl.col("_between_ss")) / pl.col("_n_total")).sqrt().alias("region_sd"),
+    )
+    weights = _weight_expression(methodology)
+    return (
+        region.join(stats.select(*keys, "within_variance", "region_sd"), on=keys, how="left")
+        .filter((pl.col("region_sd") > 0) & pl.col("within_variance").is_not_null()
+                & (pl.col("within_variance") > 0))
+        .select(
+            "code", *keys,
+            pl.col("n").cast(pl.Int64).alias("participants"),
+            "measure", "kind", "region_mean", "region_sd", "within_variance",
+            ((m - pl.col("region_mean")) / pl.col("region_sd")).alias("z"),
+            (pl.col("within_variance") / (n * pl.col("region_sd") ** 2)).alias("variance"),
+            weights.alias("weight"),
+        )
+        .sort("code", *keys)
+        .collect()
+    )
+
+
+def _weight_expression(methodology: Methodology) -> pl.Expr:
+    procedure_weight = pl.col("procedure").replace_strict(
+        dict(methodology.procedure_weights), default=0.0, return_dtype=pl.Float64
+    )
+    subject_weight = pl.col("subject").replace_strict(
+        dict(methodology.subject_weights), default=methodology.default_subject_weight, return_dtype=pl.Float64
+    )
+    return procedure_weight * subject_weight
+
+
+def raw_results_index(
+    scores: pl.DataFrame,
+    methodology: Methodology,
+    *,
+    without_vpr: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Combine a school's standardised tests into one raw index per school and year.
+
+    Within a procedure p the tests c are averaged with weights aₓ·nₓ (subject weight ×
+    participants); procedures are averaged with the methodology's weights Wₚ over the
+    procedures the school has::
+
+        Lₚ = Σ_{c∈p} a_c n_c z_c / Σ_{c∈p} a_c n_c
+        Y  = Σₚ Wₚ Lₚ / Σₚ Wₚ,         so each test weighs ω_c = Wₚ a_c n_c / (Σ a n)ₚ / Σ W
+
+    Tests written by the same grade share students, so their errors correlate (ρ =
+    ``same_students_correlation``); with g the grade::
+
+        V = Σ_g [ (1 − ρ) Σ_{c∈g} ω_c² v_c + ρ (Σ_{c∈g} ω_c √v_c)² ]
+
+    Parameters
+    ----------
+    scores : polars.DataFrame
+        Output of :func:`test_scores`.
+    methodology : Methodology
+    without_vpr : polars.DataFrame, optional
+        ``code, year`` of the school-years whose index is computed without the ВПР (objectivity
+        risk); the index with the ВПР is kept as ``raw_index_with_vpr``.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``code, year, raw_index, raw_variance, raw_index_with_vpr, vpr_excluded, tests,
+        participants`` and the procedure levels ``level_vpr, level_oge, level_ege,
+        level_annual_marks, level_control_test`` with variances ``variance_<…>``.
+
+    Examples
+    --------
+    >>> scores = pl.DataFrame({"code": ["a", "a"], "year": [2026, 2026], "procedure": ["ВПР", "ОГЭ"],
+    ...     "grade": [5, 9], "subject": ["Математика"] * 2, "participants": [10, 10],
+    ...     "z": [1.0, 0.0], "variance": [0.1, 0.1], "weight": [1.0, 1.0]})
+    >>> raw_results_index(scores, Methodology()).select("raw_index", "raw_variance").row(0)
+    (0.5, 0.05)
+    """
+    rho = methodology.same_students_correlation
+    cells = scores.lazy().filter(pl.col("weight") > 0).with_columns(
+        pl.col("procedure").replace_strict(dict(methodology.procedure_weights), default=0.0,
+                                           return_dtype=pl.Float64).alias("_procedure_weight"),
+        (pl.col("weight") * pl.col("participants")).alias("_a"),
+    ).filter(pl.col("_procedure_weight") > 0)
+    with_vpr = _combine(cells, rho).rename({"raw_index": "raw_index_with_vpr", "raw_variance": "_v_with"})
+    if without_vpr is not None and without_vpr.height:
+        excluded = without_vpr.lazy().select("code", pl.col("year").cast(pl.Int64)).unique().with_columns(
+            pl.lit(True).alias("vpr_excluded")
+        )
+        marked = cells.join(excluded, on=["code", "year"], how="left").with_columns(
+            pl.col("vpr_excluded").fill_null(False)
+        )
+        kept = marked.filter(~(pl.col("vpr_excluded") & (pl.col("procedure") == VPR))).drop("vpr_excluded")
+        combined = _combine(kept, rho)
+        flags = excluded
+    else:
+        combined = _combine(cells, rho)
+        flags = pl.LazyFrame(schema={"code": pl.String, "year": pl.Int64, "vpr_excluded": pl.Boolean})
+    levels = _procedure_levels(scores.lazy(), rho)
+    out = (
+        with_vpr.select("code", "year", "raw_index_with_vpr")
+        .join(combined, on=["code", "year"], how="full", coalesce=True)
+        .join(flags, on=["code", "year"], how="left")
+        .join(levels, on=["code", "year"], how="left")
+        .with_columns(pl.col("vpr_excluded").fill_null(False))
+    )
+    columns = ["code", "year", "raw_index", "raw_variance", "raw_index_with_vpr", "vpr_excluded", "tests",
+               "participants"]
+    for column in PROCEDURE_COLUMNS.values():
+        columns += [column, column.replace("level_", "variance_")]
+    return out.select(columns).sort("code", "year").collect()
+
+
+def _combine(cells: pl.LazyFrame, rho: float) -> pl.LazyFrame:
+    """Y and V per school-year from weighted cells (columns _procedure_weight, _a, z, variance)."""
+    school_year = ["code", "year"]
+    with_omega = cells.with_columns(
+        (pl.col("_a") / pl.col("_a").sum().over([*school_year, "procedure"])).alias("_within"),
+    ).with_columns(
+        (pl.col("_within") * pl.col("_procedure_weight")).alias("_pw"),
+    )
+    # Σ Wₚ over the procedures present: each procedure counted once.
+    procedure_total = (
+        with_omega.group_by([*school_year, "procedure"])
+        .agg(pl.col("_procedure_weight").first())
+        .group_by(school_year)
+        .agg(pl.col("_procedure_weight").sum().alias("_w_total"))
+    )
+    with_omega = with_omega.join(procedure_total, on=school_year).with_columns(
+        (pl.col("_pw") / pl.col("_w_total")).alias("_omega"),
+    )
+    index = with_omega.group_by(school_year).agg(
+        (pl.col("_omega") * pl.col("z")).sum().alias("raw_index"),
+        pl.len().alias("tests"),
+        pl.col("participants").sum().alias("participants"),
+    )
+    variance = _correlated_variance(with_omega, school_year, rho, "raw_variance")
+    return index.join(variance, on=school_year)
+
+
+def _correlated_variance(cells: pl.LazyFrame, group: list[str], rho: float, name: str) -> pl.LazyFrame:
+    """Σ_g [(1 − ρ) Σ ω² v + ρ (Σ ω √v)²] per group, g the grade (cells need _omega, variance)."""
+    return (
+        cells.group_by([*group, "grade"])
+        .agg(
+            (pl.col("_omega") ** 2 * pl.col("variance")).sum().alias("_sq"),
+            (pl.col("_omega") * pl.col("variance").sqrt()).sum().alias("_lin"),
+        )
+        .group_by(group)
+        .agg(((1.0 - rho) * pl.col("_sq") + rho * pl.col("_lin") ** 2).sum().alias(name))
+    )
+
+
+def _procedure_levels(scores: pl.LazyFrame, rho: float) -> pl.LazyFrame:
+    """Lₚ and its variance per school-year and procedure, wide (one column per procedure)."""
+    keys = ["code", "year", "procedure"]
+    cells = scores.filter(pl.col("weight") > 0).with_columns(
+        (pl.col("weight") * pl.col("participants")).alias("_a")
+    )
+    cells = cells.with_columns((pl.col("_a") / pl.col("_a").sum().over(keys)).alias("_omega"))
+    level = cells.group_by(keys).agg((pl.col("_omega") * pl.col("z")).sum().alias("level"))
+    variance = _correlated_variance(cells, keys, rho, "variance")
+    long = level.join(variance, on=keys)
+    wide = []
+    for procedure, column in PROCEDURE_COLUMNS.items():
+        wide.append(
+            long.filter(pl.col("procedure") == procedure).select(
+                "code", "year", pl.col("level").alias(column),
+                pl.col("variance").alias(column.replace("level_", "variance_")),
+            )
+        )
+    out = wide[0]
+    for part in wide[1:]:
+        out = out.join(part, on=["code", "year"], how="full", coalesce=True)
+    return out
+
+
+def results_index(
+    raw: pl.DataFrame,
+    methodology: Methodology,
+    *,
+    covariates: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Shrink the raw index of each school-year by empirical Bayes, with an interval.
+
+    For each year separately, :class:`~opora.analytics.shrinkage.FayHerriot` is fitted to the
+    schools' raw indices Yₛ and variances Vₛ: with ``shrinkage_target="region_mean"`` the
+    prior mean is the regional mean (X = 1; James–Stein); with ``"context"`` it is the
+    prediction from the columns of ``covariates`` (schools without them fall back to the
+    regional mean). Then::
+
+        γₛ = τ̂² / (τ̂² + Vₛ),   index = γₛ Yₛ + (1 − γₛ) prior,   sd = √(γₛ Vₛ + (1 − γₛ)² g₂)
+        interval = index ± z·sd   (z = 1.96 for ``confidence_level`` 0.95)
+
+    The index is in student sd: 0 is the region's average student; −0.5 means the school's
+    students are on average half a student sd below.
+
+    Parameters
+    ----------
+    raw : polars.DataFrame
+        Output of :func:`raw_results_index`.
+    methodology : Methodology
+    covariates : polars.DataFrame, optional
+        ``code, year`` and numeric covariate columns (for ``shrinkage_target="context"``).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``raw`` with ``results_index, results_index_sd, results_index_lower,
+        results_index_upper, shrinkage_weight, prior_mean, tau2``.
+
+    Examples
+    --------
+    >>> raw = pl.DataFrame({"code": list("abcd"), "year": [2026] * 4,
+    ...                     "raw_index": [-1.0, 0.0, 0.0, 1.0], "raw_variance": [0.1, 0.1, 0.1, 10.0]})
+    >>> out = results_index(raw, Methodology())
+    >>> bool(abs(out["results_index"][3]) < 0.2)
+    True
+    """
+    if raw.height == 0:
+        return raw.with_columns(
+            *(pl.lit(None, dtype=pl.Float64).alias(c) for c in
+              ("results_index", "results_index_sd", "results_index_lower", "results_index_upper",
+               "shrinkage_weight", "prior_mean", "tau2"))
+        )
+    usable = raw.filter(pl.col("raw_index").is_not_null() & pl.col("raw_variance").is_not_null())
+    covariate_names: list[str] = []
+    if methodology.shrinkage_target == "context" and covariates is not None:
+        covariate_names = [c for c in covariates.columns if c not in ("code", "year")]
+        usable = usable.join(covariates, on=["code", "year"], how="left")
+    parts = []
+    for (year,), part in usable.sort("code").partition_by("year", as_dict=True, maintain_order=True).items():
+        parts.append(_shrink_year(part, covariate_names, methodology).with_columns(pl.lit(year).alias("year")))
+    shrunk = pl.concat(parts).select(
+        "code", "year", "results_index", "results_index_sd", "shrinkage_weight", "prior_mean", "tau2"
+    )
+    z = methodology.z_critical
+    return (
+        raw.join(shrunk, on=["code", "year"], how="left")
+        .with_columns(
+            (pl.col("results_index") - z * pl.col("results_index_sd")).alias("results_index_lower"),
+            (pl.col("results_index") + z * pl.col("results_index_sd")).alias("results_index_upper"),
+        )
+        .sort("code", "year")
+    )
+
+
+def _shrink_year(part: pl.DataFrame, covariate_names: list[str], methodology: Methodology) -> pl.DataFrame:
+    y = part["raw_index"].to_numpy().astype(np.float64)
+    v = part["raw_variance"].to_numpy().astype(np.float64)
+    mean = np.full(len(y), np.nan)
+    variance = np.full(len(y), np.nan)
+    weight = np.full(len(y), np.nan)
+    prior = np.full(len(y), np.nan)
+    tau2 = np.full(len(y), np.nan)
+    everyone = np.ones(len(y), dtype=bool)
+    # (schools the model is fitted on, schools it is applied to, their design matrices)
+    groups: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    rest = everyone
+    if covariate_names:
+        X_full = part.select(covariate_names).to_numpy().astype(np.float64)
+        complete = np.isfinite(X_full).all(axis=1)
+        if complete.sum() > len(covariate_names) + 1:
+            X = np.column_stack([np.ones(complete.sum()), X_full[complete]])
+            groups.append((complete, complete, X, X))
+            rest = ~complete
+    if rest.any():
+        # Schools without covariates are shrunk toward the mean of all schools.
+        groups.append((everyone, rest, np.ones((len(y), 1)), np.ones((int(rest.sum()), 1))))
+    for fit_rows, rows, X_fit, X in groups:
+        model = FayHerriot().fit(X_fit, y[fit_rows], v[fit_rows])
+        posterior = model.shrink(X, y[rows], v[rows])
+        mean[rows] = posterior.mean
+        variance[rows] = posterior.variance
+        weight[rows] = posterior.weight
+        prior[rows] = model.predict(X)
+        tau2[rows] = model.tau2_
+    return pl.DataFrame(
+        {
+            "code": part["code"],
+            "results_index": mean,
+            "results_index_sd": np.sqrt(variance),
+            "shrinkage_weight": weight,
+            "prior_mean": prior,
+            "tau2": tau2,
+        }
+    )
