@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "opora.accounts",
     "opora.schools",
     "opora.results",
+    "opora.intake",
+    "opora.support",
     "opora.demo",
 ]
 

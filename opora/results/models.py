@@ -99,3 +99,35 @@ class YearOutcome(models.Model):
         if self.failing is None or not self.students_end:
             return None
         return self.failing / self.students_end
+
+
+class StudentResult(models.Model):
+    """One participant's result (form 4); participants are known only by an anonymous code."""
+
+    school = models.ForeignKey(School, models.CASCADE, related_name="student_results", verbose_name="школа")
+    year = models.ForeignKey(SchoolYear, models.PROTECT, related_name="student_results", verbose_name="учебный год")
+    procedure = models.CharField("процедура", max_length=32, choices=Procedure.choices)
+    grade = models.PositiveSmallIntegerField("класс")
+    subject = models.CharField("предмет", max_length=200)
+    participant_code = models.CharField("код участника", max_length=64)
+    primary_score = models.DecimalField("первичный балл", max_digits=6, decimal_places=2, null=True, blank=True)
+    test_score = models.PositiveSmallIntegerField("тестовый балл", null=True, blank=True)
+    mark = models.PositiveSmallIntegerField("отметка", null=True, blank=True)
+    journal_mark = models.PositiveSmallIntegerField("отметка по журналу", null=True, blank=True)
+    batch = models.ForeignKey(
+        "intake.ImportBatch", models.PROTECT, related_name="student_results", verbose_name="загрузка"
+    )
+
+    class Meta:
+        verbose_name = "результат участника"
+        verbose_name_plural = "результаты участников"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year", "procedure", "subject", "participant_code"],
+                name="student_result_unique_key",
+            )
+        ]
+        indexes = [models.Index(fields=["year", "procedure", "subject"])]
+
+    def __str__(self) -> str:
+        return f"{self.school.code} {self.year} {self.procedure} {self.subject} {self.participant_code}"

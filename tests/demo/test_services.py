@@ -30,7 +30,9 @@ def test_load_stores_every_row_of_the_region(db, small_region):
 def test_loaded_figures_equal_the_generated_ones(db, small_region):
     demo_region_load(region_data=small_region)
     first = small_region.context.row(0, named=True)
-    stored = SchoolContext.objects.get(school__code=first["Код ОО"], year__end_year=int(first["Учебный год"][-4:]))
+    stored = SchoolContext.objects.get(
+        school__code=first["Код ОО"], year__end_year=int(first["Учебный год"][-4:])
+    )
     assert stored.students == first["Обучающихся"]
     assert stored.students_low_income == first["Из малообеспеченных семей"]
     total_participants = sum(SchoolResult.objects.values_list("participants", flat=True))
@@ -42,7 +44,12 @@ def test_one_user_per_role_with_the_demo_password(db, small_region):
     roles = {user.role for user in User.objects.filter(is_superuser=False)}
     assert roles == set(Role)
     assert {username for username, _ in report.users} == {
-        "region_admin", "coordinator", "curator", "school", "observer", "admin",
+        "region_admin",
+        "coordinator",
+        "curator",
+        "school",
+        "observer",
+        "admin",
     }
     for user in User.objects.all():
         assert user.check_password(DEMO_PASSWORD)
@@ -81,7 +88,13 @@ def test_command_exports_files_without_touching_the_database(db, tmp_path: Path)
     call_command("demo", "--schools", "12", "--export", str(tmp_path), stdout=StringIO())
     assert School.objects.count() == 0
     names = {path.name for path in tmp_path.iterdir()}
-    assert {"01_schools.xlsx", "02_context.xlsx", "03_results.xlsx", "05_outcomes.xlsx", "08_teachers.xlsx"} <= names
+    assert {
+        "01_schools.xlsx",
+        "02_context.xlsx",
+        "03_results.xlsx",
+        "05_outcomes.xlsx",
+        "08_teachers.xlsx",
+    } <= names
     assert "hidden_truth.csv" in names
     truth = pl.read_csv(tmp_path / "hidden_truth.csv")
     assert truth.height == 12
