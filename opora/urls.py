@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("opora.web.urls")),
     path("accounts/", include("opora.accounts.urls")),
     path("schools/", include("opora.schools.urls")),
+    path("data/", include("opora.intake.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from opora.accounts.models import Role, User
+from opora.intake.models import ImportBatch, ImportStatus
 from opora.schools.models import Locality, Municipality, Region, School, SchoolType
 from tests.factories import (
     MunicipalityFactory,
@@ -21,8 +22,11 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    # Background tasks run at once, inside the test (the worker has its own test).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @dataclass
@@ -37,6 +41,8 @@ class World:
     neighbour_school: School  # another municipality of the region
     far_school: School  # another region
     users: dict[str, User]
+    coordinator_batch: ImportBatch  # an import by the coordinator, with errors
+    far_batch: ImportBatch  # an import in the other region
 
 
 PERSONAS = (
@@ -98,6 +104,14 @@ def world(db) -> World:
         ),
     }
     users["curator"].curated_schools.set([school])
+    coordinator_batch = ImportBatch.objects.create(
+        region=region, file_name="контекст.xlsx", file="imports/test/context.xlsx", checksum="0" * 64, size=10,
+        created_by=users["coordinator"], status=ImportStatus.INVALID, form_key="context",
+    )
+    far_batch = ImportBatch.objects.create(
+        region=other_region, file_name="реестр.csv", file="imports/test/schools.csv", checksum="1" * 64, size=10,
+        created_by=users["other_region_admin"], status=ImportStatus.INVALID, form_key="schools",
+    )
     return World(
         region=region,
         other_region=other_region,
@@ -109,4 +123,6 @@ def world(db) -> World:
         neighbour_school=neighbour_school,
         far_school=far_school,
         users=users,
+        coordinator_batch=coordinator_batch,
+        far_batch=far_batch,
     )

@@ -22,10 +22,16 @@ class Case:
     expected: dict[str, int]
     anonymous: int = REDIRECT
     kwargs: Callable[[World], dict] = field(default=lambda world: {})
+    method: str = "get"
 
 
 def _only(*personas: str, otherwise: int = NOT_FOUND) -> dict[str, int]:
     return {persona: OK if persona in personas else otherwise for persona in PERSONAS}
+
+
+IMPORTERS = _only("superuser", "region_admin", "coordinator", "other_region_admin", otherwise=FORBIDDEN)
+# A POST that is allowed answers with a redirect back to the import's page.
+_redirects = dict.fromkeys(("superuser", "region_admin", "coordinator"), REDIRECT)
 
 
 CASES = (
@@ -69,6 +75,32 @@ CASES = (
         kwargs=lambda world: {"code": "000000"},
     ),
     Case("admin:index", "администрирование", _only("superuser", otherwise=REDIRECT)),
+    Case("intake:imports", "загрузка файлов", IMPORTERS),
+    Case("intake:imports_export", "выгрузка истории загрузок", IMPORTERS),
+    *(
+        Case(name, f"{title} загрузки координатора", _only("superuser", "region_admin", "coordinator"),
+             kwargs=lambda world: {"pk": world.coordinator_batch.pk})
+        for name, title in (("intake:import", "страница"), ("intake:import_status", "ход обработки"))
+    ),
+    Case("intake:import", "страница загрузки другого региона", _only("superuser", "other_region_admin"),
+         kwargs=lambda world: {"pk": world.far_batch.pk}),
+    *(
+        Case(name, f"{title} загрузки координатора",
+             _only("superuser", "region_admin", "coordinator", otherwise=NOT_FOUND) | _redirects,
+             kwargs=lambda world: {"pk": world.coordinator_batch.pk}, method="post")
+        for name, title in (
+            ("intake:import_apply", "применение"),
+            ("intake:import_discard", "отклонение"),
+            ("intake:import_rollback", "отмена"),
+        )
+    ),
+    Case("intake:forms", "шаблоны и выгрузка", EVERYONE),
+    Case("intake:form_template", "шаблон формы", EVERYONE, kwargs=lambda world: {"form_key": "context"}),
+    Case("intake:form_template", "шаблон несуществующей формы", dict.fromkeys(PERSONAS, NOT_FOUND),
+         kwargs=lambda world: {"form_key": "nothing"}),
+    Case("intake:form_export", "выгрузка формы", EVERYONE, kwargs=lambda world: {"form_key": "results"}),
+    Case("intake:completeness", "полнота данных", EVERYONE),
+    Case("intake:completeness_export", "выгрузка полноты данных", EVERYONE),
 )
 
 
@@ -94,9 +126,10 @@ def test_every_url_is_covered():
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.url_name} ({case.title})")
 def test_url_as_every_role(case: Case, world: World, client):
     url = reverse(case.url_name, kwargs=case.kwargs(world))
-    answers = {"anonymous": client.get(url).status_code}
+    send = client.post if case.method == "post" else client.get
+    answers = {"anonymous": send(url).status_code}
     for persona in PERSONAS:
         client.force_login(world.users[persona])
-        answers[persona] = client.get(url).status_code
+        answers[persona] = send(url).status_code
         client.logout()
     assert answers == {"anonymous": case.anonymous, **case.expected}

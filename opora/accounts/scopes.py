@@ -132,3 +132,39 @@ def require_role(user: User, *roles: Role) -> None:
         return
     if not user.is_authenticated or Role(user.role) not in roles:
         raise PermissionDenied("Эта страница недоступна для вашей роли.")
+
+
+IMPORTER_ROLES = (Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR)
+
+
+def can_import(user: User) -> bool:
+    """Regional administrators and municipal coordinators load files; the others read."""
+    return user.is_authenticated and user.is_active and (user.is_superuser or Role(user.role) in IMPORTER_ROLES)
+
+
+def home_region(user: User) -> Region | None:
+    """The region a user works in: where their files go and what their exports cover.
+
+    For an installation administrator it is the only region, if there is one region.
+    """
+    if user.is_superuser:
+        regions = list(Region.objects.all()[:2])
+        return regions[0] if len(regions) == 1 else None
+    if user.region_id is not None:
+        return user.region
+    if user.municipality_id is not None:
+        return user.municipality.region
+    if user.school_id is not None:
+        return user.school.municipality.region
+    return None
+
+
+def imports_visible_to(user: User, imports: QuerySet) -> QuerySet:
+    """The imports a user may see: the region's for its administrator, one's own for a coordinator."""
+    if not can_import(user):
+        return imports.none()
+    if user.is_superuser:
+        return imports
+    if Role(user.role) == Role.REGION_ADMIN:
+        return imports.filter(region_id=user.region_id)
+    return imports.filter(created_by=user)

@@ -23,6 +23,7 @@ STATE_EXAMS = (OGE, EGE)
 
 LOW_RESULTS_RULES = ("index", "rank", "rosobrnadzor")
 SHRINKAGE_TARGETS = ("region_mean", "context")
+PROCEDURE_COMBINATIONS = ("precision", "fixed")
 RESILIENT_RULES = ("above_median", "above_prediction")
 CLUSTER_METHODS = ("kmeans", "ward")
 CLUSTER_CRITERIA = ("silhouette", "calinski_harabasz")
@@ -114,7 +115,7 @@ class Methodology:
         Results of a test with fewer participants are not used in the index.
     same_students_correlation
         ρ, correlation of the sampling errors of two tests written by the same grade.
-    ege_score_sd_fallback
+    ege_score_sd
         Within-school sd of the ЕГЭ test score used when the data cannot estimate it.
     shrinkage_target
         ``"region_mean"`` (James–Stein toward the regional mean) or ``"context"`` (Fay–Herriot
@@ -175,9 +176,10 @@ class Methodology:
     procedure_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_PROCEDURE_WEIGHTS))
     subject_weights: Mapping[str, float] = field(default_factory=dict)
     default_subject_weight: float = 1.0
+    procedure_combination: str = "precision"
     min_cell_participants: int = 1
     same_students_correlation: float = 0.5
-    ege_score_sd_fallback: float = 15.0
+    ege_score_sd: float = 15.0
     shrinkage_target: str = "region_mean"
     confidence_level: float = 0.95
     wellbeing_variables: tuple[ContextVariable, ...] = DEFAULT_WELLBEING_VARIABLES
@@ -321,6 +323,7 @@ class Methodology:
             add("same_students_correlation", "Нужно число.")
         choice("low_results_rule", LOW_RESULTS_RULES)
         choice("shrinkage_target", SHRINKAGE_TARGETS)
+        choice("procedure_combination", PROCEDURE_COMBINATIONS)
         choice("resilient_rule", RESILIENT_RULES)
         choice("cluster_method", CLUSTER_METHODS)
         choice("cluster_criterion", CLUSTER_CRITERIA)
@@ -338,8 +341,8 @@ class Methodology:
                 add("subject_weights", f"Вес предмета «{subject}» должен быть не меньше 0.")
         non_negative("default_subject_weight")
         positive_int("min_cell_participants")
-        if not _is_number(self.ege_score_sd_fallback) or self.ege_score_sd_fallback <= 0:
-            add("ege_score_sd_fallback", "Нужно положительное число.")
+        if not _is_number(self.ege_score_sd) or self.ege_score_sd <= 0:
+            add("ege_score_sd", "Нужно положительное число.")
 
         seen: set[str] = set()
         for variable in self.wellbeing_variables:

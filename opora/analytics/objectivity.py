@@ -131,7 +131,7 @@ def objectivity_long(signals: pl.DataFrame, methodology: Methodology) -> pl.Data
     ...     "vpr_gap_fired": [True], "lowered_ratio": [None], "lowered_z": [None], "few_lowered_fired": [None],
     ...     "cutoff_shift": [None], "cutoff_z": [None], "scores_at_cutoffs_fired": [None]})
     >>> objectivity_long(signals, Methodology())["fired"].to_list()
-    [True, None, None]
+    [None, None, True]
     """
     parts = []
     spec = (

@@ -29,7 +29,6 @@ PROCEDURE_COLUMNS = {
     ANNUAL_MARKS: "level_annual_marks",
     CONTROL_TEST: "level_control_test",
 }
-_MIN_SCHOOLS_FOR_SCORE_VARIANCE = 5
 
 
 def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) -> pl.DataFrame:
@@ -41,9 +40,7 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
     M = Σ nₛ mₛ / Σ nₛ:
 
     - within-school variance σ²_w: for marks, the pooled Σₛ Σₖ nₛₖ (k − mₛ)² / Σₛ (nₛ − 1);
-      for scores (no student data in form 3), the method of moments: the slope of
-      (mₛ − M)² on 1/nₛ across schools, since E(mₛ − M)² ≈ τ² + σ²_w / nₛ (falls back to
-      ``ege_score_sd_fallback``² when the region has fewer than 5 schools or a slope ≤ 0);
+      for ЕГЭ test scores (form 3 has no student sd), ``ege_score_sd``² of the methodology;
     - student sd of the region S = √((W + Σ nₛ (mₛ − M)²) / Σ nₛ), W the within sum of squares;
     - ``z`` = (mₛ − M) / S, the school's distance from the region's average student in
       student sd; ``variance`` = σ²_w / (nₛ S²), its sampling variance.
@@ -100,10 +97,7 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
         measured.with_columns(
             (pl.col("n") * m).sum().over(keys).truediv(n.sum().over(keys)).alias("region_mean"),
         )
-        .with_columns(
-            ((m - pl.col("region_mean")) ** 2).alias("_d"),
-            (1.0 / n).alias("_x"),
-        )
+        .with_columns(((m - pl.col("region_mean")) ** 2).alias("_d"))
     )
     stats = region.group_by(keys).agg(
         pl.col("kind").first().alias("_kind"),
@@ -112,16 +106,10 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
         n.sum().alias("_n_total"),
         pl.len().alias("_schools"),
         (n * pl.col("_d")).sum().alias("_between_ss"),
-        pl.cov("_x", "_d").alias("_cov_xd"),
-        pl.col("_x").var().alias("_var_x"),
     )
-    fallback = methodology.ege_score_sd_fallback**2
-    slope = pl.col("_cov_xd") / pl.col("_var_x")
-    score_within = (
-        pl.when((pl.col("_schools") >= _MIN_SCHOOLS_FOR_SCORE_VARIANCE) & (pl.col("_var_x") > 0) & (slope > 0))
-        .then(slope)
-        .otherwise(pl.lit(fallback))
-    )
+    # Form 3 has no within-school sd of the scores; moment estimators from the school means
+    # confuse it with the lower means of small schools, so the methodology states it.
+    score_within = pl.lit(methodology.ege_score_sd**2)
     stats = stats.with_columns(
         pl.when(pl.col("_kind") == "marks")
         .then(pl.when(pl.col("_within_df") > 0).then(pl.col("_within_ss") / pl.col("_within_df")))
@@ -208,12 +196,13 @@ def raw_results_index(
     (0.5, 0.05)
     """
     rho = methodology.same_students_correlation
+    precision = methodology.procedure_combination == "precision"
     cells = scores.lazy().filter(pl.col("weight") > 0).with_columns(
         pl.col("procedure").replace_strict(dict(methodology.procedure_weights), default=0.0,
                                            return_dtype=pl.Float64).alias("_procedure_weight"),
         (pl.col("weight") * pl.col("participants")).alias("_a"),
     ).filter(pl.col("_procedure_weight") > 0)
-    with_vpr = _combine(cells, rho).rename({"raw_index": "raw_index_with_vpr", "raw_variance": "_v_with"})
+    with_vpr = _combine(cells, rho, precision).rename({"raw_index": "raw_index_with_vpr", "raw_variance": "_v_with"})
     if without_vpr is not None and without_vpr.height:
         excluded = without_vpr.lazy().select("code", pl.col("year").cast(pl.Int64)).unique().with_columns(
             pl.lit(True).alias("vpr_excluded")
@@ -222,10 +211,10 @@ def raw_results_index(
             pl.col("vpr_excluded").fill_null(False)
         )
         kept = marked.filter(~(pl.col("vpr_excluded") & (pl.col("procedure") == VPR))).drop("vpr_excluded")
-        combined = _combine(kept, rho)
+        combined = _combine(kept, rho, precision)
         flags = excluded
     else:
-        combined = _combine(cells, rho)
+        combined = _combine(cells, rho, precision)
         flags = pl.LazyFrame(schema={"code": pl.String, "year": pl.Int64, "vpr_excluded": pl.Boolean})
     levels = _procedure_levels(scores.lazy(), rho)
     out = (
@@ -242,23 +231,25 @@ def raw_results_index(
     return out.select(columns).sort("code", "year").collect()
 
 
-def _combine(cells: pl.LazyFrame, rho: float) -> pl.LazyFrame:
+def _combine(cells: pl.LazyFrame, rho: float, precision: bool) -> pl.LazyFrame:
     """Y and V per school-year from weighted cells (columns _procedure_weight, _a, z, variance)."""
     school_year = ["code", "year"]
-    with_omega = cells.with_columns(
-        (pl.col("_a") / pl.col("_a").sum().over([*school_year, "procedure"])).alias("_within"),
-    ).with_columns(
-        (pl.col("_within") * pl.col("_procedure_weight")).alias("_pw"),
+    by_procedure = [*school_year, "procedure"]
+    with_within = cells.with_columns(
+        (pl.col("_a") / pl.col("_a").sum().over(by_procedure)).alias("_omega"),
     )
-    # Σ Wₚ over the procedures present: each procedure counted once.
-    procedure_total = (
-        with_omega.group_by([*school_year, "procedure"])
-        .agg(pl.col("_procedure_weight").first())
-        .group_by(school_year)
-        .agg(pl.col("_procedure_weight").sum().alias("_w_total"))
+    procedures = (
+        with_within.group_by(by_procedure).agg(pl.col("_procedure_weight").first())
+        .join(_correlated_variance(with_within, by_procedure, rho, "_v_procedure"), on=by_procedure)
+        .with_columns(
+            (pl.col("_procedure_weight") / pl.col("_v_procedure") if precision else pl.col("_procedure_weight"))
+            .alias("_effective")
+        )
+        .with_columns((pl.col("_effective") / pl.col("_effective").sum().over(school_year)).alias("_share"))
+        .select(*by_procedure, "_share")
     )
-    with_omega = with_omega.join(procedure_total, on=school_year).with_columns(
-        (pl.col("_pw") / pl.col("_w_total")).alias("_omega"),
+    with_omega = with_within.join(procedures, on=by_procedure).with_columns(
+        (pl.col("_omega") * pl.col("_share")).alias("_omega"),
     )
     index = with_omega.group_by(school_year).agg(
         (pl.col("_omega") * pl.col("z")).sum().alias("raw_index"),
@@ -342,11 +333,10 @@ def results_index(
 
     Examples
     --------
-    >>> raw = pl.DataFrame({"code": list("abcd"), "year": [2026] * 4,
-    ...                     "raw_index": [-1.0, 0.0, 0.0, 1.0], "raw_variance": [0.1, 0.1, 0.1, 10.0]})
-    >>> out = results_index(raw, Methodology())
-    >>> bool(abs(out["results_index"][3]) < 0.2)
-    True
+    >>> raw = pl.DataFrame({"code": list("abcdef"), "year": [2026] * 6,
+    ...     "raw_index": [-1.0, -0.5, 0.0, 0.5, 1.0, 3.0], "raw_variance": [0.01] * 5 + [10.0]})
+    >>> results_index(raw, Methodology())["results_index"].round(2).to_list()
+    [-0.97, -0.48, 0.0, 0.49, 0.97, 0.11]
     """
     if raw.height == 0:
         return raw.with_columns(

@@ -58,10 +58,10 @@ class FayHerriot:
 
     Examples
     --------
-    >>> X = np.ones((4, 1)); y = np.array([-1.0, 0.0, 0.0, 1.0]); v = np.array([0.1, 0.1, 0.1, 10.0])
-    >>> model = FayHerriot().fit(X, y, v)
-    >>> bool(abs(model.shrink(X, y, v).mean[3]) < 0.2)  # the noisy school is pulled to the mean
-    True
+    >>> X = np.ones((6, 1)); y = np.array([-1.0, -0.5, 0.0, 0.5, 1.0, 3.0])
+    >>> v = np.array([0.01, 0.01, 0.01, 0.01, 0.01, 10.0])  # the last school is tiny
+    >>> FayHerriot().fit(X, y, v).shrink(X, y, v).mean.round(2).tolist()
+    [-0.97, -0.48, 0.0, 0.49, 0.97, 0.11]
     """
 
     def __init__(self, *, min_variance: float = 1e-6) -> None:

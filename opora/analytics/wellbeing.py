@@ -163,7 +163,7 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
     ...                           "low_income_share": [0.1, 0.2, 0.3]})
     >>> from opora.analytics.methodology import ContextVariable
     >>> m = Methodology(wellbeing_variables=(ContextVariable("low_income_share", 1.0, -1),))
-    >>> [round(x, 3) for x in wellbeing_index(variables, m).index["wellbeing_index"]]
+    >>> [round(x, 3) + 0.0 for x in wellbeing_index(variables, m).index["wellbeing_index"]]
     [1.225, 0.0, -1.225]
     """
     chosen = [v for v in methodology.wellbeing_variables if v.weight > 0]

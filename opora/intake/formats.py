@@ -86,12 +86,14 @@ class PartOf:
 class SumRule:
     """Counts whose sum equals a total, checked when all parts and the total are filled.
 
-    With ``all_or_none`` the parts are filled together or left empty together; with ``when``
-    the rule applies only to the rows meeting the condition.
+    ``expected`` ends the message: «ожидается сумма, равная {expected}». With ``all_or_none``
+    the parts are filled together or left empty together; with ``when`` the rule applies only to
+    the rows meeting the condition.
     """
 
     parts: tuple[str, ...]
     total: str
+    expected: str
     when: Condition | None = None
     all_or_none: bool = False
 
@@ -475,8 +477,8 @@ RESULTS = FileForm(
     ),
     parts=(PartOf("below_threshold", "participants", "числа участников"),),
     sums=(
-        SumRule(("marks_2", "marks_3", "marks_4", "marks_5"), "participants", when=_FOR_MARKS),
-        SumRule(("lowered", "confirmed", "raised"), "participants", all_or_none=True),
+        SumRule(("marks_2", "marks_3", "marks_4", "marks_5"), "participants", "числу участников", when=_FOR_MARKS),
+        SumRule(("lowered", "confirmed", "raised"), "participants", "числу участников", all_or_none=True),
     ),
 )
 

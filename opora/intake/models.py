@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from opora.intake.formats import FORMS
 from opora.schools.models import Region
 
 
@@ -13,9 +14,11 @@ class ImportStatus(models.TextChoices):
     CHECKING = "checking", "Проверяется"
     READY = "ready", "Проверен, ждёт подтверждения"
     INVALID = "invalid", "Есть ошибки"
+    APPLY_QUEUED = "apply_queued", "Ожидает записи"
     APPLYING = "applying", "Загружается"
     APPLIED = "applied", "Загружен"
     ROLLED_BACK = "rolled_back", "Отменён"
+    DISCARDED = "discarded", "Отклонён"
     FAILED = "failed", "Сбой обработки"
 
 
@@ -64,8 +67,14 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.get_status_display()})"
 
     @property
+    def form_title(self) -> str:
+        return FORMS[self.form_key].title if self.form_key in FORMS else ""
+
+    @property
     def is_finished(self) -> bool:
-        return self.status not in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.APPLYING)
+        return self.status not in (
+            ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.APPLY_QUEUED, ImportStatus.APPLYING
+        )
 
 
 class ChangeAction(models.TextChoices):

@@ -14,11 +14,11 @@ columns of a form.
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import re
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -130,7 +130,8 @@ def read_table(
 
     The kind of file is told by its content, not its name. An .xlsx gives its first sheet with
     data (hidden sheets last); a CSV may be UTF-8 (with or without BOM), UTF-16 with BOM or
-    Windows-1251, separated by «;», «,» or tab. The first non-empty row is the header.
+    Windows-1251, separated by «;», «,» or tab. The first non-empty row is the header (rows
+    above it with a single filled cell, such as a title, are passed over).
 
     Parameters
     ----------
@@ -294,7 +295,8 @@ def _read_xlsx(
     try:
         reader = fastexcel.read_excel(data)
         sheet_names = list(reader.sheet_names)
-    except Exception as error:
+    except _READER_FAILURES as error:
+        _reraise_interrupts(error)
         raise FileRefused(
             f"Файл «{name}» повреждён или не является книгой Excel: его не удалось открыть. Откройте "
             "его в Excel, сохраните как «Книга Excel (.xlsx)» и загрузите снова."
@@ -308,9 +310,8 @@ def _read_xlsx(
                     hidden.append(index)
                     continue
                 grid = sheet.to_polars()
-            except FileRefused:
-                raise
-            except Exception as error:
+            except _READER_FAILURES as error:
+                _reraise_interrupts(error)
                 raise FileRefused(
                     f"Файл «{name}»: лист «{sheet_names[index]}» повреждён, его не удалось прочитать. "
                     "Откройте файл в Excel, сохраните как «Книга Excel (.xlsx)» и загрузите снова."
@@ -318,6 +319,15 @@ def _read_xlsx(
             if grid.width and grid.height and _has_values(grid):
                 return sheet_names[index], grid
     raise FileRefused(f"В файле «{name}» нет данных: все листы пусты.")
+
+
+# The Excel reader is Rust: a panic on a malformed file arrives as a BaseException.
+_READER_FAILURES = (BaseException,)
+
+
+def _reraise_interrupts(error: BaseException) -> None:
+    if isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
+        raise error
 
 
 def _check_package(data: bytes, name: str, max_rows: int, max_unpacked_bytes: int, max_cells: int) -> None:
@@ -401,8 +411,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _read_csv(data: bytes, name: str, max_rows: int) -> tuple[pl.DataFrame, str, str]:
-    text, utf8, encoding = _decode(data, name)
-    sample = text[:65536]
+    utf8, encoding = _as_utf8(data, name)
+    sample = utf8[:65536].decode("utf-8", errors="ignore").lstrip("\ufeff")
     if "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) // 100 + 2:
         raise FileRefused(
             f"Файл «{name}» не является таблицей: ожидается книга Excel (.xlsx) или текстовый файл CSV."
@@ -415,7 +425,7 @@ def _read_csv(data: bytes, name: str, max_rows: int) -> tuple[pl.DataFrame, str,
     width = max(max(_field_count(line, separator) for line in lines), 1)
     try:
         grid = pl.read_csv(
-            io.BytesIO(utf8),
+            utf8,
             separator=separator,
             has_header=False,
             schema={f"c{i}": pl.String for i in range(width)},
@@ -434,30 +444,43 @@ def _read_csv(data: bytes, name: str, max_rows: int) -> tuple[pl.DataFrame, str,
     return grid, encoding, separator
 
 
-def _decode(data: bytes, name: str) -> tuple[str, bytes, str]:
-    """The text, its UTF-8 bytes for the CSV reader, and the encoding found."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        body = data[3:]
-        try:
-            return body.decode("utf-8"), body, "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise _undecodable(name) from error
-        return text, text.encode("utf-8"), "utf-16"
-    else:
-        try:
-            return data.decode("utf-8"), data, "utf-8"
-        except UnicodeDecodeError:
-            pass
+_CHUNK_BYTES = 1 << 20
+
+
+def _as_utf8(data: bytes, name: str) -> tuple[bytes, str]:
+    """The file as UTF-8 for the CSV reader, and the encoding it was in.
+
+    Decoded a megabyte at a time, so that a large file is never held as one Python string.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        converted = _transcoded(data, "utf-16")
+        if converted is None:
+            raise _undecodable(name)
+        return converted, "utf-16"
+    if _transcoded(data, "utf-8", check_only=True) is not None:
+        return data, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    converted = _transcoded(data, "cp1251")
+    if converted is None:
+        raise _undecodable(name)
+    return converted, "cp1251"
+
+
+def _transcoded(data: bytes, encoding: str, *, check_only: bool = False) -> bytes | None:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    view = memoryview(data)
+    parts: list[bytes] = []
     try:
-        text = data.decode("cp1251")
-    except UnicodeDecodeError as error:
-        raise _undecodable(name) from error
-    return text, text.encode("utf-8"), "cp1251"
+        for offset in range(0, len(view), _CHUNK_BYTES):
+            text = decoder.decode(view[offset : offset + _CHUNK_BYTES])
+            if not check_only:
+                parts.append(text.encode("utf-8"))
+        tail = decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    if check_only:
+        return data
+    parts.append(tail.encode("utf-8"))
+    return b"".join(parts)
 
 
 def _undecodable(name: str) -> FileRefused:
@@ -502,26 +525,38 @@ def _table(
     max_rows: int,
     encoding: str | None = None,
     separator: str | None = None,
-    notes: Iterable[str] = (),
+    notes: tuple[str, ...] = (),
 ) -> Table:
     columns = [f"c{i}" for i in range(grid.width)]
     grid = grid.rename(dict(zip(grid.columns, columns, strict=True)))
-    grid = grid.with_columns(
-        [_clean(pl.col(c)) for c in columns] + [pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW)]
+    # Cleaning and filtering copy a column; most columns of a big file need neither, so look first.
+    probe = grid.lazy().select(
+        *(pl.col(c).str.contains(r"^\s|\s$|^$").any().alias(c) for c in columns),
+        pl.any_horizontal([pl.col(c).is_not_null() for c in columns]).all().alias(ROW),
+    ).collect().row(0, named=True)
+    frame = grid.lazy().with_columns(
+        *(_clean(pl.col(c)) for c in columns if probe[c]),
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW),
     )
-    filled = grid.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in columns]))
+    if not probe[ROW]:
+        frame = frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in columns]))
+    del grid
+    filled = frame.collect()
     where = f"В файле «{name}»" + (f" (лист «{sheet}»)" if sheet else "")
     if filled.height == 0:
         raise FileRefused(f"Файл «{name}» пуст." if not sheet else f"{where} нет данных.")
-    header_values = filled.row(0)
+    header_index = _header_index(filled.head(_TITLE_ROWS + 1), columns)
+    header_values = filled.row(header_index)
     header_row = int(header_values[-1])
     headers = [value or "" for value in header_values[:-1]]
+    if header_index:
+        notes = (*notes, f"Строки над заголовком (до строки {header_row}) пропущены как заголовок таблицы.")
     if not any(_LETTER.search(header) for header in headers):
         raise FileRefused(
             f"{where} нет строки заголовка: первая строка должна содержать названия столбцов "
             "(например, «Код ОО», «Учебный год»)."
         )
-    cells = filled.slice(1)
+    cells = filled.slice(header_index + 1)
     if cells.height == 0:
         raise FileRefused(f"{where} есть только строка заголовка, строк с данными нет.")
     if cells.height > max_rows:
@@ -541,6 +576,18 @@ def _table(
         separator=separator,
         notes=tuple(notes),
     )
+
+
+_TITLE_ROWS = 10
+
+
+def _header_index(top: pl.DataFrame, columns: list[str]) -> int:
+    """The header is the first row; a title above the table (one filled cell) is passed over."""
+    counts = top.select(pl.sum_horizontal([pl.col(c).is_not_null() for c in columns]))
+    for index, count in enumerate(counts.to_series().to_list()):
+        if count >= 2:
+            return index
+    return 0
 
 
 def _clean(cell: pl.Expr) -> pl.Expr:

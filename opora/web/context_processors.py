@@ -10,10 +10,10 @@ def navigation(request: HttpRequest) -> dict:
         return {}
     match = request.resolver_match
     namespace = match.namespace if match else ""
+    view_name = match.view_name if match else ""
     return {
-        "nav_stages": stages_for(user),
-        "nav_namespace": namespace,
-        "nav_view_name": match.view_name if match else "",
+        "nav_stages": stages_for(user, namespace, view_name),
+        "nav_view_name": view_name,
         "scope_label": describe_scope(user),
         "role_label": "Администратор системы" if user.is_superuser else user.get_role_display(),
     }

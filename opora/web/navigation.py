@@ -18,8 +18,12 @@ class NavItem:
     url_name: str
     # Roles that see the item; empty means every role.
     roles: frozenset[Role] = frozenset()
-    # URL namespaces that mark the item as the current one.
+    # URL namespaces, or view names, that mark the item as the current one.
     namespaces: tuple[str, ...] = ()
+    view_names: tuple[str, ...] = ()
+
+    def is_current(self, namespace: str, view_name: str) -> bool:
+        return namespace in self.namespaces or view_name in self.view_names
 
     def visible_to(self, user: User) -> bool:
         return user.is_superuser or not self.roles or Role(user.role) in self.roles
@@ -36,16 +40,26 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         key="data",
         label="Данные",
-        items=(NavItem("Школы", "schools:list", namespaces=("schools",)),),
+        items=(
+            NavItem("Школы", "schools:list", namespaces=("schools",)),
+            NavItem("Полнота данных", "intake:completeness", view_names=("intake:completeness",)),
+            NavItem(
+                "Загрузка файлов",
+                "intake:imports",
+                roles=frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR}),
+                view_names=("intake:imports", "intake:import"),
+            ),
+            NavItem("Шаблоны и выгрузка", "intake:forms", view_names=("intake:forms",)),
+        ),
     ),
 )
 
 
-def stages_for(user: User) -> list[tuple[Stage, list[NavItem]]]:
-    """The stages and items the user may open, stages without visible items left out."""
+def stages_for(user: User, namespace: str = "", view_name: str = "") -> list[tuple[Stage, list[tuple[NavItem, bool]]]]:
+    """The stages and items the user may open, each item with whether it is the current page."""
     visible = []
     for stage in STAGES:
-        items = [item for item in stage.items if item.visible_to(user)]
+        items = [(item, item.is_current(namespace, view_name)) for item in stage.items if item.visible_to(user)]
         if items:
             visible.append((stage, items))
     return visible

@@ -28,3 +28,24 @@ def percent(value: object, decimals: int = 1) -> str:
     if value is None or value == "":
         return EMPTY
     return f"{num(float(value) * 100, decimals)}\u00a0%"
+
+
+@register.filter
+def cell(value: object) -> str:
+    """Any table value: whole numbers grouped, fractions with up to two decimals, text as is."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, int):
+        return num(value)
+    if isinstance(value, (float, Decimal)):
+        decimals = 0 if float(value).is_integer() else 2
+        return num(value, decimals)
+    return str(value)
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> object:
+    """A dictionary's value by a key held in a variable."""
+    return mapping.get(key)

@@ -1,0 +1,131 @@
+"""«Пояснение»: why a school is (or is not) on each list, in plain Russian with the numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .methodology import Methodology
+from .objectivity import SIGNALS
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    """A number the Russian way: decimal comma, true minus sign; «—» when unknown.
+
+    Examples
+    --------
+    >>> number(-0.456)
+    '−0,46'
+    """
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}".replace(".", ",")
+    return text.replace("-", "−")
+
+
+def percent(value: float | None) -> str:
+    """A share as whole percent: 0.523 → «52 %».
+
+    Examples
+    --------
+    >>> percent(0.523)
+    '52 %'
+    """
+    return "—" if value is None else f"{round(100 * value)} %"
+
+
+def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
+    """The «Пояснение» of one school from its row of ``Identification.schools``.
+
+    Sentences, in this order, each only when it applies: the results index with its interval
+    and the years in the bottom group; ШНОР and its cause (value added against the context
+    prediction); the shrinkage of a small school; ШНСУ (ИСБШ, or why it is unknown);
+    resilience; the objectivity signals; learning failure; the cluster comparison.
+
+    Examples
+    --------
+    >>> explain({"results_index": None, "year": 2026, "wellbeing_index": 0.4}, Methodology())
+    'Нет результатов за 2025/2026 учебный год: индекс результатов не рассчитан.'
+    """
+    m = methodology
+    parts: list[str] = []
+    bottom = round(100 * m.bottom_share)
+    index = row.get("results_index")
+    year = row.get("year")
+    if index is None:
+        label = f"{year - 1}/{year}" if isinstance(year, int) else "анализируемый"
+        parts.append(f"Нет результатов за {label} учебный год: индекс результатов не рассчитан.")
+    else:
+        years = row.get("bottom_years") or []
+        in_bottom = row.get("years_in_bottom") or 0
+        listed = f" ({', '.join(f'{y - 1}/{y}' for y in years)})" if years else ""
+        parts.append(
+            f"Индекс результатов {number(index)} (интервал {number(row.get('results_index_lower'))} … "
+            f"{number(row.get('results_index_upper'))}); в нижних {bottom} % школ региона "
+            f"{in_bottom} из {m.years_window} лет{listed}."
+        )
+    if row.get("low_results"):
+        if m.low_results_rule == "rosobrnadzor":
+            parts.append("ШНОР по признаку Рособрнадзора: не менее 30 % «2» по двум и более процедурам.")
+        else:
+            parts.append(f"ШНОР: в нижней группе не менее {m.years_required} из {m.years_window} лет.")
+        cause = row.get("low_results_cause")
+        prediction = row.get("predicted_index")
+        added = row.get("value_added")
+        context = (f"Школы в таких условиях (ИСБШ {number(row.get('wellbeing_index'))}) в среднем имеют индекс "
+                   f"{number(prediction)}; добавленная ценность {number(added)} "
+                   f"({number(row.get('value_added_lower'))} … {number(row.get('value_added_upper'))})")
+        if cause == "внутришкольные":
+            parts.append(f"{context}: результаты ниже, чем у школ в таких же условиях, — вероятны внутришкольные "
+                         "причины.")
+        elif cause == "контекст":
+            parts.append(f"{context}: результаты не ниже ожидаемых для таких условий — низкие результаты "
+                         "объясняются прежде всего социальным контекстом.")
+        else:
+            parts.append("Причину определить нельзя: ИСБШ не рассчитан.")
+    elif index is not None and (row.get("years_in_bottom") or 0) > 0:
+        parts.append(f"Это меньше {m.years_required} лет из {m.years_window}: школа не относится к ШНОР.")
+    weight = row.get("shrinkage_weight")
+    if index is not None and weight is not None and weight < 0.5:
+        parts.append(
+            f"Участников мало ({row.get('participants')}): по методу эмпирического Байеса оценка сдвинута к "
+            f"среднему по региону, собственные данные школы весят {percent(weight)} (без сдвига "
+            f"{number(row.get('raw_index'))})."
+        )
+    wellbeing = row.get("wellbeing_index")
+    if wellbeing is None:
+        parts.append(
+            f"ИСБШ не рассчитан: известно {percent(row.get('wellbeing_completeness') or 0.0)} взвешенных контекстных "
+            f"данных, нужно не менее {percent(m.wellbeing_min_completeness)}."
+        )
+    elif row.get("unfavourable"):
+        parts.append(f"ШНСУ: ИСБШ {number(wellbeing)} — в нижних {round(100 * m.unfavourable_share)} % школ региона.")
+    if row.get("resilient"):
+        if m.resilient_rule == "above_median":
+            parts.append(f"Резильентная: условия неблагоприятные, а индекс результатов выше медианы региона "
+                         f"({number(row.get('median_index'))}).")
+        else:
+            parts.append("Резильентная: условия неблагоприятные, а результаты значимо выше ожидаемых для таких условий.")
+    fired = [
+        SIGNALS[name] + f" ({number(row.get(value))})"
+        for name, value in (("vpr_gap", "vpr_gap"), ("few_lowered", "lowered_ratio"),
+                            ("scores_at_cutoffs", "cutoff_shift"))
+        if row.get(f"{name}_fired")
+    ]
+    if row.get("objectivity_risk"):
+        sentence = f"Риск необъективности ВПР ({len(fired)} из 3 признаков): " + "; ".join(fired) + "."
+        if row.get("vpr_excluded"):
+            sentence += (f" Индекс рассчитан без ВПР (с ВПР он был бы {number(row.get('raw_index_with_vpr'))} "
+                         "до сдвига к среднему).")
+        parts.append(sentence)
+    elif fired:
+        parts.append(f"Один признак необъективности ВПР (нужно {m.objectivity_min_signals}): {fired[0]}.")
+    if row.get("learning_failure"):
+        parts.append(f"Неуспевающих {percent(row.get('failing_share'))} ({row.get('failing_source')}) — более "
+                     f"{percent(m.failure_share)}.")
+    if row.get("cluster") is not None and row.get("peer_gap") is not None:
+        gap = row["peer_gap"]
+        direction = "выше" if gap >= 0 else "ниже"
+        parts.append(f"Кластер {row['cluster']}: индекс на {number(abs(gap))} {direction} среднего по "
+                     f"{row.get('peers')} школам со схожими условиями.")
+    return " ".join(parts)

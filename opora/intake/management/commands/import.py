@@ -1,0 +1,110 @@
+"""``opora import FILE``: the same import as the web page, from the command line."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from opora.intake.formats import FORMS
+from opora.intake.models import ImportBatch, ImportStatus
+from opora.intake.reading import FileRefused, read_table
+from opora.intake.recognition import recognise
+from opora.intake.services import ImportRefused, discard_files, import_apply, import_check, import_upload
+from opora.schools.models import Region
+
+
+class Command(BaseCommand):
+    help = (
+        "Загружает файл формы (реестр ОО, контекст, результаты, результаты участников, итоги года, педагоги): "
+        "проверяет, показывает, что изменится, и записывает. При ошибках ничего не записывает и завершается с "
+        "ненулевым кодом."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="файл .xlsx или .csv")
+        parser.add_argument("--kind", choices=list(FORMS), help="форма файла (по умолчанию — по столбцам)")
+        parser.add_argument("--region", help="регион (обязателен, если регионов несколько)")
+        parser.add_argument("--dry-run", action="store_true", help="только проверить и показать изменения")
+
+    def handle(self, *args, file: str, kind: str | None, region: str | None, dry_run: bool, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Файл «{file}» не найден.")
+        target_region = self._region(region, kind or self._recognised(path))
+        content = path.read_bytes()
+        if dry_run:
+            with transaction.atomic():
+                batch = import_upload(region=target_region, file_name=path.name, content=content, form_key=kind, by=None)
+                try:
+                    batch = import_check(batch=batch, progress=self._progress)
+                    self._print_report(batch)
+                finally:
+                    discard_files(batch)
+                    transaction.set_rollback(True)
+            if batch.status != ImportStatus.READY:
+                raise CommandError(f"Ошибок в файле: {batch.error_count}. Ничего не записано.")
+            self.stdout.write("Проверка без записи (--dry-run): база данных не изменена.")
+            return
+        batch = import_upload(region=target_region, file_name=path.name, content=content, form_key=kind, by=None)
+        batch = import_check(batch=batch, progress=self._progress)
+        self._print_report(batch)
+        if batch.status != ImportStatus.READY:
+            raise CommandError(f"Ошибок в файле: {batch.error_count}. Ничего не записано (загрузка № {batch.pk}).")
+        try:
+            batch = import_apply(batch=batch, by=None, progress=self._progress)
+        except ImportRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
+        sys.stderr.write("\n")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Загружено: добавлено {batch.added}, изменено {batch.changed}, без изменений {batch.unchanged} "
+                f"(загрузка № {batch.pk})."
+            )
+        )
+
+    def _region(self, name: str | None, kind: str | None) -> Region:
+        if name:
+            region = Region.objects.filter(name=name).first()
+            if region is None:
+                if kind != "schools":
+                    raise CommandError(f"Регион «{name}» не найден. Новый регион создаётся загрузкой реестра ОО.")
+                region = Region.objects.create(name=name)
+            return region
+        regions = list(Region.objects.all()[:2])
+        if len(regions) == 1:
+            return regions[0]
+        if not regions:
+            raise CommandError("В базе нет регионов: укажите --region «Название» и загрузите реестр ОО (--kind schools).")
+        raise CommandError("В базе несколько регионов: укажите --region.")
+
+    def _recognised(self, path: Path) -> str | None:
+        """The form of the file by its columns, read before a new region is created for it."""
+        try:
+            recognition = recognise(read_table(path).headers)
+        except FileRefused:
+            return None
+        return recognition.form.key if recognition is not None else None
+
+    def _progress(self, percent: int, message: str) -> None:
+        sys.stderr.write(f"\r{percent:3d}% {message:<60}")
+        sys.stderr.flush()
+
+    def _print_report(self, batch: ImportBatch) -> None:
+        sys.stderr.write("\n")
+        report = batch.report
+        self.stdout.write(report.get("summary", ""))
+        for note in report.get("notes", []):
+            self.stdout.write(f"  {note}")
+        for error in report.get("errors", []):
+            self.stdout.write(f"Ошибка. {error}")
+        for warning in report.get("warnings", []):
+            self.stdout.write(f"Предупреждение. {warning}")
+        if batch.status == ImportStatus.READY:
+            self.stdout.write(
+                f"Форма «{FORMS[batch.form_key].title}»: строк {batch.rows}; будет добавлено {batch.added}, "
+                f"изменено {batch.changed}, без изменений {batch.unchanged}."
+            )
+            for change in report.get("preview", {}).get("changed", [])[:20]:
+                details = "; ".join(f"{c['column']}: {c['old']} → {c['new']}" for c in change["changes"])
+                self.stdout.write(f"  изменится {change['key']}: {details}")

@@ -1,0 +1,215 @@
+"""Pages of the Данные section: loading files, their history, templates, exports and completeness."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from opora.accounts.scopes import can_import, home_region
+from opora.intake.formats import FORMS
+from opora.intake.forms import ExportFilterForm, UploadForm, YearForm
+from opora.intake.models import ImportBatch, ImportStatus
+from opora.intake.queries import COMPLETENESS_COLUMNS, completeness, import_history, stored_form
+from opora.intake.services import ImportRefused, import_discard, import_rollback, import_upload, rollback_check
+from opora.intake.tasks import apply_import, check_import
+from opora.intake.writing import template_workbook, write_workbook
+from opora.schools.models import Region, SchoolYear
+from opora.schools.queries import visible_municipalities
+from opora.web.xlsx_export import XLSX_CONTENT_TYPE, xlsx_response
+
+
+def _require_importer(request: HttpRequest) -> None:
+    if not can_import(request.user):
+        raise PermissionDenied("Загружать файлы могут региональный администратор и муниципальный координатор.")
+
+
+def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
+    return get_object_or_404(import_history(request.user), pk=pk)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    _require_importer(request)
+    region = home_region(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, choose_region=region is None)
+    if request.method == "POST":
+        if form.is_valid():
+            region = region or form.cleaned_data["region"]
+            upload = form.cleaned_data["file"]
+            batch = import_upload(
+                region=region,
+                file_name=upload.name,
+                content=upload.read(),
+                form_key=form.cleaned_data["form_key"] or None,
+                by=request.user,
+            )
+            check_import.enqueue(batch.pk)
+            return redirect("intake:import", pk=batch.pk)
+    page = Paginator(import_history(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "intake/import_list.html", {"form": form, "page": page, "region": region})
+
+
+@login_required
+def import_list_export(request: HttpRequest) -> HttpResponse:
+    _require_importer(request)
+    rows = (
+        (
+            batch.pk, timezone.localtime(batch.created_at).replace(tzinfo=None), batch.file_name,
+            batch.form_title, batch.get_status_display(),
+            str(batch.created_by or "установка (командная строка)"), batch.rows, batch.added, batch.changed,
+            batch.unchanged, batch.error_count, batch.checksum,
+        )
+        for batch in import_history(request.user)
+    )
+    columns = (
+        "№", "Загружен", "Файл", "Форма", "Состояние", "Загрузил", "Строк", "Добавлено", "Изменено",
+        "Без изменений", "Ошибок", "SHA-256",
+    )
+    return xlsx_response(filename="История загрузок.xlsx", sheet_title="История загрузок", columns=columns, rows=rows)
+
+
+def _detail_context(request: HttpRequest, batch: ImportBatch) -> dict:
+    return {
+        "batch": batch,
+        "rollback": rollback_check(batch),
+        "report": batch.report or {},
+        "preview": (batch.report or {}).get("preview", {}),
+    }
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_or_404(request, pk)
+    return render(request, "intake/import_detail.html", _detail_context(request, batch))
+
+
+@login_required
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status block, polled by the page while the file is being processed."""
+    batch = _batch_or_404(request, pk)
+    response = render(request, "intake/import_detail.html#status", _detail_context(request, batch))
+    if batch.is_finished:
+        response["HX-Refresh"] = "true"  # the finished preview is a different page
+    return response
+
+
+@login_required
+@require_POST
+def import_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_or_404(request, pk)
+    if batch.status != ImportStatus.READY:
+        messages.error(request, "Эту загрузку нельзя применить: она не проверена или уже обработана.")
+        return redirect("intake:import", pk=pk)
+    ImportBatch.objects.filter(pk=pk).update(
+        status=ImportStatus.APPLY_QUEUED, progress=0, progress_message="Ожидает обработчика фоновых задач"
+    )
+    apply_import.enqueue(batch.pk, request.user.pk)
+    return redirect("intake:import", pk=pk)
+
+
+@login_required
+@require_POST
+def import_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_or_404(request, pk)
+    try:
+        import_discard(batch=batch, by=request.user)
+        messages.success(request, "Загрузка отклонена: данные не изменены.")
+    except ImportRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("intake:import", pk=pk)
+
+
+@login_required
+@require_POST
+def import_rollback_view(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_or_404(request, pk)
+    try:
+        import_rollback(batch=batch, by=request.user)
+        messages.success(request, "Загрузка отменена: данные возвращены к состоянию до неё.")
+    except ImportRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("intake:import", pk=pk)
+
+
+def _form_or_404(form_key: str):
+    if form_key not in FORMS:
+        raise Http404("Нет такой формы")
+    return FORMS[form_key]
+
+
+@login_required
+def form_list(request: HttpRequest) -> HttpResponse:
+    filters = ExportFilterForm(request.GET or None, municipalities=visible_municipalities(request.user))
+    return render(request, "intake/form_list.html", {"forms": FORMS.values(), "filters": filters})
+
+
+@login_required
+def form_template(request: HttpRequest, form_key: str) -> HttpResponse:
+    form = _form_or_404(form_key)
+    return _xlsx(template_workbook(form), f"Шаблон — {form.title}.xlsx")
+
+
+@login_required
+def form_export(request: HttpRequest, form_key: str) -> HttpResponse:
+    form = _form_or_404(form_key)
+    region = home_region(request.user)  # None for an installation administrator of several regions: all
+    filters = ExportFilterForm(request.GET or None, municipalities=visible_municipalities(request.user))
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    year = cleaned.get("year")
+    municipality = cleaned.get("municipality")
+    frame = stored_form(
+        request.user, region, form_key,
+        year=year.end_year if year else None,
+        municipality_id=municipality.pk if municipality else None,
+    )
+    suffix = f" {year.label.replace('/', '-')}" if year else ""
+    return _xlsx(write_workbook(frame, form), f"{form.title}{suffix}.xlsx")
+
+
+def _chosen_year(request: HttpRequest) -> tuple[YearForm, SchoolYear | None]:
+    form = YearForm(request.GET or None)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    return form, year or SchoolYear.objects.order_by("-end_year").first()
+
+
+@login_required
+def completeness_view(request: HttpRequest) -> HttpResponse:
+    form, year = _chosen_year(request)
+    summary, rows = completeness(request.user, year) if year else ([], [])
+    gaps = [row for row in rows if row.missing]
+    return render(
+        request,
+        "intake/completeness.html",
+        {"form": form, "year": year, "summary": summary, "gaps": gaps, "columns": COMPLETENESS_COLUMNS,
+         "schools": len(rows)},
+    )
+
+
+@login_required
+def completeness_export(request: HttpRequest) -> HttpResponse:
+    _form, year = _chosen_year(request)
+    _summary, rows = completeness(request.user, year) if year else ([], [])
+    columns = ("Код ОО", "Наименование", "Муниципалитет", *(title for _, title in COMPLETENESS_COLUMNS))
+    data = (
+        (row.school.code, row.school.display_name, row.school.municipality.name,
+         *("есть" if row.present[key] else "нет" for key, _ in COMPLETENESS_COLUMNS))
+        for row in rows
+    )
+    label = year.label.replace("/", "-") if year else ""
+    return xlsx_response(
+        filename=f"Полнота данных {label}.xlsx", sheet_title="Полнота данных", columns=columns, rows=data,
+        text_columns=[0],
+    )

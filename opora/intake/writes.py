@@ -1,0 +1,272 @@
+"""Writing a checked import into the database and undoing it.
+
+Every added or changed record is noted in ``ImportChange`` with its values before, so that an
+import can be undone; participants' results are marked with their import instead (a region's file
+holds a million of them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db import connection, models
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from opora.analytics import aggregate_student_results
+from opora.intake.diffing import Diff, changed_fields, diff_rows
+from opora.intake.models import ChangeAction, ImportBatch, ImportChange
+from opora.intake.targets import PK, RESULTS, STUDENT_RESULTS, FormTarget
+from opora.results.models import StudentResult
+from opora.schools.models import Municipality, School, SchoolYear
+
+Progress = Callable[[int, str], None]
+BATCH_SIZE = 2000
+# Which tables an undo empties first: dependants before what they depend on.
+UNDO_ORDER = (
+    "results.SchoolResult", "schools.SchoolContext", "results.YearOutcome", "support.Teacher",
+    "schools.School", "schools.Municipality",
+)
+
+
+def _school_ids(batch: ImportBatch, codes: list[str]) -> dict[str, int]:
+    schools = School.objects.filter(municipality__region=batch.region, code__in=codes)
+    return dict(schools.values_list("code", "pk"))
+
+
+def _year_ids(end_years: list[int]) -> dict[int, int]:
+    for end_year in end_years:
+        SchoolYear.objects.get_or_create(end_year=end_year)
+    return dict(SchoolYear.objects.filter(end_year__in=end_years).values_list("end_year", "pk"))
+
+
+def _municipality_ids(batch: ImportBatch, names: list[str]) -> dict[str, int]:
+    ids = dict(Municipality.objects.filter(region=batch.region, name__in=names).values_list("name", "pk"))
+    for name in names:
+        if name not in ids:
+            municipality = Municipality.objects.create(region=batch.region, name=name)
+            ids[name] = municipality.pk
+            ImportChange.objects.create(
+                batch=batch, model="schools.Municipality", object_id=municipality.pk, action=ChangeAction.ADDED
+            )
+    return ids
+
+
+class References:
+    """Turns the form's references (school code, school year, municipality) into record ids."""
+
+    def __init__(self, batch: ImportBatch, frame: pl.DataFrame, target: FormTarget):
+        self.is_school = target.model is School
+        self.schools = {} if self.is_school else _school_ids(batch, frame["code"].unique().to_list())
+        self.years = _year_ids(frame["year"].unique().to_list()) if "year" in frame.columns else {}
+        self.municipalities = (
+            _municipality_ids(batch, frame["municipality"].drop_nulls().unique().to_list())
+            if "municipality" in frame.columns
+            else {}
+        )
+
+    def record_values(self, target: FormTarget, row: dict[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, value in row.items():
+            if name == "code" and not self.is_school:
+                values["school_id"] = self.schools[value]
+            elif name == "year":
+                values["year_id"] = self.years[value]
+            elif name == "municipality":
+                if value is not None:
+                    values["municipality_id"] = self.municipalities[value]
+            elif name in target.key_fields or name in target.value_fields:
+                values[target.model_field(name)] = _stored_value(target, name, value)
+        return values
+
+
+def _stored_value(target: FormTarget, name: str, value: Any) -> Any:
+    field = target.model._meta.get_field(target.model_field(name))
+    if value is None:
+        return "" if isinstance(field, (models.CharField, models.TextField)) and not field.null else None
+    if isinstance(field, models.DecimalField):
+        return Decimal(str(round(float(value), field.decimal_places)))
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def apply_diff(*, batch: ImportBatch, target: FormTarget, diff: Diff) -> None:
+    """Add the new rows and change the changed ones, noting each for undo."""
+    frame = pl.concat([diff.added, diff.changed.select(diff.added.columns)], how="vertical")
+    if frame.is_empty():
+        return
+    references = References(batch, frame, target)
+    model = target.model
+    history = hasattr(model, "history")  # the registry keeps its own change journal
+
+    added = [model(**references.record_values(target, row)) for row in diff.added.iter_rows(named=True)]
+    if model is School:
+        for school in added:
+            school.fill_search_text()
+    created = (
+        bulk_create_with_history(added, model, batch_size=BATCH_SIZE)
+        if history
+        else model.objects.bulk_create(added, batch_size=BATCH_SIZE)
+    )
+    ImportChange.objects.bulk_create(
+        [ImportChange(batch=batch, model=target.label, object_id=obj.pk, action=ChangeAction.ADDED) for obj in created],
+        batch_size=BATCH_SIZE,
+    )
+
+    rows = list(diff.changed.iter_rows(named=True))
+    if not rows:
+        return
+    instances = model.objects.in_bulk([row[PK] for row in rows])
+    updated_fields: set[str] = set()
+    notes = []
+    for row in rows:
+        instance = instances[row[PK]]
+        values = references.record_values(target, {name: row[name] for name in changed_fields(diff, row)})
+        before = {field: _json_value(getattr(instance, field)) for field in values}
+        for field, value in values.items():
+            setattr(instance, field, value)
+        updated_fields.update(values)
+        notes.append(ImportChange(batch=batch, model=target.label, object_id=instance.pk, action=ChangeAction.CHANGED,
+                                  before=before))
+    if model is School:
+        for instance in instances.values():
+            instance.fill_search_text()
+        updated_fields.add("search_text")
+    if history:
+        bulk_update_with_history(list(instances.values()), model, sorted(updated_fields), batch_size=BATCH_SIZE)
+    else:
+        model.objects.bulk_update(list(instances.values()), sorted(updated_fields), batch_size=BATCH_SIZE)
+    ImportChange.objects.bulk_create(notes, batch_size=BATCH_SIZE)
+
+
+STUDENT_COLUMNS = (
+    "school_id", "year_id", "procedure", "grade", "subject", "participant_code", "primary_score", "test_score",
+    "mark", "journal_mark", "batch_id",
+)
+
+
+def _insert_students(frame: pl.DataFrame) -> None:
+    """Insert participants' rows by the fastest path of the database (COPY on PostgreSQL)."""
+    table = StudentResult._meta.db_table
+    columns = ", ".join(STUDENT_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in frame.select(STUDENT_COLUMNS).iter_rows():
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(STUDENT_COLUMNS))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+            for chunk in frame.iter_slices(50_000):
+                cursor.executemany(sql, list(chunk.select(STUDENT_COLUMNS).iter_rows()))
+
+
+def student_results_apply(*, batch: ImportBatch, frame: pl.DataFrame, progress: Progress) -> tuple[int, int, int]:
+    """Store participants' results and recompute the school figures (form 3) they make up."""
+    target = STUDENT_RESULTS
+    years = frame["year"].unique().to_list()
+    progress(25, "Чтение сохранённых результатов участников")
+    stored = target.stored(batch.region, years=years)
+    diff = diff_rows(frame, stored, key_fields=target.key_fields, value_fields=target.value_fields)
+
+    progress(40, "Запись результатов участников")
+    school_ids = pl.DataFrame(
+        list(_school_ids(batch, frame["code"].unique().to_list()).items()),
+        schema={"code": pl.Utf8, "school_id": pl.Int64}, orient="row",
+    )
+    year_ids = pl.DataFrame(
+        list(_year_ids(years).items()), schema={"year": pl.Int64, "year_id": pl.Int64}, orient="row"
+    )
+    added = (
+        diff.added.join(school_ids, on="code", how="left")
+        .join(year_ids, on="year", how="left")
+        .with_columns(pl.lit(batch.pk).alias("batch_id"))
+    )
+    for name in STUDENT_COLUMNS:
+        if name not in added.columns:
+            added = added.with_columns(pl.lit(None).alias(name))
+    _insert_students(added)
+    _update_students(batch, diff)
+
+    progress(75, "Расчёт показателей по ОО")
+    keys = list(target.key_fields)
+    previous = stored.drop(PK).join(frame.select(keys), on=keys, how="anti")
+    current = pl.concat([previous, frame], how="diagonal_relaxed")
+    touched = frame.select("code", "year", "procedure", "subject").unique()
+    aggregates = aggregate_student_results(current.join(touched, on=["code", "year", "procedure", "subject"]))
+    results = RESULTS.rounded(aggregates.select([name for name in aggregates.columns if name in _results_fields()]))
+    stored_results = RESULTS.stored(batch.region, years=years)
+    results_diff = diff_rows(results, stored_results, key_fields=RESULTS.key_fields, value_fields=RESULTS.value_fields)
+    progress(90, "Запись показателей по ОО")
+    apply_diff(batch=batch, target=RESULTS, diff=results_diff)
+    return diff.added.height, diff.changed.height, diff.unchanged
+
+
+def _results_fields() -> set[str]:
+    return {*RESULTS.key_fields, *RESULTS.value_fields}
+
+
+def _update_students(batch: ImportBatch, diff: Diff) -> None:
+    rows = list(diff.changed.iter_rows(named=True))
+    if not rows:
+        return
+    instances = StudentResult.objects.in_bulk([row[PK] for row in rows])
+    fields: set[str] = set()
+    notes = []
+    for row in rows:
+        instance = instances[row[PK]]
+        names = changed_fields(diff, row)
+        notes.append(
+            ImportChange(
+                batch=batch, model=STUDENT_RESULTS.label, object_id=instance.pk, action=ChangeAction.CHANGED,
+                before={name: _json_value(getattr(instance, name)) for name in names},
+            )
+        )
+        for name in names:
+            setattr(instance, name, _stored_value(STUDENT_RESULTS, name, row[name]))
+        fields.update(names)
+    StudentResult.objects.bulk_update(list(instances.values()), sorted(fields), batch_size=BATCH_SIZE)
+    ImportChange.objects.bulk_create(notes, batch_size=BATCH_SIZE)
+
+
+def undo_changes(batch: ImportBatch) -> None:
+    """Delete what the import added and put back the values it changed."""
+    from django.apps import apps
+
+    StudentResult.objects.filter(batch=batch).delete()
+    changes = batch.changes.all()
+    for change in changes.filter(action=ChangeAction.CHANGED).order_by("-pk").iterator():
+        model = apps.get_model(change.model)
+        instance = model.objects.filter(pk=change.object_id).first()
+        if instance is None:
+            continue
+        for field, value in change.before.items():
+            setattr(instance, field, _python_value(model, field, value))
+        if isinstance(instance, School):
+            instance.fill_search_text()
+        instance.save()
+    labels = set(changes.filter(action=ChangeAction.ADDED).values_list("model", flat=True))
+    for label in sorted(labels, key=lambda name: UNDO_ORDER.index(name) if name in UNDO_ORDER else -1):
+        ids = changes.filter(action=ChangeAction.ADDED, model=label).values_list("object_id", flat=True)
+        apps.get_model(label).objects.filter(pk__in=list(ids)).delete()
+
+
+def _python_value(model: type[models.Model], field_name: str, value: Any) -> Any:
+    field = model._meta.get_field(field_name)
+    if value is None:
+        return None
+    if isinstance(field, models.DecimalField):
+        return Decimal(value)
+    if isinstance(field, models.DateField):
+        return dt.date.fromisoformat(value)
+    return value
