@@ -30,22 +30,25 @@ def student_frame(n: int, *, seed: int = 1) -> pl.DataFrame:
     procedure = rng.choice(np.array(["ВПР", "ОГЭ", "ЕГЭ"]), n, p=[0.7, 0.2, 0.1])
     grade = np.where(procedure == "ОГЭ", 9, np.where(procedure == "ЕГЭ", 11, rng.integers(4, 9, n)))
     subject = rng.choice(np.array(["Русский язык", "Математика", "История", "Биология"]), n)
-    subject = np.where(procedure == "ЕГЭ", np.where(subject == "Математика", "Математика (профильная)", subject),
-                       subject)
+    subject = np.where(
+        procedure == "ЕГЭ", np.where(subject == "Математика", "Математика (профильная)", subject), subject
+    )
     mark = rng.integers(2, 6, n)
     is_ege = procedure == "ЕГЭ"
-    return pl.DataFrame({
-        "code": pl.Series(rng.integers(1, 300, n)).cast(pl.String).str.zfill(6),
-        "year": pl.Series(rng.integers(2022, 2025, n)),
-        "procedure": procedure,
-        "grade": pl.Series(grade, dtype=pl.Int64),
-        "subject": subject,
-        "participant_code": pl.Series(np.arange(n)).cast(pl.String).str.zfill(8),
-        "primary_score": pl.Series(rng.integers(0, 40, n)),
-        "test_score": pl.Series(np.where(is_ege, rng.integers(0, 101, n), -1)),
-        "mark": pl.Series(np.where(is_ege, -1, mark)),
-        "journal_mark": pl.Series(np.where(procedure == "ВПР", rng.integers(2, 6, n), -1)),
-    }).with_columns(
+    return pl.DataFrame(
+        {
+            "code": pl.Series(rng.integers(1, 300, n)).cast(pl.String).str.zfill(6),
+            "year": pl.Series(rng.integers(2022, 2025, n)),
+            "procedure": procedure,
+            "grade": pl.Series(grade, dtype=pl.Int64),
+            "subject": subject,
+            "participant_code": pl.Series(np.arange(n)).cast(pl.String).str.zfill(8),
+            "primary_score": pl.Series(rng.integers(0, 40, n)),
+            "test_score": pl.Series(np.where(is_ege, rng.integers(0, 101, n), -1)),
+            "mark": pl.Series(np.where(is_ege, -1, mark)),
+            "journal_mark": pl.Series(np.where(procedure == "ВПР", rng.integers(2, 6, n), -1)),
+        }
+    ).with_columns(
         [pl.when(pl.col(c) >= 0).then(pl.col(c)).alias(c) for c in ("test_score", "mark", "journal_mark")]
     )
 
@@ -77,7 +80,9 @@ def measure(path: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--xlsx-rows", type=int, default=200_000)
     parser.add_argument("--encoding", default="utf-8", choices=["utf-8", "cp1251"])
@@ -94,15 +99,19 @@ def main() -> None:
         csv_path = Path(folder) / "students.csv"
         start = time.perf_counter()
         write_csv(student_frame(arguments.rows), csv_path, arguments.encoding)
-        print(f"CSV: {arguments.rows} rows, {csv_path.stat().st_size / 2**20:.0f} MB, made in "
-              f"{time.perf_counter() - start:.1f} s")
+        print(
+            f"CSV: {arguments.rows} rows, {csv_path.stat().st_size / 2**20:.0f} MB, made in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
         files.append(csv_path)
         if arguments.xlsx_rows:
             xlsx_path = Path(folder) / "students.xlsx"
             start = time.perf_counter()
             write_workbook(student_frame(arguments.xlsx_rows), STUDENT_RESULTS, xlsx_path)
-            print(f"XLSX: {arguments.xlsx_rows} rows, {xlsx_path.stat().st_size / 2**20:.0f} MB, written in "
-                  f"{time.perf_counter() - start:.1f} s")
+            print(
+                f"XLSX: {arguments.xlsx_rows} rows, {xlsx_path.stat().st_size / 2**20:.0f} MB, written in "
+                f"{time.perf_counter() - start:.1f} s"
+            )
             files.append(xlsx_path)
         for path in files:
             child = subprocess.run(

@@ -24,6 +24,7 @@ STATE_EXAMS = (OGE, EGE)
 LOW_RESULTS_RULES = ("index", "rank", "rosobrnadzor")
 SHRINKAGE_TARGETS = ("region_mean", "context")
 PROCEDURE_COMBINATIONS = ("precision", "fixed")
+MARK_SCALES = ("probit", "mean_mark")
 RESILIENT_RULES = ("above_median", "above_prediction")
 CLUSTER_METHODS = ("kmeans", "ward")
 CLUSTER_CRITERIA = ("silhouette", "calinski_harabasz")
@@ -177,6 +178,8 @@ class Methodology:
     subject_weights: Mapping[str, float] = field(default_factory=dict)
     default_subject_weight: float = 1.0
     procedure_combination: str = "precision"
+    mark_scale: str = "probit"
+    probit_pseudo_count: float = 1.0
     min_cell_participants: int = 1
     same_students_correlation: float = 0.5
     ege_score_sd: float = 15.0
@@ -324,6 +327,9 @@ class Methodology:
         choice("low_results_rule", LOW_RESULTS_RULES)
         choice("shrinkage_target", SHRINKAGE_TARGETS)
         choice("procedure_combination", PROCEDURE_COMBINATIONS)
+        choice("mark_scale", MARK_SCALES)
+        if not _is_number(self.probit_pseudo_count) or self.probit_pseudo_count <= 0:
+            add("probit_pseudo_count", "Нужно положительное число.")
         choice("resilient_rule", RESILIENT_RULES)
         choice("cluster_method", CLUSTER_METHODS)
         choice("cluster_criterion", CLUSTER_CRITERIA)

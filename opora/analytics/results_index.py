@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from ._frames import RESULTS_REQUIRED, RESULTS_SCHEMA, conform
+from ._probit import latent_means, region_cuts
 from .methodology import ANNUAL_MARKS, CONTROL_TEST, EGE, OGE, VPR, Methodology
 from .shrinkage import FayHerriot
 
@@ -124,20 +125,64 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
         ((pl.col("_within_total") + pl.col("_between_ss")) / pl.col("_n_total")).sqrt().alias("region_sd"),
     )
     weights = _weight_expression(methodology)
-    return (
-        region.join(stats.select(*keys, "within_variance", "region_sd"), on=keys, how="left")
+    scored = (
+        region.join(stats.select(*keys, "within_variance", "region_sd", "_within_ss", "_between_ss"), on=keys,
+                    how="left")
         .filter((pl.col("region_sd") > 0) & pl.col("within_variance").is_not_null()
                 & (pl.col("within_variance") > 0))
-        .select(
-            "code", *keys,
+        .with_columns(
             pl.col("n").cast(pl.Int64).alias("participants"),
-            "measure", "kind", "region_mean", "region_sd", "within_variance",
             ((m - pl.col("region_mean")) / pl.col("region_sd")).alias("z"),
             (pl.col("within_variance") / (n * pl.col("region_sd") ** 2)).alias("variance"),
             weights.alias("weight"),
         )
         .sort("code", *keys)
         .collect()
+    )
+    if methodology.mark_scale == "probit":
+        scored = _probit_scores(scored, methodology)
+    return scored.select(
+        "code", *keys, "participants", "measure", "kind", "region_mean", "region_sd", "within_variance", "z",
+        "variance", "weight",
+    )
+
+
+def _probit_scores(scored: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+    """Replace z and variance of the marked tests by the latent mean of the ordered-probit model."""
+    keys = list(TEST_KEYS)
+    marks = [f"marks_{k}" for k in (2, 3, 4, 5)]
+    is_marks = pl.col("kind") == "marks"
+    shares = scored.filter(is_marks).group_by(keys).agg(
+        *(pl.col(c).sum().alias(f"_share_{c}") for c in marks),
+        # σ²_w / σ²_total of the marks: the within-school share of the variance (1 − ICC)
+        (pl.col("_within_ss").first() / (pl.col("_within_ss").first() + pl.col("_between_ss").first()))
+        .alias("_within_share"),
+    )
+    share_columns = [f"_share_{c}" for c in marks]
+    total = pl.sum_horizontal(share_columns)
+    shares = shares.with_columns(pl.col(c) / total for c in share_columns)
+    rows = scored.with_row_index("_row").filter(is_marks).join(shares, on=keys, how="left").sort("_row")
+    if rows.height == 0:
+        return scored
+    region_shares = rows.select(share_columns).to_numpy()
+    counts = rows.select(marks).to_numpy().astype(np.float64)
+    within_sd = np.sqrt(np.clip(rows["_within_share"].to_numpy(), 0.05, 1.0))
+    eta, variance = latent_means(
+        counts=counts,
+        cuts=region_cuts(region_shares),
+        within_sd=within_sd,
+        start=rows["z"].to_numpy(),
+        pseudo_counts=methodology.probit_pseudo_count * region_shares,
+    )
+    replaced = pl.DataFrame({"_row": rows["_row"], "_eta": eta, "_v": variance})
+    return (
+        scored.with_row_index("_row")
+        .join(replaced, on="_row", how="left")
+        .with_columns(
+            pl.coalesce("_eta", "z").alias("z"),
+            pl.coalesce("_v", "variance").alias("variance"),
+        )
+        .drop("_row", "_eta", "_v")
     )
 
 

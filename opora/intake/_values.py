@@ -128,8 +128,7 @@ def expectation(column: Column) -> str:
     if column.kind == "school_year":
         return "учебный год, например 2023/2024"
     if column.kind == "date":
-        text = "дата в виде ДД.ММ.ГГГГ, например " + (column.example or "15.03.2024")
-        return text + _range_words(column)
+        return f"дата в виде ДД.ММ.ГГГГ (например, {column.example or '15.03.2024'}){_range_words(column)}"
     if column.kind in ("int", "decimal"):
         noun = "целое число" if column.kind == "int" else "число"
         return noun + _range_words(column)

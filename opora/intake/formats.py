@@ -177,13 +177,24 @@ _SUBJECT_SYNONYMS: Mapping[str, str] = {
     for subject, spellings in {
         "Русский язык": ("Русский", "Рус. яз.", "Рус. язык", "Русск. яз.", "Русский яз."),
         "Математика (профильная)": (
-            "Математика профиль", "Математика профильная", "Математика (профиль)",
-            "Математика (профильный уровень)", "Математика профильного уровня", "Профильная математика",
-            "Математика П", "Математика (П)",
+            "Математика профиль",
+            "Математика профильная",
+            "Математика (профиль)",
+            "Математика (профильный уровень)",
+            "Математика профильного уровня",
+            "Профильная математика",
+            "Математика П",
+            "Математика (П)",
         ),
         "Математика (базовая)": (
-            "Математика база", "Математика базовая", "Математика (база)", "Математика (базовый уровень)",
-            "Математика базового уровня", "Базовая математика", "Математика Б", "Математика (Б)",
+            "Математика база",
+            "Математика базовая",
+            "Математика (база)",
+            "Математика (базовый уровень)",
+            "Математика базового уровня",
+            "Базовая математика",
+            "Математика Б",
+            "Математика (Б)",
         ),
         "Английский язык": ("Английский", "Иностранный язык (английский)", "Англ. яз."),
         "Немецкий язык": ("Немецкий", "Иностранный язык (немецкий)"),
@@ -219,7 +230,8 @@ def normalize_subject(text: str) -> str:
     folded = fold(tidy)
     if folded in _SUBJECT_SYNONYMS:
         return _SUBJECT_SYNONYMS[folded]
-    if tidy.isupper() and len(tidy) > 3 and folded not in _SUBJECT_ABBREVIATIONS:
+    letters = sum(char.isalpha() for char in tidy)
+    if tidy[1:].isupper() and letters > 3 and folded not in _SUBJECT_ABBREVIATIONS:
         tidy = tidy.lower()
     return tidy[0].upper() + tidy[1:]
 
@@ -242,7 +254,11 @@ MARKED_PROCEDURES = ("ВПР", "ОГЭ", "Годовые отметки", "Ко�
 SCHOOL_TYPES = ("СОШ", "ООШ", "НОШ", "лицей", "гимназия", "вечерняя (сменная)", "коррекционная", "другое")
 LOCALITIES = ("город", "село")
 TEACHER_CATEGORIES = (
-    "высшая", "первая", "соответствие занимаемой должности", "без категории", "педагог-методист",
+    "высшая",
+    "первая",
+    "соответствие занимаемой должности",
+    "без категории",
+    "педагог-методист",
     "педагог-наставник",
 )
 
@@ -306,25 +322,52 @@ _MIN_YEAR, _MAX_YEAR = 1990, 2100
 
 def _school_code(example: str = "010001") -> Column:
     return Column(
-        "Код ОО", "code", required=True, aliases=_SCHOOL_CODE_ALIASES, is_code=True, example=example,
+        "Код ОО",
+        "code",
+        required=True,
+        aliases=_SCHOOL_CODE_ALIASES,
+        is_code=True,
+        example=example,
         note="Код школы из реестра ОО; хранится как текст, ведущие нули сохраняются.",
     )
 
 
 def _school_year() -> Column:
     return Column(
-        "Учебный год", "year", "school_year", required=True, aliases=_SCHOOL_YEAR_ALIASES,
-        minimum=_MIN_YEAR, maximum=_MAX_YEAR, example="2023/2024",
+        "Учебный год",
+        "year",
+        "school_year",
+        required=True,
+        aliases=_SCHOOL_YEAR_ALIASES,
+        minimum=_MIN_YEAR,
+        maximum=_MAX_YEAR,
+        example="2023/2024",
         note="2023/2024, 2023-2024, 2023/24 или год окончания 2024.",
     )
 
 
-def _count(header: str, field: str, *, required: bool = False, example: str = "", note: str = "",
-           aliases: tuple[str, ...] = (), required_if: Condition | None = None,
-           maximum: float | None = None) -> Column:
+def _count(
+    header: str,
+    field: str,
+    *,
+    required: bool = False,
+    example: str = "",
+    note: str = "",
+    aliases: tuple[str, ...] = (),
+    required_if: Condition | None = None,
+    maximum: float | None = None,
+) -> Column:
     return Column(
-        header, field, "int", required, aliases=aliases, minimum=0, maximum=maximum,
-        required_if=required_if, example=example, note=note,
+        header,
+        field,
+        "int",
+        required,
+        aliases=aliases,
+        minimum=0,
+        maximum=maximum,
+        required_if=required_if,
+        example=example,
+        note=note,
     )
 
 
@@ -336,33 +379,78 @@ SCHOOLS = FileForm(
     columns=(
         _school_code(),
         Column(
-            "Наименование", "name", required=True, aliases=("Полное наименование", "Наименование ОО"),
+            "Наименование",
+            "name",
+            required=True,
+            aliases=("Полное наименование", "Наименование ОО"),
             example="Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная "
-            "школа № 1»", note="Полное наименование.",
+            "школа № 1»",
+            note="Полное наименование.",
         ),
-        Column("Краткое наименование", "short_name", aliases=("Сокращённое наименование",),
-               example="МБОУ СОШ № 1"),
         Column(
-            "Муниципалитет", "municipality", required=True,
+            "Краткое наименование",
+            "short_name",
+            aliases=("Сокращённое наименование",),
+            example="МБОУ СОШ № 1",
+        ),
+        Column(
+            "Муниципалитет",
+            "municipality",
+            required=True,
             aliases=("Муниципальное образование", "Муниципальный район", "Район", "МО"),
             example="Заречный городской округ",
             note="Создаётся, если его ещё нет в регионе.",
         ),
-        Column("Тип ОО", "school_type", aliases=("Тип школы", "Вид ОО"), choices=SCHOOL_TYPES,
-               synonyms=_SCHOOL_TYPE_SYNONYMS, example="СОШ"),
-        Column("Местность", "locality", aliases=("Тип местности", "Город/село"), choices=LOCALITIES,
-               synonyms=_LOCALITY_SYNONYMS, example="село"),
-        Column("Адрес", "address", aliases=("Юридический адрес", "Фактический адрес"),
-               example="с. Берёзовка, ул. Школьная, д. 1"),
-        Column("Широта", "latitude", "decimal", minimum=-90, maximum=90, example="56,123456",
-               note="В градусах, дробную часть можно отделять запятой."),
-        Column("Долгота", "longitude", "decimal", minimum=-180, maximum=180, example="47,654321",
-               note="В градусах, дробную часть можно отделять запятой."),
-        Column("Директор", "director", aliases=("ФИО директора", "Руководитель"), example="Иванова Анна Петровна"),
+        Column(
+            "Тип ОО",
+            "school_type",
+            aliases=("Тип школы", "Вид ОО"),
+            choices=SCHOOL_TYPES,
+            synonyms=_SCHOOL_TYPE_SYNONYMS,
+            example="СОШ",
+        ),
+        Column(
+            "Местность",
+            "locality",
+            aliases=("Тип местности", "Город/село"),
+            choices=LOCALITIES,
+            synonyms=_LOCALITY_SYNONYMS,
+            example="село",
+        ),
+        Column(
+            "Адрес",
+            "address",
+            aliases=("Юридический адрес", "Фактический адрес"),
+            example="с. Берёзовка, ул. Школьная, д. 1",
+        ),
+        Column(
+            "Широта",
+            "latitude",
+            "decimal",
+            minimum=-90,
+            maximum=90,
+            example="56,123456",
+            note="В градусах, дробную часть можно отделять запятой.",
+        ),
+        Column(
+            "Долгота",
+            "longitude",
+            "decimal",
+            minimum=-180,
+            maximum=180,
+            example="47,654321",
+            note="В градусах, дробную часть можно отделять запятой.",
+        ),
+        Column(
+            "Директор", "director", aliases=("ФИО директора", "Руководитель"), example="Иванова Анна Петровна"
+        ),
         Column("Телефон", "phone", example="+7 (8352) 12-34-56"),
         Column(
-            "E-mail", "email", aliases=("Email", "Электронная почта", "Адрес электронной почты", "Почта"),
-            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", pattern_hint="адрес электронной почты, например school@example.ru",
+            "E-mail",
+            "email",
+            aliases=("Email", "Электронная почта", "Адрес электронной почты", "Почта"),
+            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+            pattern_hint="адрес электронной почты, например school@example.ru",
             example="school1@example.ru",
         ),
     ),
@@ -375,41 +463,98 @@ CONTEXT = FileForm(
     columns=(
         _school_code(),
         _school_year(),
-        _count("Обучающихся", "students", required=True, example="380", note="На начало учебного года.",
-               aliases=("Численность обучающихся", "Количество обучающихся", "Всего обучающихся")),
-        _count("С ОВЗ", "students_disabled", example="12", aliases=("Обучающихся с ОВЗ",),
-               note="Обучающиеся с ограниченными возможностями здоровья; не больше «Обучающихся»."),
-        _count("Из малообеспеченных семей", "students_low_income", example="40",
-               note="Не больше «Обучающихся»."),
-        _count("Из неполных семей", "students_single_parent", example="55", note="Не больше «Обучающихся»."),
-        _count("Неродной русский язык", "students_non_native", example="3",
-               aliases=("Для которых русский язык не родной",), note="Не больше «Обучающихся»."),
-        _count("На профилактическом учёте", "students_on_register", example="4",
-               note="КДН, ПДН, внутришкольный учёт; не больше «Обучающихся»."),
-        Column(
-            "Родители с высшим образованием, %", "parents_higher_education_pct", "decimal",
-            aliases=("Родители с высшим образованием", "Доля родителей с высшим образованием, %"),
-            minimum=0, maximum=100, example="35,5", note="Процент от 0 до 100.",
+        _count(
+            "Обучающихся",
+            "students",
+            required=True,
+            example="380",
+            note="На начало учебного года.",
+            aliases=("Численность обучающихся", "Количество обучающихся", "Всего обучающихся"),
         ),
-        _count("Педагогических работников", "teachers", example="28", aliases=("Педагогов", "Число педагогов")),
+        _count(
+            "С ОВЗ",
+            "students_disabled",
+            example="12",
+            aliases=("Обучающихся с ОВЗ",),
+            note="Обучающиеся с ограниченными возможностями здоровья; не больше «Обучающихся».",
+        ),
+        _count(
+            "Из малообеспеченных семей", "students_low_income", example="40", note="Не больше «Обучающихся»."
+        ),
+        _count("Из неполных семей", "students_single_parent", example="55", note="Не больше «Обучающихся»."),
+        _count(
+            "Неродной русский язык",
+            "students_non_native",
+            example="3",
+            aliases=("Для которых русский язык не родной",),
+            note="Не больше «Обучающихся».",
+        ),
+        _count(
+            "На профилактическом учёте",
+            "students_on_register",
+            example="4",
+            note="КДН, ПДН, внутришкольный учёт; не больше «Обучающихся».",
+        ),
+        Column(
+            "Родители с высшим образованием, %",
+            "parents_higher_education_pct",
+            "decimal",
+            aliases=("Родители с высшим образованием", "Доля родителей с высшим образованием, %"),
+            minimum=0,
+            maximum=100,
+            example="35,5",
+            note="Процент от 0 до 100.",
+        ),
+        _count(
+            "Педагогических работников", "teachers", example="28", aliases=("Педагогов", "Число педагогов")
+        ),
         _count("Вакансий", "teacher_vacancies", example="2", note="Открытые вакансии педагогов."),
-        _count("Педагогов старше 60 лет", "teachers_over_60", example="5",
-               note="Не больше «Педагогических работников»."),
-        _count("Педагогов без педагогического образования", "teachers_without_pedagogy", example="1",
-               note="Не больше «Педагогических работников»."),
-        _count("Педагогов с внутренним совмещением", "teachers_part_time", example="6",
-               note="Не больше «Педагогических работников»."),
+        _count(
+            "Педагогов старше 60 лет",
+            "teachers_over_60",
+            example="5",
+            note="Не больше «Педагогических работников».",
+        ),
+        _count(
+            "Педагогов без педагогического образования",
+            "teachers_without_pedagogy",
+            example="1",
+            note="Не больше «Педагогических работников».",
+        ),
+        _count(
+            "Педагогов с внутренним совмещением",
+            "teachers_part_time",
+            example="6",
+            note="Не больше «Педагогических работников».",
+        ),
         _count("Компьютеров для учебных целей", "computers", example="30"),
-        Column("Скорость интернета, Мбит/с", "internet_mbps", "decimal", minimum=0, example="50",
-               aliases=("Скорость интернета",)),
-        Column("Расстояние до райцентра, км", "distance_km", "decimal", minimum=0, example="42,5",
-               aliases=("Расстояние до райцентра",)),
+        Column(
+            "Скорость интернета, Мбит/с",
+            "internet_mbps",
+            "decimal",
+            minimum=0,
+            example="50",
+            aliases=("Скорость интернета",),
+        ),
+        Column(
+            "Расстояние до райцентра, км",
+            "distance_km",
+            "decimal",
+            minimum=0,
+            example="42,5",
+            aliases=("Расстояние до райцентра",),
+        ),
     ),
     parts=(
         *(
             PartOf(part, "students", "числа обучающихся")
-            for part in ("students_disabled", "students_low_income", "students_single_parent",
-                         "students_non_native", "students_on_register")
+            for part in (
+                "students_disabled",
+                "students_low_income",
+                "students_single_parent",
+                "students_non_native",
+                "students_on_register",
+            )
         ),
         *(
             PartOf(part, "teachers", "числа педагогических работников")
@@ -424,18 +569,38 @@ _FOR_VPR_OGE = Condition("procedure", ("ВПР", "ОГЭ"))
 
 
 def _procedure() -> Column:
-    return Column("Процедура", "procedure", required=True, choices=PROCEDURES, synonyms=_PROCEDURE_SYNONYMS,
-                  aliases=("Вид оценочной процедуры", "Оценочная процедура"), example="ВПР")
+    return Column(
+        "Процедура",
+        "procedure",
+        required=True,
+        choices=PROCEDURES,
+        synonyms=_PROCEDURE_SYNONYMS,
+        aliases=("Вид оценочной процедуры", "Оценочная процедура"),
+        example="ВПР",
+    )
 
 
 def _grade(example: str = "5") -> Column:
-    return Column("Класс", "grade", "int", required=True, minimum=4, maximum=11, example=example,
-                  aliases=("Параллель",), note="Номер класса (параллели), от 4 до 11.")
+    return Column(
+        "Класс",
+        "grade",
+        "int",
+        required=True,
+        minimum=4,
+        maximum=11,
+        example=example,
+        aliases=("Параллель",),
+        note="Номер класса (параллели), от 4 до 11.",
+    )
 
 
 def _subject(example: str = "Русский язык") -> Column:
     return Column(
-        "Предмет", "subject", required=True, aliases=("Учебный предмет",), normalizer="subject",
+        "Предмет",
+        "subject",
+        required=True,
+        aliases=("Учебный предмет",),
+        normalizer="subject",
         example=example,
         note="Например, Русский язык, Математика; для ЕГЭ «Математика (профильная)» и «Математика "
         "(базовая)» различаются. Написание выравнивается («русский» → «Русский язык»).",
@@ -452,32 +617,61 @@ RESULTS = FileForm(
         _procedure(),
         _grade(),
         _subject(),
-        _count("Участников", "participants", required=True, example="25",
-               aliases=("Количество участников", "Кол-во участников", "Число участников")),
+        _count(
+            "Участников",
+            "participants",
+            required=True,
+            example="25",
+            aliases=("Количество участников", "Кол-во участников", "Число участников"),
+        ),
         *(
-            _count(str(mark), f"marks_{mark}", required_if=_FOR_MARKS, example=example,
-                   aliases=(f"Отметка {mark}", f"Отметка «{mark}»", f"Кол-во {mark}", f"Количество {mark}"),
-                   note="Число участников с этой отметкой; обязательно для ВПР, ОГЭ, годовых отметок и "
-                   "контрольного среза; «2» + «3» + «4» + «5» = «Участников».")
+            _count(
+                str(mark),
+                f"marks_{mark}",
+                required_if=_FOR_MARKS,
+                example=example,
+                aliases=(f"Отметка «{mark}»", f"Кол-во «{mark}»", f"Количество «{mark}»"),
+                note="Число участников с этой отметкой; обязательно для ВПР, ОГЭ, годовых отметок и "
+                "контрольного среза; «2» + «3» + «4» + «5» = «Участников».",
+            )
             for mark, example in ((2, "2"), (3, "9"), (4, "10"), (5, "4"))
         ),
-        Column("Средний балл", "mean_score", "decimal", minimum=0, maximum=100, example="28,5",
-               note="Средний первичный балл (ЕГЭ: средний тестовый балл)."),
-        _count("Не преодолели минимальный порог", "below_threshold", required_if=_FOR_EGE,
-               aliases=("Не преодолели порог", "Ниже минимального порога"),
-               note="Обязательно для ЕГЭ; не больше «Участников»."),
+        Column(
+            "Средний балл",
+            "mean_score",
+            "decimal",
+            minimum=0,
+            maximum=100,
+            example="28,5",
+            note="Средний первичный балл (ЕГЭ: средний тестовый балл).",
+        ),
+        _count(
+            "Не преодолели минимальный порог",
+            "below_threshold",
+            required_if=_FOR_EGE,
+            aliases=("Не преодолели порог", "Ниже минимального порога"),
+            note="Обязательно для ЕГЭ; не больше «Участников».",
+        ),
         *(
-            _count(header, field, example=example,
-                   note="ВПР: отметка ниже / равна / выше отметки по журналу; заполняются все три или ни "
-                   "одного; «Понизили» + «Подтвердили» + «Повысили» = «Участников».")
+            _count(
+                header,
+                field,
+                example=example,
+                note="ВПР: отметка ниже / равна / выше отметки по журналу; заполняются все три или ни "
+                "одного; «Понизили» + «Подтвердили» + «Повысили» = «Участников».",
+            )
             for header, field, example in (
-                ("Понизили", "lowered", "5"), ("Подтвердили", "confirmed", "17"), ("Повысили", "raised", "3")
+                ("Понизили", "lowered", "5"),
+                ("Подтвердили", "confirmed", "17"),
+                ("Повысили", "raised", "3"),
             )
         ),
     ),
     parts=(PartOf("below_threshold", "participants", "числа участников"),),
     sums=(
-        SumRule(("marks_2", "marks_3", "marks_4", "marks_5"), "participants", "числу участников", when=_FOR_MARKS),
+        SumRule(
+            ("marks_2", "marks_3", "marks_4", "marks_5"), "participants", "числу участников", when=_FOR_MARKS
+        ),
         SumRule(("lowered", "confirmed", "raised"), "participants", "числу участников", all_or_none=True),
     ),
 )
@@ -492,17 +686,46 @@ STUDENT_RESULTS = FileForm(
         _procedure(),
         _grade(),
         _subject("Математика"),
-        Column("Код участника", "participant_code", required=True, is_code=True, example="0500123",
-               aliases=("Код обучающегося", "Идентификатор участника", "ID участника"),
-               note="Обезличенный код; фамилии и имена не загружаются."),
+        Column(
+            "Код участника",
+            "participant_code",
+            required=True,
+            is_code=True,
+            example="0500123",
+            aliases=("Код обучающегося", "Идентификатор участника", "ID участника"),
+            note="Обезличенный код; фамилии и имена не загружаются.",
+        ),
         Column("Первичный балл", "primary_score", "int", minimum=0, example="14", aliases=("Балл",)),
-        Column("Тестовый балл", "test_score", "int", minimum=0, maximum=100, required_if=_FOR_EGE,
-               note="Обязательно для ЕГЭ; от 0 до 100."),
-        Column("Отметка", "mark", "int", minimum=2, maximum=5, required_if=_FOR_VPR_OGE, example="4",
-               aliases=("Отметка за работу",), note="Обязательно для ВПР и ОГЭ; от 2 до 5."),
-        Column("Отметка по журналу", "journal_mark", "int", minimum=2, maximum=5, example="4",
-               aliases=("Отметка в журнале", "Четвертная отметка"),
-               note="Последняя отметка за четверть (триместр); от 2 до 5."),
+        Column(
+            "Тестовый балл",
+            "test_score",
+            "int",
+            minimum=0,
+            maximum=100,
+            required_if=_FOR_EGE,
+            note="Обязательно для ЕГЭ; от 0 до 100.",
+        ),
+        Column(
+            "Отметка",
+            "mark",
+            "int",
+            minimum=2,
+            maximum=5,
+            required_if=_FOR_VPR_OGE,
+            example="4",
+            aliases=("Отметка за работу",),
+            note="Обязательно для ВПР и ОГЭ; от 2 до 5.",
+        ),
+        Column(
+            "Отметка по журналу",
+            "journal_mark",
+            "int",
+            minimum=2,
+            maximum=5,
+            example="4",
+            aliases=("Отметка в журнале", "Четвертная отметка"),
+            note="Последняя отметка за четверть (триместр); от 2 до 5.",
+        ),
     ),
 )
 
@@ -514,15 +737,27 @@ OUTCOMES = FileForm(
         _school_code(),
         _school_year(),
         _count("Обучающихся на конец года", "students_end", required=True, example="376"),
-        _count("Неуспевающих", "failing", example="9",
-               note="С неудовлетворительной годовой отметкой хотя бы по одному предмету."),
+        _count(
+            "Неуспевающих",
+            "failing",
+            example="9",
+            note="С неудовлетворительной годовой отметкой хотя бы по одному предмету.",
+        ),
         _count("Оставлены на повторное обучение", "repeating", example="1"),
         _count("Выпускников 9 классов", "graduates_9", example="34"),
-        _count("Не получили аттестат (9)", "no_certificate_9", example="1",
-               note="Не больше «Выпускников 9 классов»."),
+        _count(
+            "Не получили аттестат (9)",
+            "no_certificate_9",
+            example="1",
+            note="Не больше «Выпускников 9 классов».",
+        ),
         _count("Выпускников 11 классов", "graduates_11", example="15"),
-        _count("Не получили аттестат (11)", "no_certificate_11", example="0",
-               note="Не больше «Выпускников 11 классов»."),
+        _count(
+            "Не получили аттестат (11)",
+            "no_certificate_11",
+            example="0",
+            note="Не больше «Выпускников 11 классов».",
+        ),
     ),
     parts=(
         PartOf("failing", "students_end", "числа обучающихся на конец года"),
@@ -540,28 +775,85 @@ TEACHERS = FileForm(
     key_fields=("code", "teacher_code"),
     columns=(
         _school_code(),
-        Column("Код педагога", "teacher_code", required=True, is_code=True, example="T0001",
-               aliases=("Идентификатор педагога", "Табельный номер")),
-        Column("ФИО", "full_name", aliases=("ФИО педагога", "Фамилия, имя, отчество"),
-               example="Петрова Мария Ивановна"),
-        Column("Предметы", "subjects", required=True, normalizer="subject_list",
-               aliases=("Преподаваемые предметы", "Предмет"), example="Русский язык; Литература",
-               note="Через «;»."),
-        Column("Стаж, лет", "experience_years", "int", required=True, minimum=0, maximum=70, example="12",
-               aliases=("Педагогический стаж", "Стаж")),
-        Column("Квалификационная категория", "category", required=True, choices=TEACHER_CATEGORIES,
-               synonyms=_CATEGORY_SYNONYMS, aliases=("Категория",), example="первая"),
-        Column("Возраст", "age", "int", required=True, minimum=18, maximum=100, example="38",
-               aliases=("Возраст, лет",)),
-        Column("Дефициты", "deficits", normalizer="text_list",
-               aliases=("Профессиональные дефициты", "Выявленные дефициты"),
-               example="Формирование функциональной грамотности; Оценивание",
-               note="Предметы или области, выявленные диагностикой, через «;»."),
-        Column("Дата диагностики", "diagnostics_date", "date", minimum="2000-01-01", maximum="2100-12-31",
-               example="15.03.2024", note="ДД.ММ.ГГГГ."),
-        Column("Повышение квалификации", "last_training_year", "int", minimum=_MIN_YEAR, maximum=_MAX_YEAR,
-               aliases=("Год последнего повышения квалификации", "Последнее повышение квалификации"),
-               example="2023", note="Год окончания последних курсов повышения квалификации."),
+        Column(
+            "Код педагога",
+            "teacher_code",
+            required=True,
+            is_code=True,
+            example="T0001",
+            aliases=("Идентификатор педагога", "Табельный номер"),
+        ),
+        Column(
+            "ФИО",
+            "full_name",
+            aliases=("ФИО педагога", "Фамилия, имя, отчество"),
+            example="Петрова Мария Ивановна",
+        ),
+        Column(
+            "Предметы",
+            "subjects",
+            required=True,
+            normalizer="subject_list",
+            aliases=("Преподаваемые предметы", "Предмет"),
+            example="Русский язык; Литература",
+            note="Через «;».",
+        ),
+        Column(
+            "Стаж, лет",
+            "experience_years",
+            "int",
+            required=True,
+            minimum=0,
+            maximum=70,
+            example="12",
+            aliases=("Педагогический стаж", "Стаж"),
+        ),
+        Column(
+            "Квалификационная категория",
+            "category",
+            required=True,
+            choices=TEACHER_CATEGORIES,
+            synonyms=_CATEGORY_SYNONYMS,
+            aliases=("Категория",),
+            example="первая",
+        ),
+        Column(
+            "Возраст",
+            "age",
+            "int",
+            required=True,
+            minimum=18,
+            maximum=100,
+            example="38",
+            aliases=("Возраст, лет",),
+        ),
+        Column(
+            "Дефициты",
+            "deficits",
+            normalizer="text_list",
+            aliases=("Профессиональные дефициты", "Выявленные дефициты"),
+            example="Формирование функциональной грамотности; Оценивание",
+            note="Предметы или области, выявленные диагностикой, через «;».",
+        ),
+        Column(
+            "Дата диагностики",
+            "diagnostics_date",
+            "date",
+            minimum="2000-01-01",
+            maximum="2100-12-31",
+            example="15.03.2024",
+            note="ДД.ММ.ГГГГ.",
+        ),
+        Column(
+            "Повышение квалификации",
+            "last_training_year",
+            "int",
+            minimum=_MIN_YEAR,
+            maximum=_MAX_YEAR,
+            aliases=("Год последнего повышения квалификации", "Последнее повышение квалификации"),
+            example="2023",
+            note="Год окончания последних курсов повышения квалификации.",
+        ),
     ),
     parts=(PartOf("experience_years", "age", "возраста"),),
 )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -22,7 +23,7 @@ from opora.intake.reading import FileRefused
 from opora.intake.validation import ValidationResult, check_file
 from opora.intake.models import ChangeAction, ImportBatch, ImportChange, ImportStatus
 from opora.intake.targets import PK, TARGETS, FormTarget
-from opora.intake.writes import apply_diff, student_results_apply
+from opora.intake.writes import MARKED_MODELS, apply_diff, student_results_apply, undo_changes
 from opora.accounts.scopes import scope_of
 from opora.schools.models import Municipality, Region, School
 
@@ -330,8 +331,13 @@ def rollback_check(batch: ImportBatch) -> RollbackCheck:
             return RollbackCheck(
                 False, f"После неё те же записи изменила загрузка «{clash.batch.file_name}»: сначала отмените её."
             )
-    if later.filter(model="results.StudentResult", object_id__in=batch.student_results.values("pk")).exists():
-        return RollbackCheck(False, "Результаты участников из неё изменила более поздняя загрузка: сначала отмените её.")
+    for label in MARKED_MODELS:
+        added = apps.get_model(label).objects.filter(import_batch=batch).values("pk")
+        clash = later.filter(model=label, object_id__in=added).first()
+        if clash is not None:
+            return RollbackCheck(
+                False, f"Добавленные ею записи изменила загрузка «{clash.batch.file_name}»: сначала отмените её."
+            )
     added_schools = batch.changes.filter(model="schools.School", action=ChangeAction.ADDED).values("object_id")
     used = School.objects.filter(pk__in=added_schools).exclude(
         contexts__isnull=True, results__isnull=True, outcomes__isnull=True, teachers__isnull=True,
@@ -351,8 +357,6 @@ def import_rollback(*, batch: ImportBatch, by: User | None) -> ImportBatch:
     verdict = rollback_check(batch)
     if not verdict.allowed:
         raise ImportRefused(verdict.reason)
-    from opora.intake.writes import undo_changes
-
     undo_changes(batch)
     batch.status = ImportStatus.ROLLED_BACK
     batch.rolled_back_at = timezone.now()

@@ -11,8 +11,10 @@ uploaded file: read, recognise the form (unless given), validate.
 >>> table = read_table("Код ОО;Учебный год;Обучающихся;С ОВЗ\\n010001;2023/24;380;420\\n".encode(),
 ...                    file_name="к.csv")
 >>> result = validate(table, FORMS["context"])
->>> print(result.errors[0])
-Строка 2, столбец «С ОВЗ»: значение 420 больше, чем «Обучающихся» (380); ожидается число не больше числа обучающихся
+>>> result.errors[0].row, result.errors[0].column
+(2, 'С ОВЗ')
+>>> result.errors[0].message
+'значение 420 больше, чем «Обучающихся» (380); ожидается число не больше числа обучающихся'
 >>> result.frame["year"].to_list()
 [2024]
 """
@@ -273,8 +275,9 @@ class _Validation:
         """The column's name as the file writes it (the form's when absent)."""
         return self.match.headers.get(field_name) or self.form.column(field_name).header
 
-    def file_problem(self, message: str, *, column: str | None = None, level: Level = "error",
-                     count: int = 1) -> None:
+    def file_problem(
+        self, message: str, *, column: str | None = None, level: Level = "error", count: int = 1
+    ) -> None:
         problem = CellProblem(self.table.sheet, None, column, message)
         if level == "error":
             self.file_errors.append(problem)
@@ -423,15 +426,23 @@ class _Validation:
         name, raw = column.field, _raw(column.field)
         checks = []
         if column.required:
-            checks.append(_Check(
-                pl.col(raw).is_null(), name,
-                lambda row, c=column: f"не заполнено; это обязательный столбец, ожидается {values.expectation(c)}",
-            ))
-        checks.append(_Check(
-            pl.col(raw).is_not_null() & pl.col(name).is_null(), name,
-            lambda row, c=column: values.explain_bad_value(row[_raw(c.field)], c),
-            (raw,),
-        ))
+            checks.append(
+                _Check(
+                    pl.col(raw).is_null(),
+                    name,
+                    lambda row, c=column: (
+                        f"не заполнено; это обязательный столбец, ожидается {values.expectation(c)}"
+                    ),
+                )
+            )
+        checks.append(
+            _Check(
+                pl.col(raw).is_not_null() & pl.col(name).is_null(),
+                name,
+                lambda row, c=column: values.explain_bad_value(row[_raw(c.field)], c),
+                (raw,),
+            )
+        )
         low, high = _bound(column.minimum, column), _bound(column.maximum, column)
         if low is not None or high is not None:
             outside = pl.lit(False)
@@ -439,9 +450,11 @@ class _Validation:
                 outside = outside | (pl.col(name) < low)
             if high is not None:
                 outside = outside | (pl.col(name) > high)
-            checks.append(_Check(
-                outside, name, lambda row, c=column: values.explain_out_of_range(row[c.field], c), (name,)
-            ))
+            checks.append(
+                _Check(
+                    outside, name, lambda row, c=column: values.explain_out_of_range(row[c.field], c), (name,)
+                )
+            )
         return checks
 
     def conditional_checks(self, work: pl.DataFrame) -> list[_Check]:
@@ -455,20 +468,24 @@ class _Validation:
                 rows = work.filter(applies)[ROW]
                 if rows.len():
                     self.file_problem(
-                        f"нет в файле, а он обязателен {_condition_words(condition, self.form)} (таких строк: "
+                        f"нет в файле, а он обязателен {_condition_words(condition, self.form)} (таких "
+                        f"строк: "
                         f"{rows.len()}, первая — {rows[0]}).",
                         column=column.header,
                         count=rows.len(),
                     )
                 continue
-            checks.append(_Check(
-                applies & pl.col(_raw(column.field)).is_null(), column.field,
-                lambda row, c=column, cond=condition: (
-                    f"не заполнено; {_condition_words(cond, self.form, row[cond.field])} здесь "
-                    f"ожидается {values.expectation(c)}"
-                ),
-                (condition.field,),
-            ))
+            checks.append(
+                _Check(
+                    applies & pl.col(_raw(column.field)).is_null(),
+                    column.field,
+                    lambda row, c=column, cond=condition: (
+                        f"не заполнено; {_condition_words(cond, self.form, row[cond.field])} здесь "
+                        f"ожидается {values.expectation(c)}"
+                    ),
+                    (condition.field,),
+                )
+            )
         return checks
 
     def part_checks(self) -> list[_Check]:
@@ -476,14 +493,17 @@ class _Validation:
         for rule in self.form.parts:
             if rule.part not in self.present or rule.whole not in self.present:
                 continue
-            checks.append(_Check(
-                pl.col(rule.part) > pl.col(rule.whole), rule.part,
-                lambda row, r=rule: (
-                    f"значение {values.format_number(row[r.part])} больше, чем «{self.header(r.whole)}» "
-                    f"({values.format_number(row[r.whole])}); ожидается число не больше {r.expected}"
-                ),
-                (rule.part, rule.whole),
-            ))
+            checks.append(
+                _Check(
+                    pl.col(rule.part) > pl.col(rule.whole),
+                    rule.part,
+                    lambda row, r=rule: (
+                        f"значение {values.format_number(row[r.part])} больше, чем «{self.header(r.whole)}» "
+                        f"({values.format_number(row[r.whole])}); ожидается число не больше {r.expected}"
+                    ),
+                    (rule.part, rule.whole),
+                )
+            )
         return checks
 
     def sum_checks(self, work: pl.DataFrame) -> list[_Check]:
@@ -491,7 +511,9 @@ class _Validation:
         for rule in self.form.sums:
             given = [part for part in rule.parts if part in self.present]
             if rule.all_or_none and given and len(given) < len(rule.parts):
-                if work.select(pl.any_horizontal([pl.col(_raw(p)).is_not_null() for p in given]).any()).item():
+                if work.select(
+                    pl.any_horizontal([pl.col(_raw(p)).is_not_null() for p in given]).any()
+                ).item():
                     absent = [self.form.column(p).header for p in rule.parts if p not in given]
                     together = ", ".join(f"«{self.form.column(p).header}»" for p in rule.parts)
                     self.file_problem(
@@ -511,27 +533,33 @@ class _Validation:
                 partly = pl.any_horizontal([p.is_not_null() for p in raw_parts]) & pl.any_horizontal(
                     [p.is_null() for p in raw_parts]
                 )
-                checks.append(_Check(
-                    applies & partly, rule.parts[0],
-                    lambda row, r=rule: (
-                        "заполнены не все столбцы "
-                        + ", ".join(f"«{self.header(p)}»" for p in r.parts)
-                        + " (пусто: "
-                        + ", ".join(f"«{self.header(p)}»" for p in r.parts if row[_raw(p)] is None)
-                        + "); заполните все или оставьте все пустыми"
-                    ),
-                    tuple(_raw(p) for p in rule.parts),
-                ))
+                checks.append(
+                    _Check(
+                        applies & partly,
+                        rule.parts[0],
+                        lambda row, r=rule: (
+                            "заполнены не все столбцы "
+                            + ", ".join(f"«{self.header(p)}»" for p in r.parts)
+                            + " (пусто: "
+                            + ", ".join(f"«{self.header(p)}»" for p in r.parts if row[_raw(p)] is None)
+                            + "); заполните все или оставьте все пустыми"
+                        ),
+                        tuple(_raw(p) for p in rule.parts),
+                    )
+                )
             complete = pl.all_horizontal([p.is_not_null() for p in parts]) & pl.col(rule.total).is_not_null()
             total = pl.sum_horizontal(parts)
-            checks.append(_Check(
-                applies & complete & (total != pl.col(rule.total)), rule.total,
-                lambda row, r=rule, n=names: (
-                    f"сумма {n} = {sum(row[p] for p in r.parts)} не равна «{self.header(r.total)}» "
-                    f"({row[r.total]}); ожидается сумма, равная {r.expected}"
-                ),
-                (*rule.parts, rule.total),
-            ))
+            checks.append(
+                _Check(
+                    applies & complete & (total != pl.col(rule.total)),
+                    rule.total,
+                    lambda row, r=rule, n=names: (
+                        f"сумма {n} = {sum(row[p] for p in r.parts)} не равна «{self.header(r.total)}» "
+                        f"({row[r.total]}); ожидается сумма, равная {r.expected}"
+                    ),
+                    (*rule.parts, rule.total),
+                )
+            )
         return checks
 
     def key_checks(self, work: pl.DataFrame) -> list[_Check]:
@@ -550,15 +578,18 @@ class _Validation:
         if repeats.height == 0:
             return []
         self.first_rows = dict(zip(repeats[ROW].to_list(), repeats["first·row"].to_list(), strict=True))
-        return [_Check(
-            pl.col(ROW).is_in(repeats[ROW].implode()), keys[0],
-            lambda row: (
-                f"повторяет строку {self.first_rows[row[ROW]]}: совпадают "
-                + ", ".join(f"«{self.header(k)}» ({self.shown(k, row[k])})" for k in keys)
-                + "; ожидается не больше одной строки с таким сочетанием"
-            ),
-            tuple(keys),
-        )]
+        return [
+            _Check(
+                pl.col(ROW).is_in(repeats[ROW].implode()),
+                keys[0],
+                lambda row: (
+                    f"повторяет строку {self.first_rows[row[ROW]]}: совпадают "
+                    + ", ".join(f"«{self.header(k)}» ({self.shown(k, row[k])})" for k in keys)
+                    + "; ожидается не больше одной строки с таким сочетанием"
+                ),
+                tuple(keys),
+            )
+        ]
 
     def shown(self, field_name: str, value: object) -> str:
         column = self.form.column(field_name)
@@ -570,10 +601,14 @@ class _Validation:
         if self.known_codes is None or not self.form.references_schools or "code" not in self.present:
             return []
         known = pl.Series("known", sorted(self.known_codes), dtype=pl.String)
-        return [_Check(
-            pl.col("code").is_not_null() & ~pl.col("code").is_in(known), "code",
-            lambda row: self.unknown_code(row["code"]), ("code",),
-        )]
+        return [
+            _Check(
+                pl.col("code").is_not_null() & ~pl.col("code").is_in(known.implode()),
+                "code",
+                lambda row: self.unknown_code(row["code"]),
+                ("code",),
+            )
+        ]
 
     def unknown_code(self, code: str) -> str:
         message = (
@@ -581,7 +616,9 @@ class _Validation:
             "(новую школу сначала добавьте через форму «Реестр ОО»)"
         )
         if code.isdigit():
-            padded = {len(known) for known in self.known_codes or () if known.isdigit() and len(known) > len(code)}
+            padded = {
+                len(known) for known in self.known_codes or () if known.isdigit() and len(known) > len(code)
+            }
             matches = sorted(code.zfill(n) for n in padded if code.zfill(n) in (self.known_codes or ()))
             if matches:
                 message += (
@@ -594,14 +631,17 @@ class _Validation:
         checks = []
         if {"procedure", "grade"} <= self.present:
             for procedure, grade in (("ОГЭ", 9), ("ЕГЭ", 11)):
-                checks.append(_Check(
-                    (pl.col("procedure") == procedure) & (pl.col("grade") != grade), "grade",
-                    lambda row, p=procedure, g=grade: (
-                        f"{p} указан для {row['grade']} класса; обычно {p} сдают в {g} классе — проверьте"
-                    ),
-                    ("grade",),
-                    level="warning",
-                ))
+                checks.append(
+                    _Check(
+                        (pl.col("procedure") == procedure) & (pl.col("grade") != grade),
+                        "grade",
+                        lambda row, p=procedure, g=grade: (
+                            f"{p} указан для {row['grade']} класса; обычно {p} сдают в {g} классе — проверьте"
+                        ),
+                        ("grade",),
+                        level="warning",
+                    )
+                )
         return checks
 
     def column_warnings(self, work: pl.DataFrame) -> None:
@@ -623,8 +663,11 @@ class _Validation:
                     level="warning",
                 )
         for column in self.form.columns:
-            if column.field in self.present and column.kind == "decimal" and column.maximum == 100 and (
-                "%" in column.header
+            if (
+                column.field in self.present
+                and column.kind == "decimal"
+                and column.maximum == 100
+                and ("%" in column.header)
             ):
                 stats = work.select(pl.col(column.field).max().alias("max"))
                 top = stats["max"][0]
@@ -676,9 +719,14 @@ class _Validation:
             else:
                 warnings += problems
                 if count > len(problems):
-                    warnings.append(CellProblem(
-                        self.table.sheet, None, header or None, f"и ещё {count - len(problems)} таких строк"
-                    ))
+                    warnings.append(
+                        CellProblem(
+                            self.table.sheet,
+                            None,
+                            header or None,
+                            f"и ещё {count - len(problems)} таких строк",
+                        )
+                    )
         ordered = [problem for *_, problem in sorted(errors, key=lambda item: item[:2])]
         return ordered[: self.cap], warnings, totals["error"], totals["warning"], by_column
 

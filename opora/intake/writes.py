@@ -20,7 +20,6 @@ from opora.analytics import aggregate_student_results
 from opora.intake.diffing import Diff, changed_fields, diff_rows
 from opora.intake.models import ChangeAction, ImportBatch, ImportChange
 from opora.intake.targets import PK, RESULTS, STUDENT_RESULTS, FormTarget
-from opora.results.models import StudentResult
 from opora.schools.models import Municipality, School, SchoolYear
 
 Progress = Callable[[int, str], None]
@@ -100,16 +99,36 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _is_marked(model: type[models.Model]) -> bool:
+    """Records of this model carry the import that added them (``import_batch``)."""
+    return any(field.name == "import_batch" for field in model._meta.fields)
+
+
+MARKED_MODELS = ("results.SchoolResult", "results.StudentResult", "results.YearOutcome", "support.Teacher")
+
+
 def apply_diff(*, batch: ImportBatch, target: FormTarget, diff: Diff) -> None:
-    """Add the new rows and change the changed ones, noting each for undo."""
+    """Add the new rows and change the changed ones, so that the import can be undone.
+
+    Records of the big tables are inserted in bulk and carry their import; the registry's
+    records are created one by one with their change journal and noted in ``ImportChange``.
+    """
     frame = pl.concat([diff.added, diff.changed.select(diff.added.columns)], how="vertical")
     if frame.is_empty():
         return
     references = References(batch, frame, target)
     model = target.model
-    history = hasattr(model, "history")  # the registry keeps its own change journal
+    if _is_marked(model):
+        insert_marked(batch=batch, target=target, added=diff.added)
+    else:
+        _create_noted(batch, target, references, diff.added)
+    _change_noted(batch, target, references, diff)
 
-    added = [model(**references.record_values(target, row)) for row in diff.added.iter_rows(named=True)]
+
+def _create_noted(batch: ImportBatch, target: FormTarget, references: References, added_rows: pl.DataFrame) -> None:
+    model = target.model
+    history = hasattr(model, "history")  # the registry keeps its own change journal
+    added = [model(**references.record_values(target, row)) for row in added_rows.iter_rows(named=True)]
     if model is School:
         for school in added:
             school.fill_search_text()
@@ -123,6 +142,10 @@ def apply_diff(*, batch: ImportBatch, target: FormTarget, diff: Diff) -> None:
         batch_size=BATCH_SIZE,
     )
 
+
+def _change_noted(batch: ImportBatch, target: FormTarget, references: References, diff: Diff) -> None:
+    model = target.model
+    history = hasattr(model, "history")
     rows = list(diff.changed.iter_rows(named=True))
     if not rows:
         return
@@ -149,54 +172,69 @@ def apply_diff(*, batch: ImportBatch, target: FormTarget, diff: Diff) -> None:
     ImportChange.objects.bulk_create(notes, batch_size=BATCH_SIZE)
 
 
-STUDENT_COLUMNS = (
-    "school_id", "year_id", "procedure", "grade", "subject", "participant_code", "primary_score", "test_score",
-    "mark", "journal_mark", "batch_id",
-)
+def _id_frame(pairs: dict, key: str, key_type: pl.DataType, id_name: str) -> pl.DataFrame:
+    return pl.DataFrame(list(pairs.items()), schema={key: key_type, id_name: pl.Int64}, orient="row")
 
 
-def _insert_students(frame: pl.DataFrame) -> None:
-    """Insert participants' rows by the fastest path of the database (COPY on PostgreSQL)."""
-    table = StudentResult._meta.db_table
-    columns = ", ".join(STUDENT_COLUMNS)
+def insert_marked(*, batch: ImportBatch, target: FormTarget, added: pl.DataFrame) -> None:
+    """Insert new records in bulk, each marked with the import that added them."""
+    if added.is_empty():
+        return
+    model = target.model
+    frame = added.join(
+        _id_frame(_school_ids(batch, added["code"].unique().to_list()), "code", pl.Utf8, "school_id"), on="code", how="left"
+    )
+    if "year" in frame.columns:
+        frame = frame.join(_id_frame(_year_ids(frame["year"].unique().to_list()), "year", pl.Int64, "year_id"), on="year")
+    columns: dict[str, pl.Expr] = {"school_id": pl.col("school_id"), "import_batch_id": pl.lit(batch.pk)}
+    if "year_id" in frame.columns:
+        columns["year_id"] = pl.col("year_id")
+    for name in (*target.key_fields, *target.value_fields):
+        if name in ("code", "year"):
+            continue
+        field = model._meta.get_field(target.model_field(name))
+        value = pl.col(name) if name in frame.columns else pl.lit(None)
+        if isinstance(field, models.DecimalField):
+            value = value.cast(pl.Float64).round(field.decimal_places)
+        elif isinstance(field, (models.CharField, models.TextField)) and not field.null:
+            value = value.cast(pl.Utf8).fill_null("")
+        columns[field.column] = value
+    rows = frame.select([expression.alias(column) for column, expression in columns.items()])
+    # Rows in the order of the unique key fill the table's indexes far faster.
+    key_columns = [
+        model._meta.get_field(target.model_field(name)).column if name not in ("code", "year") else f"{'school' if name == 'code' else 'year'}_id"
+        for name in target.key_fields
+    ]
+    insert_rows(model, rows.sort(key_columns))
+
+
+def insert_rows(model: type[models.Model], frame: pl.DataFrame) -> None:
+    """Insert a frame whose columns are the table's, by the fastest path (COPY on PostgreSQL)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in frame.columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in frame.select(STUDENT_COLUMNS).iter_rows():
-                    copy.write_row(row)
+            sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            with cursor.cursor.copy(sql) as copy:
+                for chunk in frame.iter_slices(200_000):
+                    copy.write(chunk.write_csv(include_header=False, null_value="\\N"))
         else:
-            placeholders = ", ".join(["%s"] * len(STUDENT_COLUMNS))
+            placeholders = ", ".join(["%s"] * frame.width)
             sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
             for chunk in frame.iter_slices(50_000):
-                cursor.executemany(sql, list(chunk.select(STUDENT_COLUMNS).iter_rows()))
+                cursor.executemany(sql, chunk.rows())
 
 
 def student_results_apply(*, batch: ImportBatch, frame: pl.DataFrame, progress: Progress) -> tuple[int, int, int]:
     """Store participants' results and recompute the school figures (form 3) they make up."""
     target = STUDENT_RESULTS
     years = frame["year"].unique().to_list()
-    progress(25, "Чтение сохранённых результатов участников")
+    progress(25, "Сравнение с сохранёнными результатами участников")
     stored = target.stored(batch.region, years=years)
     diff = diff_rows(frame, stored, key_fields=target.key_fields, value_fields=target.value_fields)
 
     progress(40, "Запись результатов участников")
-    school_ids = pl.DataFrame(
-        list(_school_ids(batch, frame["code"].unique().to_list()).items()),
-        schema={"code": pl.Utf8, "school_id": pl.Int64}, orient="row",
-    )
-    year_ids = pl.DataFrame(
-        list(_year_ids(years).items()), schema={"year": pl.Int64, "year_id": pl.Int64}, orient="row"
-    )
-    added = (
-        diff.added.join(school_ids, on="code", how="left")
-        .join(year_ids, on="year", how="left")
-        .with_columns(pl.lit(batch.pk).alias("batch_id"))
-    )
-    for name in STUDENT_COLUMNS:
-        if name not in added.columns:
-            added = added.with_columns(pl.lit(None).alias(name))
-    _insert_students(added)
-    _update_students(batch, diff)
+    apply_diff(batch=batch, target=target, diff=diff)
 
     progress(75, "Расчёт показателей по ОО")
     keys = list(target.key_fields)
@@ -216,34 +254,12 @@ def _results_fields() -> set[str]:
     return {*RESULTS.key_fields, *RESULTS.value_fields}
 
 
-def _update_students(batch: ImportBatch, diff: Diff) -> None:
-    rows = list(diff.changed.iter_rows(named=True))
-    if not rows:
-        return
-    instances = StudentResult.objects.in_bulk([row[PK] for row in rows])
-    fields: set[str] = set()
-    notes = []
-    for row in rows:
-        instance = instances[row[PK]]
-        names = changed_fields(diff, row)
-        notes.append(
-            ImportChange(
-                batch=batch, model=STUDENT_RESULTS.label, object_id=instance.pk, action=ChangeAction.CHANGED,
-                before={name: _json_value(getattr(instance, name)) for name in names},
-            )
-        )
-        for name in names:
-            setattr(instance, name, _stored_value(STUDENT_RESULTS, name, row[name]))
-        fields.update(names)
-    StudentResult.objects.bulk_update(list(instances.values()), sorted(fields), batch_size=BATCH_SIZE)
-    ImportChange.objects.bulk_create(notes, batch_size=BATCH_SIZE)
-
-
 def undo_changes(batch: ImportBatch) -> None:
     """Delete what the import added and put back the values it changed."""
     from django.apps import apps
 
-    StudentResult.objects.filter(batch=batch).delete()
+    for label in MARKED_MODELS:
+        apps.get_model(label).objects.filter(import_batch=batch).delete()
     changes = batch.changes.all()
     for change in changes.filter(action=ChangeAction.CHANGED).order_by("-pk").iterator():
         model = apps.get_model(change.model)

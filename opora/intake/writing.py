@@ -108,9 +108,14 @@ def _cell_xml(column: Column, letter: str, number: pl.Expr) -> pl.Expr:
     )
     text = pl.when(text != "").then(text)
     style = f' s="{_TEXT}"' if column.is_code else ""
-    return pl.concat_str([
-        reference, pl.lit(f'"{style} t="inlineStr"><is><t xml:space="preserve">'), text, pl.lit("</t></is></c>")
-    ])
+    return pl.concat_str(
+        [
+            reference,
+            pl.lit(f'"{style} t="inlineStr"><is><t xml:space="preserve">'),
+            text,
+            pl.lit("</t></is></c>"),
+        ]
+    )
 
 
 def _sheet_start(form: FileForm) -> str:
@@ -169,7 +174,8 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <numFmts count="1"><numFmt numFmtId="164" formatCode="DD.MM.YYYY"/></numFmts>\
 <fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>\
 <font><b/><sz val="11"/><name val="Calibri"/></font></fonts>\
-<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
+<fills count="2"><fill><patternFill patternType="none"/></fill>\
+<fill><patternFill patternType="gray125"/></fill></fills>\
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
 <cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
@@ -300,5 +306,7 @@ def _rules(form: FileForm) -> list[str]:
         "Файл с любой ошибкой не загружается целиком; в сообщении об ошибке указаны лист, строка и столбец.",
     ]
     if form.references_schools:
-        lines.append("Код ОО должен быть в реестре ОО региона: новые школы сначала загрузите формой «Реестр ОО».")
+        lines.append(
+            "Код ОО должен быть в реестре ОО региона: новые школы сначала загрузите формой «Реестр ОО»."
+        )
     return lines

@@ -37,6 +37,9 @@ class SchoolResult(models.Model):
     lowered = models.PositiveIntegerField("понизили", null=True, blank=True)
     confirmed = models.PositiveIntegerField("подтвердили", null=True, blank=True)
     raised = models.PositiveIntegerField("повысили", null=True, blank=True)
+    import_batch = models.ForeignKey(
+        "intake.ImportBatch", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="добавлен загрузкой"
+    )
 
     class Meta:
         verbose_name = "результат ОО"
@@ -84,6 +87,9 @@ class YearOutcome(models.Model):
     no_certificate_9 = models.PositiveIntegerField("не получили аттестат (9)", null=True, blank=True)
     graduates_11 = models.PositiveIntegerField("выпускников 11 классов", null=True, blank=True)
     no_certificate_11 = models.PositiveIntegerField("не получили аттестат (11)", null=True, blank=True)
+    import_batch = models.ForeignKey(
+        "intake.ImportBatch", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="добавлен загрузкой"
+    )
 
     class Meta:
         verbose_name = "итоги учебного года"
@@ -114,8 +120,8 @@ class StudentResult(models.Model):
     test_score = models.PositiveSmallIntegerField("тестовый балл", null=True, blank=True)
     mark = models.PositiveSmallIntegerField("отметка", null=True, blank=True)
     journal_mark = models.PositiveSmallIntegerField("отметка по журналу", null=True, blank=True)
-    batch = models.ForeignKey(
-        "intake.ImportBatch", models.PROTECT, related_name="student_results", verbose_name="загрузка"
+    import_batch = models.ForeignKey(
+        "intake.ImportBatch", models.PROTECT, related_name="+", verbose_name="добавлен загрузкой"
     )
 
     class Meta:

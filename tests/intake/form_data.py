@@ -22,8 +22,16 @@ DTYPES: dict[str, pl.DataType] = {
 }
 
 SUBJECTS = (
-    "Русский язык", "Математика", "Математика (профильная)", "Математика (базовая)", "История",
-    "Биология", "Окружающий мир", "Физика", "Обществознание", "Английский язык",
+    "Русский язык",
+    "Математика",
+    "Математика (профильная)",
+    "Математика (базовая)",
+    "История",
+    "Биология",
+    "Окружающий мир",
+    "Физика",
+    "Обществознание",
+    "Английский язык",
 )
 
 
@@ -50,8 +58,9 @@ def csv_bytes(rows: list[list[Any]], *, separator: str = ";", encoding: str = "u
     return buffer.getvalue().encode(encoding)
 
 
-def form_rows(frame: pl.DataFrame, form: FileForm, *, comma_decimals: bool = False,
-              order: list[int] | None = None) -> list[list[Any]]:
+def form_rows(
+    frame: pl.DataFrame, form: FileForm, *, comma_decimals: bool = False, order: list[int] | None = None
+) -> list[list[Any]]:
     """The frame as a file's rows of text, headers first, in the column ``order`` given."""
     columns = list(form.columns)
     order = order if order is not None else list(range(len(columns)))

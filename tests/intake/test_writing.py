@@ -57,16 +57,25 @@ def test_the_instructions_say_what_each_column_takes():
 
     assert rows["Отметка"][:2] == ("для ВПР, ОГЭ", "целое число от 2 до 5")
     assert rows["Процедура"][1] == "одно из значений: ВПР, ОГЭ, ЕГЭ, Годовые отметки, Контрольный срез"
-    assert any(str(text).startswith("Ключ строки: «Код ОО», «Учебный год», «Процедура», «Предмет», «Код участника»")
-               for text in rows)
+    assert any(
+        str(text).startswith("Ключ строки: «Код ОО», «Учебный год», «Процедура», «Предмет», «Код участника»")
+        for text in rows
+    )
 
 
 def test_export_keeps_codes_as_text_years_as_labels_and_dates_as_dates():
-    frame = pl.DataFrame({
-        "code": ["000123"], "teacher_code": ["007"], "full_name": ["Иванов & <Сын>\x07"],
-        "subjects": ["Русский язык"], "experience_years": [3], "category": ["первая"], "age": [30],
-        "diagnostics_date": [dt.date(2024, 3, 15)],
-    })
+    frame = pl.DataFrame(
+        {
+            "code": ["000123"],
+            "teacher_code": ["007"],
+            "full_name": ["Иванов & <Сын>\x07"],
+            "subjects": ["Русский язык"],
+            "experience_years": [3],
+            "category": ["первая"],
+            "age": [30],
+            "diagnostics_date": [dt.date(2024, 3, 15)],
+        }
+    )
 
     sheet = openpyxl.load_workbook(io.BytesIO(write_workbook(frame, TEACHERS))).active
 
