@@ -27,9 +27,9 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from opora.analytics import Methodology, identify  # noqa: E402
-from opora.demo.generator import generate_region  # noqa: E402
-from opora.intake.formats import CONTEXT, OUTCOMES, RESULTS, SCHOOLS, FileForm, parse_school_year  # noqa: E402
+from opora.analytics import Methodology, identify
+from opora.demo.generator import generate_region
+from opora.intake.formats import CONTEXT, OUTCOMES, RESULTS, SCHOOLS, FileForm, parse_school_year
 
 
 def english(frame: pl.DataFrame, form: FileForm) -> pl.DataFrame:
@@ -39,8 +39,9 @@ def english(frame: pl.DataFrame, form: FileForm) -> pl.DataFrame:
     if "year" in out.columns:
         labels = out["year"].unique().to_list()
         out = out.with_columns(
-            pl.col("year").replace_strict({label: parse_school_year(label) for label in labels},
-                                          return_dtype=pl.Int64)
+            pl.col("year").replace_strict(
+                {label: parse_school_year(label) for label in labels}, return_dtype=pl.Int64
+            )
         )
     return out
 
@@ -101,10 +102,29 @@ class Counts:
         return self.fp / (self.fp + self.tn) if self.fp + self.tn else float("nan")
 
 
-def evaluate(seeds: list[int], n_schools: int, with_students: bool, small: int, methodology: Methodology,
-             verbose: bool = True) -> dict[str, Counts]:
-    totals = {name: Counts() for name in ("opora", "baseline", "opora_small", "opora_large", "baseline_small",
-                                          "baseline_large", "objectivity", "unfavourable", "resilient", "failure")}
+def evaluate(
+    seeds: list[int],
+    n_schools: int,
+    with_students: bool,
+    small: int,
+    methodology: Methodology,
+    verbose: bool = True,
+) -> dict[str, Counts]:
+    totals = {
+        name: Counts()
+        for name in (
+            "opora",
+            "baseline",
+            "opora_small",
+            "opora_large",
+            "baseline_small",
+            "baseline_large",
+            "objectivity",
+            "unfavourable",
+            "resilient",
+            "failure",
+        )
+    }
     per_seed: list[tuple[int, float, float]] = []
     for seed in seeds:
         region = generate_region(seed=seed, n_schools=n_schools, with_students=with_students)
@@ -135,8 +155,10 @@ def evaluate(seeds: list[int], n_schools: int, with_students: bool, small: int, 
         totals["failure"].add(data["learning_failure"], data["truth_mass_failure"])
         per_seed.append((seed, seed_counts["opora"].f1, seed_counts["baseline"].f1))
         if verbose:
-            print(f"  seed {seed:>5}: F1 Опора {seed_counts['opora'].f1:.3f}, базовый {seed_counts['baseline'].f1:.3f} "
-                  f"(истинно низких {int(truth.sum())}; identify {elapsed:.2f} с)")
+            print(
+                f"  seed {seed:>5}: F1 Опора {seed_counts['opora'].f1:.3f}, базовый {seed_counts['baseline'].f1:.3f} "
+                f"(истинно низких {int(truth.sum())}; identify {elapsed:.2f} с)"
+            )
     return totals
 
 
@@ -145,17 +167,24 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(2026, 2036)))
     parser.add_argument("--schools", type=int, default=400, help="schools per demo region")
     parser.add_argument("--small", type=int, default=100, help="a school with fewer students is «small»")
-    parser.add_argument("--aggregated", action="store_true",
-                        help="draw form 3 directly (faster) instead of aggregating form 4")
+    parser.add_argument(
+        "--aggregated",
+        action="store_true",
+        help="draw form 3 directly (faster) instead of aggregating form 4",
+    )
     args = parser.parse_args()
     methodology = Methodology()
-    print(f"Демо-регионы: {len(args.seeds)} зерён × {args.schools} школ; методика «{methodology.name}», "
-          f"версия {methodology.version}")
+    print(
+        f"Демо-регионы: {len(args.seeds)} зерён × {args.schools} школ; методика «{methodology.name}», "
+        f"версия {methodology.version}"
+    )
     totals = evaluate(args.seeds, args.schools, not args.aggregated, args.small, methodology)
 
     def line(label: str, counts: Counts) -> str:
-        return (f"{label:<38} precision {counts.precision:.3f}  recall {counts.recall:.3f}  F1 {counts.f1:.3f}"
-                f"  (TP {counts.tp}, FP {counts.fp}, FN {counts.fn})")
+        return (
+            f"{label:<38} precision {counts.precision:.3f}  recall {counts.recall:.3f}  F1 {counts.f1:.3f}"
+            f"  (TP {counts.tp}, FP {counts.fp}, FN {counts.fn})"
+        )
 
     print()
     print("ШНОР против скрытой истины (все зёрна вместе):")
@@ -164,16 +193,22 @@ def main() -> None:
     gain = totals["opora"].f1 - totals["baseline"].f1
     print(f"Разница F1: {gain:+.3f}  (цель: F1 ≥ 0,85 и разница ≥ 0,10)")
     print()
-    print(f"Доля ложных срабатываний (FP / истинно не низких), малые школы (< {args.small} обучающихся) "
-          "против больших:")
+    print(
+        f"Доля ложных срабатываний (FP / истинно не низких), малые школы (< {args.small} обучающихся) "
+        "против больших:"
+    )
     for name, label in (("opora", "Опора"), ("baseline", "Базовый")):
         s, b = totals[f"{name}_small"], totals[f"{name}_large"]
-        print(f"  {label:<9} малые {s.false_positive_rate:.3f} ({s.fp} из {s.fp + s.tn})   "
-              f"большие {b.false_positive_rate:.3f} ({b.fp} из {b.fp + b.tn})")
+        print(
+            f"  {label:<9} малые {s.false_positive_rate:.3f} ({s.fp} из {s.fp + s.tn})   "
+            f"большие {b.false_positive_rate:.3f} ({b.fp} из {b.fp + b.tn})"
+        )
     print()
     o = totals["objectivity"]
-    print(f"Завышающие ВПР школы, пойманные признаком необъективности: {o.recall:.3f} ({o.tp} из {o.tp + o.fn}); "
-          f"точность признака {o.precision:.3f} ({o.fp} ложных)")
+    print(
+        f"Завышающие ВПР школы, пойманные признаком необъективности: {o.recall:.3f} ({o.tp} из {o.tp + o.fn}); "
+        f"точность признака {o.precision:.3f} ({o.fp} ложных)"
+    )
     print(line("ШНСУ против истинно неблагоприятных", totals["unfavourable"]))
     print(line("Резильентные", totals["resilient"]))
     print(line("Неуспешность > 50 % против массовой", totals["failure"]))

@@ -33,7 +33,11 @@ SUBJECTS = ("Русский язык", "Математика", "История",
 
 
 def school_codes(schools: int) -> list[str]:
-    return [f"{municipality:02d}{number:04d}" for municipality in range(1, 11) for number in range(1, schools // 10 + 1)]
+    return [
+        f"{municipality:02d}{number:04d}"
+        for municipality in range(1, 11)
+        for number in range(1, schools // 10 + 1)
+    ]
 
 
 def write_students_csv(path: Path, rows: int, schools: int, seed: int = 1) -> None:
@@ -79,7 +83,8 @@ def child(backend: str, csv_path: Path, schools: int) -> None:
         for code in school_codes(schools)
     }
     new_schools = [
-        School(code=code, name=f"Школа {code}", municipality=municipalities[code[:2]]) for code in school_codes(schools)
+        School(code=code, name=f"Школа {code}", municipality=municipalities[code[:2]])
+        for code in school_codes(schools)
     ]
     for school in new_schools:
         school.fill_search_text()
@@ -124,7 +129,9 @@ def fresh_postgres_database() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--schools", type=int, default=2000)
     parser.add_argument("--backends", default="sqlite,postgresql")
@@ -140,9 +147,17 @@ def main() -> None:
         started = time.perf_counter()
         write_students_csv(csv_path, args.rows, args.schools)
         size = csv_path.stat().st_size / 1024 / 1024
-        print(f"form 4 file: {args.rows:,} rows, {size:,.0f} MB, made in {time.perf_counter() - started:.1f} s".replace(",", " "))
+        print(
+            f"form 4 file: {args.rows:,} rows, {size:,.0f} MB, made in {time.perf_counter() - started:.1f} s".replace(
+                ",", " "
+            )
+        )
         for backend in args.backends.split(","):
-            env = {**os.environ, "DJANGO_SETTINGS_MODULE": "opora.settings", "OPORA_VAR_DIR": str(Path(directory) / backend)}
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "opora.settings",
+                "OPORA_VAR_DIR": str(Path(directory) / backend),
+            }
             if backend == "postgresql":
                 if not postgres_answers():
                     print("postgresql: no server on 127.0.0.1:5432, skipped")
@@ -150,7 +165,16 @@ def main() -> None:
                 env["DATABASE_URL"] = fresh_postgres_database()
             else:
                 env.pop("DATABASE_URL", None)
-            command = [sys.executable, __file__, "--child", backend, "--csv", str(csv_path), "--schools", str(args.schools)]
+            command = [
+                sys.executable,
+                __file__,
+                "--child",
+                backend,
+                "--csv",
+                str(csv_path),
+                "--schools",
+                str(args.schools),
+            ]
             subprocess.run(command, env=env, check=True, cwd=ROOT)
 
 

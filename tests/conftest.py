@@ -105,12 +105,24 @@ def world(db) -> World:
     }
     users["curator"].curated_schools.set([school])
     coordinator_batch = ImportBatch.objects.create(
-        region=region, file_name="контекст.xlsx", file="imports/test/context.xlsx", checksum="0" * 64, size=10,
-        created_by=users["coordinator"], status=ImportStatus.INVALID, form_key="context",
+        region=region,
+        file_name="контекст.xlsx",
+        file="imports/test/context.xlsx",
+        checksum="0" * 64,
+        size=10,
+        created_by=users["coordinator"],
+        status=ImportStatus.INVALID,
+        form_key="context",
     )
     far_batch = ImportBatch.objects.create(
-        region=other_region, file_name="реестр.csv", file="imports/test/schools.csv", checksum="1" * 64, size=10,
-        created_by=users["other_region_admin"], status=ImportStatus.INVALID, form_key="schools",
+        region=other_region,
+        file_name="реестр.csv",
+        file="imports/test/schools.csv",
+        checksum="1" * 64,
+        size=10,
+        created_by=users["other_region_admin"],
+        status=ImportStatus.INVALID,
+        form_key="schools",
     )
     return World(
         region=region,

@@ -74,20 +74,44 @@ CASES = (
         dict.fromkeys(PERSONAS, NOT_FOUND),
         kwargs=lambda world: {"code": "000000"},
     ),
+    Case(
+        "schools:results_export",
+        "выгрузка результатов курируемой школы",
+        _only("superuser", "region_admin", "coordinator", "curator", "school_team", "observer"),
+        kwargs=lambda world: {"code": world.school.code},
+    ),
+    Case(
+        "schools:results_export",
+        "выгрузка результатов школы другого региона",
+        _only("superuser", "other_region_admin"),
+        kwargs=lambda world: {"code": world.far_school.code},
+    ),
     Case("admin:index", "администрирование", _only("superuser", otherwise=REDIRECT)),
     Case("intake:imports", "загрузка файлов", IMPORTERS),
     Case("intake:imports_export", "выгрузка истории загрузок", IMPORTERS),
     *(
-        Case(name, f"{title} загрузки координатора", _only("superuser", "region_admin", "coordinator"),
-             kwargs=lambda world: {"pk": world.coordinator_batch.pk})
+        Case(
+            name,
+            f"{title} загрузки координатора",
+            _only("superuser", "region_admin", "coordinator"),
+            kwargs=lambda world: {"pk": world.coordinator_batch.pk},
+        )
         for name, title in (("intake:import", "страница"), ("intake:import_status", "ход обработки"))
     ),
-    Case("intake:import", "страница загрузки другого региона", _only("superuser", "other_region_admin"),
-         kwargs=lambda world: {"pk": world.far_batch.pk}),
+    Case(
+        "intake:import",
+        "страница загрузки другого региона",
+        _only("superuser", "other_region_admin"),
+        kwargs=lambda world: {"pk": world.far_batch.pk},
+    ),
     *(
-        Case(name, f"{title} загрузки координатора",
-             _only("superuser", "region_admin", "coordinator", otherwise=NOT_FOUND) | _redirects,
-             kwargs=lambda world: {"pk": world.coordinator_batch.pk}, method="post")
+        Case(
+            name,
+            f"{title} загрузки координатора",
+            _only("superuser", "region_admin", "coordinator", otherwise=NOT_FOUND) | _redirects,
+            kwargs=lambda world: {"pk": world.coordinator_batch.pk},
+            method="post",
+        )
         for name, title in (
             ("intake:import_apply", "применение"),
             ("intake:import_discard", "отклонение"),
@@ -96,8 +120,12 @@ CASES = (
     ),
     Case("intake:forms", "шаблоны и выгрузка", EVERYONE),
     Case("intake:form_template", "шаблон формы", EVERYONE, kwargs=lambda world: {"form_key": "context"}),
-    Case("intake:form_template", "шаблон несуществующей формы", dict.fromkeys(PERSONAS, NOT_FOUND),
-         kwargs=lambda world: {"form_key": "nothing"}),
+    Case(
+        "intake:form_template",
+        "шаблон несуществующей формы",
+        dict.fromkeys(PERSONAS, NOT_FOUND),
+        kwargs=lambda world: {"form_key": "nothing"},
+    ),
     Case("intake:form_export", "выгрузка формы", EVERYONE, kwargs=lambda world: {"form_key": "results"}),
     Case("intake:completeness", "полнота данных", EVERYONE),
     Case("intake:completeness_export", "выгрузка полноты данных", EVERYONE),

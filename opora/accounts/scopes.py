@@ -139,7 +139,9 @@ IMPORTER_ROLES = (Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR)
 
 def can_import(user: User) -> bool:
     """Regional administrators and municipal coordinators load files; the others read."""
-    return user.is_authenticated and user.is_active and (user.is_superuser or Role(user.role) in IMPORTER_ROLES)
+    return (
+        user.is_authenticated and user.is_active and (user.is_superuser or Role(user.role) in IMPORTER_ROLES)
+    )
 
 
 def home_region(user: User) -> Region | None:

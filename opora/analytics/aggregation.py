@@ -56,7 +56,9 @@ def aggregate_student_results(
     >>> aggregate_student_results(rows).select("participants", "marks_2", "mean_score", "lowered", "raised").row(0)
     (3, 1, 10.0, 1, 1)
     """
-    frame = conform(student_results, STUDENT_RESULTS_SCHEMA, STUDENT_RESULTS_REQUIRED, "Результаты участников")
+    frame = conform(
+        student_results, STUDENT_RESULTS_SCHEMA, STUDENT_RESULTS_REQUIRED, "Результаты участников"
+    )
     procedure = pl.col("procedure")
     is_ege = procedure == EGE
     is_vpr = procedure == VPR
@@ -66,8 +68,10 @@ def aggregate_student_results(
         {str(k): int(v) for k, v in ege_thresholds.items()}, default=None, return_dtype=pl.Int64
     )
     score = (
-        pl.when(is_ege).then(pl.col("test_score"))
-        .when(procedure == ANNUAL_MARKS).then(mark.cast(pl.Float64))
+        pl.when(is_ege)
+        .then(pl.col("test_score"))
+        .when(procedure == ANNUAL_MARKS)
+        .then(mark.cast(pl.Float64))
         .otherwise(pl.col("primary_score"))
     )
     grouped = frame.group_by(list(AGGREGATE_KEYS)).agg(
@@ -87,7 +91,9 @@ def aggregate_student_results(
         "participants",
         *(pl.when(has_marks).then(pl.col(f"marks_{k}")).alias(f"marks_{k}") for k in (2, 3, 4, 5)),
         pl.col("_score").round(2).alias("mean_score"),
-        pl.when(is_ege & pl.col("_threshold").is_not_null()).then(pl.col("below_threshold")).alias("below_threshold"),
+        pl.when(is_ege & pl.col("_threshold").is_not_null())
+        .then(pl.col("below_threshold"))
+        .alias("below_threshold"),
         *(pl.when(is_vpr).then(pl.col(c)).alias(c) for c in ("lowered", "confirmed", "raised")),
     )
     return out.collect(engine="streaming").sort(list(AGGREGATE_KEYS))

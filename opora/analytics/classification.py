@@ -128,10 +128,11 @@ def bottom_group(frame: pl.DataFrame, value: str, share: float, *, by: str = "ye
     ).with_columns(
         (pl.col("rank") <= (pl.col("_m").cast(pl.Float64) * share).ceil()).alias("in_bottom"),
     )
-    thresholds = ranked.filter(pl.col("in_bottom")).group_by(by).agg(pl.col(value).max().alias("bottom_threshold"))
-    return (
-        frame.join(ranked.select("code", by, "rank", "in_bottom"), on=["code", by], how="left")
-        .join(thresholds, on=by, how="left")
+    thresholds = (
+        ranked.filter(pl.col("in_bottom")).group_by(by).agg(pl.col(value).max().alias("bottom_threshold"))
+    )
+    return frame.join(ranked.select("code", by, "rank", "in_bottom"), on=["code", by], how="left").join(
+        thresholds, on=by, how="left"
     )
 
 
@@ -196,16 +197,22 @@ def identify(
         .collect()
     )
     registry = (
-        conform(schools, SCHOOLS_SCHEMA, SCHOOLS_REQUIRED, "Реестр ОО").collect()
-        .unique("code", keep="first").sort("code")
+        conform(schools, SCHOOLS_SCHEMA, SCHOOLS_REQUIRED, "Реестр ОО")
+        .collect()
+        .unique("code", keep="first")
+        .sort("code")
     )
     context_frame = (
         conform(context, CONTEXT_SCHEMA, CONTEXT_REQUIRED, "Контекстные данные")
-        .filter(pl.col("year") <= year).sort("code", "year").collect()
+        .filter(pl.col("year") <= year)
+        .sort("code", "year")
+        .collect()
     )
     outcome_frame = (
         conform(outcomes, OUTCOMES_SCHEMA, OUTCOMES_REQUIRED, "Итоги учебного года")
-        .filter(pl.col("year").is_between(first_year, year)).sort("code", "year").collect()
+        .filter(pl.col("year").is_between(first_year, year))
+        .sort("code", "year")
+        .collect()
     )
     present_years = set(result_frame["year"].unique().to_list())
     for y in window:
@@ -216,7 +223,9 @@ def identify(
     scores = test_scores(result_frame, m)
     signals = objectivity_signals(result_frame, scores, m)
     excluded = (
-        signals.filter(pl.col("objectivity_risk")).select("code", "year") if m.exclude_vpr_when_at_risk else None
+        signals.filter(pl.col("objectivity_risk")).select("code", "year")
+        if m.exclude_vpr_when_at_risk
+        else None
     )
     raw = raw_results_index(scores, m, without_vpr=excluded)
 
@@ -227,18 +236,21 @@ def identify(
     added = value_added(raw, covariates, m)
 
     ranking_value = "raw_index" if m.low_results_rule == "rank" else "results_index"
-    yearly = bottom_group(index, ranking_value, m.bottom_share).join(
-        wellbeing.index.select("code", "year", "wellbeing_index"), on=["code", "year"], how="left"
-    ).join(
-        signals.select("code", "year", "objectivity_risk"), on=["code", "year"], how="left"
-    ).sort("code", "year")
+    yearly = (
+        bottom_group(index, ranking_value, m.bottom_share)
+        .join(wellbeing.index.select("code", "year", "wellbeing_index"), on=["code", "year"], how="left")
+        .join(signals.select("code", "year", "objectivity_risk"), on=["code", "year"], how="left")
+        .sort("code", "year")
+    )
     bottom_years = (
         yearly.filter(pl.col("in_bottom").fill_null(False))
         .group_by("code")
         .agg(pl.col("year").sort().alias("bottom_years"))
     )
-    years_with_index = yearly.filter(pl.col(ranking_value).is_not_null()).group_by("code").agg(
-        pl.len().cast(pl.Int64).alias("years_with_index")
+    years_with_index = (
+        yearly.filter(pl.col(ranking_value).is_not_null())
+        .group_by("code")
+        .agg(pl.len().cast(pl.Int64).alias("years_with_index"))
     )
 
     current = yearly.filter(pl.col("year") == year)
@@ -246,30 +258,46 @@ def identify(
     wellbeing_now = _wellbeing_of_year(wellbeing.index, year, m.wellbeing_years)
     unfavourable = bottom_group(
         wellbeing_now.with_columns(pl.lit(year).alias("year")), "wellbeing_index", m.unfavourable_share
-    ).select("code", pl.col("in_bottom").alias("unfavourable"), pl.col("bottom_threshold").alias("wellbeing_threshold"))
+    ).select(
+        "code",
+        pl.col("in_bottom").alias("unfavourable"),
+        pl.col("bottom_threshold").alias("wellbeing_threshold"),
+    )
     clusters = context_clusters(
-        wellbeing.index.filter(pl.col("year") == year).drop("wellbeing_index").join(
-            wellbeing_now, on="code", how="left"
-        ).with_columns(pl.lit(year).cast(pl.Int64).alias("year")),
-        variables, year, m,
+        wellbeing.index.filter(pl.col("year") == year)
+        .drop("wellbeing_index")
+        .join(wellbeing_now, on="code", how="left")
+        .with_columns(pl.lit(year).cast(pl.Int64).alias("year")),
+        variables,
+        year,
+        m,
     )
     peers = peer_comparison(clusters.schools, current.select("code", "results_index"))
     failure = learning_failure(outcome_frame, result_frame, m)
     rosobrnadzor = rosobrnadzor_signal(result_frame, year, m)
 
-    codes = pl.concat([
-        registry.select("code"),
-        result_frame.select("code").unique(),
-        context_frame.filter(pl.col("year") >= first_year).select("code").unique(),
-    ]).unique().sort("code")
+    codes = (
+        pl.concat(
+            [
+                registry.select("code"),
+                result_frame.select("code").unique(),
+                context_frame.filter(pl.col("year") >= first_year).select("code").unique(),
+            ]
+        )
+        .unique()
+        .sort("code")
+    )
     out = (
         codes.join(registry, on="code", how="left")
         .join(current.drop("year", "objectivity_risk", "wellbeing_index", "rank"), on="code", how="left")
         .join(bottom_years, on="code", how="left")
         .join(years_with_index, on="code", how="left")
         .join(wellbeing_now, on="code", how="left")
-        .join(wellbeing.index.filter(pl.col("year") == year).select("code", "wellbeing_completeness"),
-              on="code", how="left")
+        .join(
+            wellbeing.index.filter(pl.col("year") == year).select("code", "wellbeing_completeness"),
+            on="code",
+            how="left",
+        )
         .join(unfavourable, on="code", how="left")
         .join(added.schools.filter(pl.col("year") == year).drop("year"), on="code", how="left")
         .join(peers, on="code", how="left")
@@ -357,9 +385,13 @@ def to_report_frame(identification: Identification) -> pl.DataFrame:
     frame = identification.schools
     return frame.select(
         *(
-            (pl.col(name).fill_null(False).cast(pl.Int8) if name in _FLAGS
-             else pl.col(name).round(3) if frame.schema[name] == pl.Float64
-             else pl.col(name)).alias(header)
+            (
+                pl.col(name).fill_null(False).cast(pl.Int8)
+                if name in _FLAGS
+                else pl.col(name).round(3)
+                if frame.schema[name] == pl.Float64
+                else pl.col(name)
+            ).alias(header)
             for name, header in REPORT_COLUMNS.items()
         )
     )

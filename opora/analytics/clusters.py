@@ -57,8 +57,17 @@ class ContextClustering:
     3
     """
 
-    def __init__(self, *, method: str = "kmeans", k_min: int = 3, k_max: int = 8, criterion: str = "silhouette",
-                 random_state: int = 0, sample_size: int = 3000, n_init: int = 4) -> None:
+    def __init__(
+        self,
+        *,
+        method: str = "kmeans",
+        k_min: int = 3,
+        k_max: int = 8,
+        criterion: str = "silhouette",
+        random_state: int = 0,
+        sample_size: int = 3000,
+        n_init: int = 4,
+    ) -> None:
         self.method = method
         self.k_min = k_min
         self.k_max = k_max
@@ -170,29 +179,41 @@ def context_clusters(
     >>> context_clusters(wb, wb.select("code", "year"), 2026, m).schools["cluster"].to_list()[:2]
     [1, 1]
     """
-    chosen = [v for v in methodology.wellbeing_variables if v.weight > 0 and f"z_{v.name}" in wellbeing.columns]
+    chosen = [
+        v for v in methodology.wellbeing_variables if v.weight > 0 and f"z_{v.name}" in wellbeing.columns
+    ]
     data = wellbeing.filter((pl.col("year") == year) & pl.col("wellbeing_index").is_not_null()).sort("code")
-    X = np.column_stack(
-        [data[f"z_{v.name}"].fill_null(0.0).to_numpy() * math.sqrt(v.weight) for v in chosen]
-    ) if chosen and data.height else np.zeros((data.height, 1))
+    X = (
+        np.column_stack([data[f"z_{v.name}"].fill_null(0.0).to_numpy() * math.sqrt(v.weight) for v in chosen])
+        if chosen and data.height
+        else np.zeros((data.height, 1))
+    )
     model = ContextClustering(
-        method=methodology.cluster_method, k_min=methodology.cluster_k_min, k_max=methodology.cluster_k_max,
-        criterion=methodology.cluster_criterion, random_state=methodology.cluster_random_state,
+        method=methodology.cluster_method,
+        k_min=methodology.cluster_k_min,
+        k_max=methodology.cluster_k_max,
+        criterion=methodology.cluster_criterion,
+        random_state=methodology.cluster_random_state,
         sample_size=methodology.cluster_sample_size,
     ).fit(X)
     labelled = data.select("code", "wellbeing_index").with_columns(pl.Series("_label", model.labels_))
     order = (
-        labelled.group_by("_label").agg(pl.col("wellbeing_index").mean().alias("_mean"))
+        labelled.group_by("_label")
+        .agg(pl.col("wellbeing_index").mean().alias("_mean"))
         .sort("_mean", "_label")
         .with_columns(pl.int_range(1, pl.len() + 1).cast(pl.Int64).alias("cluster"))
     )
-    schools = labelled.join(order.select("_label", "cluster"), on="_label").select("code", "cluster").sort("code")
+    schools = (
+        labelled.join(order.select("_label", "cluster"), on="_label").select("code", "cluster").sort("code")
+    )
     natural = [c for c in variables.columns if c not in ("code", "year")]
     profiles = (
         schools.join(data.select("code", "wellbeing_index"), on="code")
         .join(variables.filter(pl.col("year") == year).select("code", *natural), on="code", how="left")
         .group_by("cluster")
-        .agg(pl.len().alias("schools"), pl.col("wellbeing_index").mean(), *(pl.col(c).mean() for c in natural))
+        .agg(
+            pl.len().alias("schools"), pl.col("wellbeing_index").mean(), *(pl.col(c).mean() for c in natural)
+        )
         .sort("cluster")
     )
     scores = pl.DataFrame(
@@ -235,13 +256,18 @@ def peer_comparison(clusters: pl.DataFrame, index: pl.DataFrame) -> pl.DataFrame
     known = value.is_not_null()
     peers = known.sum().over("cluster") - known.cast(pl.UInt32)
     lower = value.rank("min").over("cluster") - 1
-    return data.select(
-        "code", "cluster",
-        peers.cast(pl.Int64).alias("peers"),
-        pl.when(peers > 0).then((value.sum().over("cluster") - value.fill_null(0.0)) / peers)
-        .alias("peers_mean_index"),
-        pl.when(known & (peers > 0)).then(lower.cast(pl.Float64) / peers).alias("peer_percentile"),
-        value.alias("_index"),
-    ).with_columns((pl.col("_index") - pl.col("peers_mean_index")).alias("peer_gap")).select(
-        "code", "cluster", "peers", "peers_mean_index", "peer_gap", "peer_percentile"
-    ).sort("code")
+    return (
+        data.select(
+            "code",
+            "cluster",
+            peers.cast(pl.Int64).alias("peers"),
+            pl.when(peers > 0)
+            .then((value.sum().over("cluster") - value.fill_null(0.0)) / peers)
+            .alias("peers_mean_index"),
+            pl.when(known & (peers > 0)).then(lower.cast(pl.Float64) / peers).alias("peer_percentile"),
+            value.alias("_index"),
+        )
+        .with_columns((pl.col("_index") - pl.col("peers_mean_index")).alias("peer_gap"))
+        .select("code", "cluster", "peers", "peers_mean_index", "peer_gap", "peer_percentile")
+        .sort("code")
+    )

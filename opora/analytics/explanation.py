@@ -72,15 +72,21 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
         cause = row.get("low_results_cause")
         prediction = row.get("predicted_index")
         added = row.get("value_added")
-        context = (f"Школы в таких условиях (ИСБШ {number(row.get('wellbeing_index'))}) в среднем имеют индекс "
-                   f"{number(prediction)}; добавленная ценность {number(added)} "
-                   f"({number(row.get('value_added_lower'))} … {number(row.get('value_added_upper'))})")
+        context = (
+            f"Школы в таких условиях (ИСБШ {number(row.get('wellbeing_index'))}) в среднем имеют индекс "
+            f"{number(prediction)}; добавленная ценность {number(added)} "
+            f"({number(row.get('value_added_lower'))} … {number(row.get('value_added_upper'))})"
+        )
         if cause == "внутришкольные":
-            parts.append(f"{context}: результаты ниже, чем у школ в таких же условиях, — вероятны внутришкольные "
-                         "причины.")
+            parts.append(
+                f"{context}: результаты ниже, чем у школ в таких же условиях, — вероятны внутришкольные "
+                "причины."
+            )
         elif cause == "контекст":
-            parts.append(f"{context}: результаты не ниже ожидаемых для таких условий — низкие результаты "
-                         "объясняются прежде всего социальным контекстом.")
+            parts.append(
+                f"{context}: результаты не ниже ожидаемых для таких условий — низкие результаты "
+                "объясняются прежде всего социальным контекстом."
+            )
         else:
             parts.append("Причину определить нельзя: ИСБШ не рассчитан.")
     elif index is not None and (row.get("years_in_bottom") or 0) > 0:
@@ -99,33 +105,48 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
             f"данных, нужно не менее {percent(m.wellbeing_min_completeness)}."
         )
     elif row.get("unfavourable"):
-        parts.append(f"ШНСУ: ИСБШ {number(wellbeing)} — в нижних {round(100 * m.unfavourable_share)} % школ региона.")
+        parts.append(
+            f"ШНСУ: ИСБШ {number(wellbeing)} — в нижних {round(100 * m.unfavourable_share)} % школ региона."
+        )
     if row.get("resilient"):
         if m.resilient_rule == "above_median":
-            parts.append(f"Резильентная: условия неблагоприятные, а индекс результатов выше медианы региона "
-                         f"({number(row.get('median_index'))}).")
+            parts.append(
+                f"Резильентная: условия неблагоприятные, а индекс результатов выше медианы региона "
+                f"({number(row.get('median_index'))})."
+            )
         else:
-            parts.append("Резильентная: условия неблагоприятные, а результаты значимо выше ожидаемых для таких условий.")
+            parts.append(
+                "Резильентная: условия неблагоприятные, а результаты значимо выше ожидаемых для таких условий."
+            )
     fired = [
         SIGNALS[name] + f" ({number(row.get(value))})"
-        for name, value in (("vpr_gap", "vpr_gap"), ("few_lowered", "lowered_ratio"),
-                            ("scores_at_cutoffs", "cutoff_shift"))
+        for name, value in (
+            ("vpr_gap", "vpr_gap"),
+            ("few_lowered", "lowered_ratio"),
+            ("scores_at_cutoffs", "cutoff_shift"),
+        )
         if row.get(f"{name}_fired")
     ]
     if row.get("objectivity_risk"):
         sentence = f"Риск необъективности ВПР ({len(fired)} из 3 признаков): " + "; ".join(fired) + "."
         if row.get("vpr_excluded"):
-            sentence += (f" Индекс рассчитан без ВПР (с ВПР он был бы {number(row.get('raw_index_with_vpr'))} "
-                         "до сдвига к среднему).")
+            sentence += (
+                f" Индекс рассчитан без ВПР (с ВПР он был бы {number(row.get('raw_index_with_vpr'))} "
+                "до сдвига к среднему)."
+            )
         parts.append(sentence)
     elif fired:
         parts.append(f"Один признак необъективности ВПР (нужно {m.objectivity_min_signals}): {fired[0]}.")
     if row.get("learning_failure"):
-        parts.append(f"Неуспевающих {percent(row.get('failing_share'))} ({row.get('failing_source')}) — более "
-                     f"{percent(m.failure_share)}.")
+        parts.append(
+            f"Неуспевающих {percent(row.get('failing_share'))} ({row.get('failing_source')}) — более "
+            f"{percent(m.failure_share)}."
+        )
     if row.get("cluster") is not None and row.get("peer_gap") is not None:
         gap = row["peer_gap"]
         direction = "выше" if gap >= 0 else "ниже"
-        parts.append(f"Кластер {row['cluster']}: индекс на {number(abs(gap))} {direction} среднего по "
-                     f"{row.get('peers')} школам со схожими условиями.")
+        parts.append(
+            f"Кластер {row['cluster']}: индекс на {number(abs(gap))} {direction} среднего по "
+            f"{row.get('peers')} школам со схожими условиями."
+        )
     return " ".join(parts)

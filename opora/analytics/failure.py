@@ -52,39 +52,61 @@ def learning_failure(
     >>> learning_failure(outcomes, results, Methodology()).select("failing_share", "learning_failure").row(0)
     (0.525, True)
     """
-    year_outcomes = conform(outcomes, OUTCOMES_SCHEMA, OUTCOMES_REQUIRED, "Итоги учебного года").select(
-        "code", "year",
-        pl.when((pl.col("students_end") > 0) & pl.col("failing").is_not_null())
-        .then(pl.col("failing") / pl.col("students_end"))
-        .alias("failing_share_outcomes"),
-    ).group_by("code", "year").agg(pl.col("failing_share_outcomes").max())
+    year_outcomes = (
+        conform(outcomes, OUTCOMES_SCHEMA, OUTCOMES_REQUIRED, "Итоги учебного года")
+        .select(
+            "code",
+            "year",
+            pl.when((pl.col("students_end") > 0) & pl.col("failing").is_not_null())
+            .then(pl.col("failing") / pl.col("students_end"))
+            .alias("failing_share_outcomes"),
+        )
+        .group_by("code", "year")
+        .agg(pl.col("failing_share_outcomes").max())
+    )
     marks = (
         conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО")
         .filter((pl.col("procedure") == ANNUAL_MARKS) & pl.col("marks_2").is_not_null())
         .group_by("code", "year", "grade")
         .agg(pl.col("marks_2").max().alias("_fail"), pl.col("participants").max().alias("_n"))
         .group_by("code", "year")
-        .agg(pl.when(pl.col("_n").sum() > 0).then(pl.col("_fail").sum() / pl.col("_n").sum())
-             .alias("failing_share_marks"))
+        .agg(
+            pl.when(pl.col("_n").sum() > 0)
+            .then(pl.col("_fail").sum() / pl.col("_n").sum())
+            .alias("failing_share_marks")
+        )
     )
     share = pl.coalesce("failing_share_outcomes", "failing_share_marks")
     return (
         year_outcomes.join(marks, on=["code", "year"], how="full", coalesce=True)
         .with_columns(
             share.alias("failing_share"),
-            pl.when(pl.col("failing_share_outcomes").is_not_null()).then(pl.lit("итоги года"))
-            .when(pl.col("failing_share_marks").is_not_null()).then(pl.lit("годовые отметки"))
+            pl.when(pl.col("failing_share_outcomes").is_not_null())
+            .then(pl.lit("итоги года"))
+            .when(pl.col("failing_share_marks").is_not_null())
+            .then(pl.lit("годовые отметки"))
             .alias("failing_source"),
         )
-        .with_columns((pl.col("failing_share") > methodology.failure_share).fill_null(False).alias("learning_failure"))
-        .select("code", "year", "failing_share_outcomes", "failing_share_marks", "failing_share", "failing_source",
-                "learning_failure")
+        .with_columns(
+            (pl.col("failing_share") > methodology.failure_share).fill_null(False).alias("learning_failure")
+        )
+        .select(
+            "code",
+            "year",
+            "failing_share_outcomes",
+            "failing_share_marks",
+            "failing_share",
+            "failing_source",
+            "learning_failure",
+        )
         .sort("code", "year")
         .collect()
     )
 
 
-def rosobrnadzor_signal(results: pl.DataFrame | pl.LazyFrame, year: int, methodology: Methodology) -> pl.DataFrame:
+def rosobrnadzor_signal(
+    results: pl.DataFrame | pl.LazyFrame, year: int, methodology: Methodology
+) -> pl.DataFrame:
     """Rosobrnadzor's low-results signal for a year (as in its inspection acts, 2025).
 
     A test is (procedure, grade, subject); its share of «2» is n₂ / N (ЕГЭ: below the minimum
@@ -123,7 +145,9 @@ def rosobrnadzor_signal(results: pl.DataFrame | pl.LazyFrame, year: int, methodo
         .otherwise(pl.col("marks_2") / pl.col("participants"))
     )
     tests = frame.filter(
-        (pl.col("procedure") != ANNUAL_MARKS) & pl.col("year").is_in([year - 1, year]) & (pl.col("participants") > 0)
+        (pl.col("procedure") != ANNUAL_MARKS)
+        & pl.col("year").is_in([year - 1, year])
+        & (pl.col("participants") > 0)
     ).with_columns((fail >= methodology.rosobrnadzor_fail_share).fill_null(False).alias("_low"))
     current = tests.filter(pl.col("year") == year)
     previous = tests.filter((pl.col("year") == year - 1) & pl.col("_low")).select(
@@ -134,9 +158,14 @@ def rosobrnadzor_signal(results: pl.DataFrame | pl.LazyFrame, year: int, methodo
         .group_by("code")
         .agg(
             pl.col("_low").sum().cast(pl.Int64).alias("low_tests"),
-            (pl.col("_low") & pl.col("_low_before").fill_null(False)).sum().cast(pl.Int64).alias("repeated_tests"),
+            (pl.col("_low") & pl.col("_low_before").fill_null(False))
+            .sum()
+            .cast(pl.Int64)
+            .alias("repeated_tests"),
         )
-        .with_columns(((pl.col("low_tests") >= 2) & (pl.col("repeated_tests") >= 1)).alias("rosobrnadzor_signal"))
+        .with_columns(
+            ((pl.col("low_tests") >= 2) & (pl.col("repeated_tests") >= 1)).alias("rosobrnadzor_signal")
+        )
         .sort("code")
         .collect()
     )

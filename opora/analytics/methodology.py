@@ -23,7 +23,7 @@ STATE_EXAMS = (OGE, EGE)
 
 LOW_RESULTS_RULES = ("index", "rank", "rosobrnadzor")
 SHRINKAGE_TARGETS = ("region_mean", "context")
-PROCEDURE_COMBINATIONS = ("precision", "fixed")
+PROCEDURE_COMBINATIONS = ("precision", "gls", "fixed")
 MARK_SCALES = ("probit", "mean_mark")
 RESILIENT_RULES = ("above_median", "above_prediction")
 CLUSTER_METHODS = ("kmeans", "ward")
@@ -184,6 +184,7 @@ class Methodology:
     same_students_correlation: float = 0.5
     ege_score_sd: float = 15.0
     shrinkage_target: str = "region_mean"
+    borrow_strength_over_years: bool = True
     confidence_level: float = 0.95
     wellbeing_variables: tuple[ContextVariable, ...] = DEFAULT_WELLBEING_VARIABLES
     wellbeing_min_completeness: float = 0.6
@@ -263,7 +264,8 @@ class Methodology:
         for key, value in data.items():
             if key == "wellbeing_variables":
                 value = tuple(
-                    v if isinstance(v, ContextVariable)
+                    v
+                    if isinstance(v, ContextVariable)
                     else ContextVariable(str(v["name"]), float(v["weight"]), int(v["direction"]))
                     for v in value
                 )
@@ -314,11 +316,21 @@ class Methodology:
         positive_int("version")
         positive_int("years_window")
         positive_int("years_required")
-        if (isinstance(self.years_required, int) and isinstance(self.years_window, int)
-                and self.years_required > self.years_window):
+        if (
+            isinstance(self.years_required, int)
+            and isinstance(self.years_window, int)
+            and self.years_required > self.years_window
+        ):
             add("years_required", "Число лет в нижней группе (K) не может быть больше числа лет анализа (N).")
-        for name in ("bottom_share", "unfavourable_share", "failure_share", "rosobrnadzor_fail_share",
-                     "confidence_level", "wellbeing_min_completeness", "lowered_ratio_threshold"):
+        for name in (
+            "bottom_share",
+            "unfavourable_share",
+            "failure_share",
+            "rosobrnadzor_fail_share",
+            "confidence_level",
+            "wellbeing_min_completeness",
+            "lowered_ratio_threshold",
+        ):
             share(name)
         if _is_number(self.same_students_correlation) and not 0.0 <= self.same_students_correlation < 1.0:
             add("same_students_correlation", "Корреляция должна быть не меньше 0 и меньше 1.")
@@ -366,8 +378,11 @@ class Methodology:
         if not _is_number(self.wellbeing_clip_z) or self.wellbeing_clip_z <= 0:
             add("wellbeing_clip_z", "Нужно положительное число.")
         positive_int("wellbeing_years")
-        if isinstance(self.wellbeing_years, int) and isinstance(self.years_window, int) \
-                and self.wellbeing_years > self.years_window:
+        if (
+            isinstance(self.wellbeing_years, int)
+            and isinstance(self.years_window, int)
+            and self.wellbeing_years > self.years_window
+        ):
             add("wellbeing_years", "Не больше числа лет анализа (N).")
 
         for covariate in self.value_added_covariates:
@@ -380,8 +395,11 @@ class Methodology:
 
         positive_int("cluster_k_min", 2)
         positive_int("cluster_k_max", 2)
-        if (isinstance(self.cluster_k_min, int) and isinstance(self.cluster_k_max, int)
-                and self.cluster_k_min > self.cluster_k_max):
+        if (
+            isinstance(self.cluster_k_min, int)
+            and isinstance(self.cluster_k_max, int)
+            and self.cluster_k_min > self.cluster_k_max
+        ):
             add("cluster_k_max", "Наибольшее число кластеров не может быть меньше наименьшего.")
         if not isinstance(self.cluster_random_state, int) or self.cluster_random_state < 0:
             add("cluster_random_state", "Нужно целое число не меньше 0.")

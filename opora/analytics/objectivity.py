@@ -81,8 +81,10 @@ def objectivity_signals(
     gap = _gap(scores)
     lowered = _lowered(frame)
     cutoffs = _cutoffs(frame)
-    vpr = frame.filter(pl.col("procedure") == VPR).group_by("code", "year").agg(
-        pl.col("participants").sum().alias("vpr_participants")
+    vpr = (
+        frame.filter(pl.col("procedure") == VPR)
+        .group_by("code", "year")
+        .agg(pl.col("participants").sum().alias("vpr_participants"))
     )
     out = (
         vpr.join(gap, on=["code", "year"], how="left")
@@ -96,24 +98,43 @@ def objectivity_signals(
         return pl.when(enough & pl.col(value).is_not_null()).then(condition.fill_null(False))
 
     out = out.with_columns(
-        fired((pl.col("vpr_gap") > methodology.vpr_gap_threshold) & (pl.col("vpr_gap_z") > z_star),
-              "vpr_gap").alias("vpr_gap_fired"),
-        fired((pl.col("lowered_ratio") < methodology.lowered_ratio_threshold) & (pl.col("lowered_z") > z_star),
-              "lowered_ratio").alias("few_lowered_fired"),
-        fired((pl.col("cutoff_shift") < -methodology.cutoff_score_threshold) & (pl.col("cutoff_z") > z_star),
-              "cutoff_shift").alias("scores_at_cutoffs_fired"),
+        fired(
+            (pl.col("vpr_gap") > methodology.vpr_gap_threshold) & (pl.col("vpr_gap_z") > z_star), "vpr_gap"
+        ).alias("vpr_gap_fired"),
+        fired(
+            (pl.col("lowered_ratio") < methodology.lowered_ratio_threshold) & (pl.col("lowered_z") > z_star),
+            "lowered_ratio",
+        ).alias("few_lowered_fired"),
+        fired(
+            (pl.col("cutoff_shift") < -methodology.cutoff_score_threshold) & (pl.col("cutoff_z") > z_star),
+            "cutoff_shift",
+        ).alias("scores_at_cutoffs_fired"),
     )
     fired_columns = ["vpr_gap_fired", "few_lowered_fired", "scores_at_cutoffs_fired"]
     out = out.with_columns(
         pl.sum_horizontal(pl.col(c).fill_null(False).cast(pl.Int64) for c in fired_columns).alias("signals"),
-        pl.sum_horizontal(pl.col(c).is_not_null().cast(pl.Int64) for c in fired_columns).alias("signals_available"),
+        pl.sum_horizontal(pl.col(c).is_not_null().cast(pl.Int64) for c in fired_columns).alias(
+            "signals_available"
+        ),
     ).with_columns((pl.col("signals") >= methodology.objectivity_min_signals).alias("objectivity_risk"))
     return out.select(
-        "code", "year", "vpr_participants",
-        "vpr_gap", "vpr_gap_z", "vpr_gap_fired",
-        "lowered_share", "lowered_expected", "lowered_ratio", "lowered_z", "few_lowered_fired",
-        "cutoff_shift", "cutoff_z", "scores_at_cutoffs_fired",
-        "signals", "signals_available", "objectivity_risk",
+        "code",
+        "year",
+        "vpr_participants",
+        "vpr_gap",
+        "vpr_gap_z",
+        "vpr_gap_fired",
+        "lowered_share",
+        "lowered_expected",
+        "lowered_ratio",
+        "lowered_z",
+        "few_lowered_fired",
+        "cutoff_shift",
+        "cutoff_z",
+        "scores_at_cutoffs_fired",
+        "signals",
+        "signals_available",
+        "objectivity_risk",
     ).sort("code", "year")
 
 
@@ -136,14 +157,26 @@ def objectivity_long(signals: pl.DataFrame, methodology: Methodology) -> pl.Data
     parts = []
     spec = (
         ("vpr_gap", "vpr_gap", "vpr_gap_z", methodology.vpr_gap_threshold, "vpr_gap_fired"),
-        ("few_lowered", "lowered_ratio", "lowered_z", methodology.lowered_ratio_threshold, "few_lowered_fired"),
-        ("scores_at_cutoffs", "cutoff_shift", "cutoff_z", -methodology.cutoff_score_threshold,
-         "scores_at_cutoffs_fired"),
+        (
+            "few_lowered",
+            "lowered_ratio",
+            "lowered_z",
+            methodology.lowered_ratio_threshold,
+            "few_lowered_fired",
+        ),
+        (
+            "scores_at_cutoffs",
+            "cutoff_shift",
+            "cutoff_z",
+            -methodology.cutoff_score_threshold,
+            "scores_at_cutoffs_fired",
+        ),
     )
     for signal, value, statistic, threshold, fired in spec:
         parts.append(
             signals.select(
-                "code", "year",
+                "code",
+                "year",
                 pl.lit(signal).alias("signal"),
                 pl.lit(SIGNALS[signal]).alias("label"),
                 pl.col(value).cast(pl.Float64).alias("value"),
@@ -159,24 +192,35 @@ def objectivity_long(signals: pl.DataFrame, methodology: Methodology) -> pl.Data
 def _gap(scores: pl.DataFrame) -> pl.DataFrame:
     """L_ВПР − L_ГИА with its z, from the tests' standardised scores."""
     keys = ["code", "year", "_group"]
-    cells = scores.lazy().with_columns(
-        pl.when(pl.col("procedure") == VPR).then(pl.lit("vpr"))
-        .when(pl.col("procedure").is_in([OGE, EGE])).then(pl.lit("gia"))
-        .alias("_group")
-    ).filter(pl.col("_group").is_not_null())
-    cells = cells.with_columns(
-        (pl.col("participants") / pl.col("participants").sum().over(keys)).alias("_w")
+    cells = (
+        scores.lazy()
+        .with_columns(
+            pl.when(pl.col("procedure") == VPR)
+            .then(pl.lit("vpr"))
+            .when(pl.col("procedure").is_in([OGE, EGE]))
+            .then(pl.lit("gia"))
+            .alias("_group")
+        )
+        .filter(pl.col("_group").is_not_null())
     )
-    levels = cells.group_by(keys).agg(
-        (pl.col("_w") * pl.col("z")).sum().alias("level"),
-        (pl.col("_w") ** 2 * pl.col("variance")).sum().alias("var"),
-    ).collect()
-    vpr = levels.filter(pl.col("_group") == "vpr").select("code", "year", pl.col("level").alias("_lv"),
-                                                         pl.col("var").alias("_vv"))
-    gia = levels.filter(pl.col("_group") == "gia").select("code", "year", pl.col("level").alias("_lg"),
-                                                         pl.col("var").alias("_vg"))
+    cells = cells.with_columns((pl.col("participants") / pl.col("participants").sum().over(keys)).alias("_w"))
+    levels = (
+        cells.group_by(keys)
+        .agg(
+            (pl.col("_w") * pl.col("z")).sum().alias("level"),
+            (pl.col("_w") ** 2 * pl.col("variance")).sum().alias("var"),
+        )
+        .collect()
+    )
+    vpr = levels.filter(pl.col("_group") == "vpr").select(
+        "code", "year", pl.col("level").alias("_lv"), pl.col("var").alias("_vv")
+    )
+    gia = levels.filter(pl.col("_group") == "gia").select(
+        "code", "year", pl.col("level").alias("_lg"), pl.col("var").alias("_vg")
+    )
     return vpr.join(gia, on=["code", "year"], how="inner").select(
-        "code", "year",
+        "code",
+        "year",
         (pl.col("_lv") - pl.col("_lg")).alias("vpr_gap"),
         ((pl.col("_lv") - pl.col("_lg")) / (pl.col("_vv") + pl.col("_vg")).sqrt()).alias("vpr_gap_z"),
     )
@@ -186,10 +230,17 @@ def _lowered(frame: pl.DataFrame) -> pl.DataFrame:
     """Share of «lowered» against the share expected from the region's tests."""
     test = ["year", "grade", "subject"]
     compared = pl.col("lowered") + pl.col("confirmed") + pl.col("raised")
-    vpr = frame.lazy().filter(
-        (pl.col("procedure") == VPR) & pl.col("lowered").is_not_null() & pl.col("confirmed").is_not_null()
-        & pl.col("raised").is_not_null()
-    ).with_columns(compared.cast(pl.Float64).alias("_n")).filter(pl.col("_n") > 0)
+    vpr = (
+        frame.lazy()
+        .filter(
+            (pl.col("procedure") == VPR)
+            & pl.col("lowered").is_not_null()
+            & pl.col("confirmed").is_not_null()
+            & pl.col("raised").is_not_null()
+        )
+        .with_columns(compared.cast(pl.Float64).alias("_n"))
+        .filter(pl.col("_n") > 0)
+    )
     vpr = vpr.with_columns(
         (pl.col("lowered").sum().over(test) / pl.col("_n").sum().over(test)).alias("_region_share")
     )
@@ -200,7 +251,10 @@ def _lowered(frame: pl.DataFrame) -> pl.DataFrame:
     )
     expected = pl.col("lowered_expected")
     return out.select(
-        "code", "year", "lowered_share", "lowered_expected",
+        "code",
+        "year",
+        "lowered_share",
+        "lowered_expected",
         pl.when(expected > 0).then(pl.col("lowered_share") / expected).alias("lowered_ratio"),
         pl.when((expected > 0) & (expected < 1))
         .then((expected - pl.col("lowered_share")) / (expected * (1 - expected) / pl.col("_n_total")).sqrt())
@@ -211,16 +265,23 @@ def _lowered(frame: pl.DataFrame) -> pl.DataFrame:
 def _cutoffs(frame: pl.DataFrame) -> pl.DataFrame:
     """Residual of the ВПР mean primary score against the marks, in within-band sd."""
     marks = [f"marks_{k}" for k in (2, 3, 4, 5)]
-    vpr = frame.filter(
-        (pl.col("procedure") == VPR) & pl.col("mean_score").is_not_null()
-        & pl.all_horizontal(pl.col(m).is_not_null() for m in marks)
-    ).with_columns(pl.sum_horizontal(marks).cast(pl.Float64).alias("_n")).filter(pl.col("_n") > 0)
+    vpr = (
+        frame.filter(
+            (pl.col("procedure") == VPR)
+            & pl.col("mean_score").is_not_null()
+            & pl.all_horizontal(pl.col(m).is_not_null() for m in marks)
+        )
+        .with_columns(pl.sum_horizontal(marks).cast(pl.Float64).alias("_n"))
+        .filter(pl.col("_n") > 0)
+    )
     if vpr.height == 0:
-        return pl.DataFrame(schema={"code": pl.String, "year": pl.Int64, "cutoff_shift": pl.Float64,
-                                    "cutoff_z": pl.Float64})
+        return pl.DataFrame(
+            schema={"code": pl.String, "year": pl.Int64, "cutoff_shift": pl.Float64, "cutoff_z": pl.Float64}
+        )
     parts = []
-    for _, test in vpr.sort("code").partition_by(["year", "grade", "subject"], as_dict=True,
-                                                 maintain_order=True).items():
+    for _, test in (
+        vpr.sort("code").partition_by(["year", "grade", "subject"], as_dict=True, maintain_order=True).items()
+    ):
         n = test["_n"].to_numpy()
         shares = test.select(marks).to_numpy().astype(np.float64) / n[:, None]
         y = test["mean_score"].to_numpy().astype(np.float64)
@@ -234,13 +295,18 @@ def _cutoffs(frame: pl.DataFrame) -> pl.DataFrame:
         sigma2 = float(np.sum(n * residual**2)) / (m - present.sum())
         if sigma2 <= 0:
             continue
-        parts.append(test.select("code", "year", "_n").with_columns(
-            pl.Series("_r", residual / np.sqrt(sigma2))
-        ))
+        parts.append(
+            test.select("code", "year", "_n").with_columns(pl.Series("_r", residual / np.sqrt(sigma2)))
+        )
     if not parts:
-        return pl.DataFrame(schema={"code": pl.String, "year": pl.Int64, "cutoff_shift": pl.Float64,
-                                    "cutoff_z": pl.Float64})
-    return pl.concat(parts).group_by("code", "year").agg(
-        ((pl.col("_n") * pl.col("_r")).sum() / pl.col("_n").sum()).alias("cutoff_shift"),
-        (-(pl.col("_n") * pl.col("_r")).sum() / pl.col("_n").sum().sqrt()).alias("cutoff_z"),
+        return pl.DataFrame(
+            schema={"code": pl.String, "year": pl.Int64, "cutoff_shift": pl.Float64, "cutoff_z": pl.Float64}
+        )
+    return (
+        pl.concat(parts)
+        .group_by("code", "year")
+        .agg(
+            ((pl.col("_n") * pl.col("_r")).sum() / pl.col("_n").sum()).alias("cutoff_shift"),
+            (-(pl.col("_n") * pl.col("_r")).sum() / pl.col("_n").sum().sqrt()).alias("cutoff_z"),
+        )
     )

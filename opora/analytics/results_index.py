@@ -20,7 +20,7 @@ import polars as pl
 from ._frames import RESULTS_REQUIRED, RESULTS_SCHEMA, conform
 from ._probit import latent_means, region_cuts
 from .methodology import ANNUAL_MARKS, CONTROL_TEST, EGE, OGE, VPR, Methodology
-from .shrinkage import FayHerriot
+from .shrinkage import FayHerriot, SchoolYearModel
 
 TEST_KEYS = ("year", "procedure", "grade", "subject")
 PROCEDURE_COLUMNS = {
@@ -75,7 +75,9 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
     mark_sum = 2.0 * marks[0] + 3.0 * marks[1] + 4.0 * marks[2] + 5.0 * marks[3]
     mark_square_sum = 4.0 * marks[0] + 9.0 * marks[1] + 16.0 * marks[2] + 25.0 * marks[3]
     has_marks = n_marks.is_not_null() & (n_marks > 0)
-    has_score = (pl.col("procedure") == EGE) & pl.col("mean_score").is_not_null() & (pl.col("participants") > 0)
+    has_score = (
+        (pl.col("procedure") == EGE) & pl.col("mean_score").is_not_null() & (pl.col("participants") > 0)
+    )
     measured = (
         frame.with_columns(
             pl.when(has_marks).then(pl.lit("marks")).when(has_score).then(pl.lit("score")).alias("kind"),
@@ -83,7 +85,9 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
         )
         .filter(pl.col("kind").is_not_null() & (pl.col("n") >= methodology.min_cell_participants))
         .with_columns(
-            pl.when(pl.col("kind") == "marks").then(mark_sum / pl.col("n")).otherwise(pl.col("mean_score"))
+            pl.when(pl.col("kind") == "marks")
+            .then(mark_sum / pl.col("n"))
+            .otherwise(pl.col("mean_score"))
             .alias("measure"),
             # Σₖ nₖ (k − m)² = Σ nₖ k² − n m²
             pl.when(pl.col("kind") == "marks")
@@ -94,12 +98,9 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
     keys = list(TEST_KEYS)
     m = pl.col("measure")
     n = pl.col("n")
-    region = (
-        measured.with_columns(
-            (pl.col("n") * m).sum().over(keys).truediv(n.sum().over(keys)).alias("region_mean"),
-        )
-        .with_columns(((m - pl.col("region_mean")) ** 2).alias("_d"))
-    )
+    region = measured.with_columns(
+        (pl.col("n") * m).sum().over(keys).truediv(n.sum().over(keys)).alias("region_mean"),
+    ).with_columns(((m - pl.col("region_mean")) ** 2).alias("_d"))
     stats = region.group_by(keys).agg(
         pl.col("kind").first().alias("_kind"),
         pl.col("within_ss").sum().alias("_within_ss"),
@@ -111,25 +112,39 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
     # Form 3 has no within-school sd of the scores; moment estimators from the school means
     # confuse it with the lower means of small schools, so the methodology states it.
     score_within = pl.lit(methodology.ege_score_sd**2)
-    stats = stats.with_columns(
-        pl.when(pl.col("_kind") == "marks")
-        .then(pl.when(pl.col("_within_df") > 0).then(pl.col("_within_ss") / pl.col("_within_df")))
-        .otherwise(score_within)
-        .alias("within_variance"),
-    ).with_columns(
-        pl.when(pl.col("_kind") == "marks")
-        .then(pl.col("_within_ss"))
-        .otherwise(pl.col("within_variance") * (pl.col("_n_total") - pl.col("_schools")).clip(lower_bound=0.0))
-        .alias("_within_total"),
-    ).with_columns(
-        ((pl.col("_within_total") + pl.col("_between_ss")) / pl.col("_n_total")).sqrt().alias("region_sd"),
+    stats = (
+        stats.with_columns(
+            pl.when(pl.col("_kind") == "marks")
+            .then(pl.when(pl.col("_within_df") > 0).then(pl.col("_within_ss") / pl.col("_within_df")))
+            .otherwise(score_within)
+            .alias("within_variance"),
+        )
+        .with_columns(
+            pl.when(pl.col("_kind") == "marks")
+            .then(pl.col("_within_ss"))
+            .otherwise(
+                pl.col("within_variance") * (pl.col("_n_total") - pl.col("_schools")).clip(lower_bound=0.0)
+            )
+            .alias("_within_total"),
+        )
+        .with_columns(
+            ((pl.col("_within_total") + pl.col("_between_ss")) / pl.col("_n_total"))
+            .sqrt()
+            .alias("region_sd"),
+        )
     )
     weights = _weight_expression(methodology)
     scored = (
-        region.join(stats.select(*keys, "within_variance", "region_sd", "_within_ss", "_between_ss"), on=keys,
-                    how="left")
-        .filter((pl.col("region_sd") > 0) & pl.col("within_variance").is_not_null()
-                & (pl.col("within_variance") > 0))
+        region.join(
+            stats.select(*keys, "within_variance", "region_sd", "_within_ss", "_between_ss"),
+            on=keys,
+            how="left",
+        )
+        .filter(
+            (pl.col("region_sd") > 0)
+            & pl.col("within_variance").is_not_null()
+            & (pl.col("within_variance") > 0)
+        )
         .with_columns(
             pl.col("n").cast(pl.Int64).alias("participants"),
             ((m - pl.col("region_mean")) / pl.col("region_sd")).alias("z"),
@@ -142,8 +157,17 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
     if methodology.mark_scale == "probit":
         scored = _probit_scores(scored, methodology)
     return scored.select(
-        "code", *keys, "participants", "measure", "kind", "region_mean", "region_sd", "within_variance", "z",
-        "variance", "weight",
+        "code",
+        *keys,
+        "participants",
+        "measure",
+        "kind",
+        "region_mean",
+        "region_sd",
+        "within_variance",
+        "z",
+        "variance",
+        "weight",
     )
 
 
@@ -152,11 +176,16 @@ def _probit_scores(scored: pl.DataFrame, methodology: Methodology) -> pl.DataFra
     keys = list(TEST_KEYS)
     marks = [f"marks_{k}" for k in (2, 3, 4, 5)]
     is_marks = pl.col("kind") == "marks"
-    shares = scored.filter(is_marks).group_by(keys).agg(
-        *(pl.col(c).sum().alias(f"_share_{c}") for c in marks),
-        # σ²_w / σ²_total of the marks: the within-school share of the variance (1 − ICC)
-        (pl.col("_within_ss").first() / (pl.col("_within_ss").first() + pl.col("_between_ss").first()))
-        .alias("_within_share"),
+    shares = (
+        scored.filter(is_marks)
+        .group_by(keys)
+        .agg(
+            *(pl.col(c).sum().alias(f"_share_{c}") for c in marks),
+            # σ²_w / σ²_total of the marks: the within-school share of the variance (1 − ICC)
+            (
+                pl.col("_within_ss").first() / (pl.col("_within_ss").first() + pl.col("_between_ss").first())
+            ).alias("_within_share"),
+        )
     )
     share_columns = [f"_share_{c}" for c in marks]
     total = pl.sum_horizontal(share_columns)
@@ -241,25 +270,36 @@ def raw_results_index(
     (0.5, 0.05)
     """
     rho = methodology.same_students_correlation
-    precision = methodology.procedure_combination == "precision"
-    cells = scores.lazy().filter(pl.col("weight") > 0).with_columns(
-        pl.col("procedure").replace_strict(dict(methodology.procedure_weights), default=0.0,
-                                           return_dtype=pl.Float64).alias("_procedure_weight"),
-        (pl.col("weight") * pl.col("participants")).alias("_a"),
-    ).filter(pl.col("_procedure_weight") > 0)
-    with_vpr = _combine(cells, rho, precision).rename({"raw_index": "raw_index_with_vpr", "raw_variance": "_v_with"})
+    combination = methodology.procedure_combination
+    cells = (
+        scores.lazy()
+        .filter(pl.col("weight") > 0)
+        .with_columns(
+            pl.col("procedure")
+            .replace_strict(dict(methodology.procedure_weights), default=0.0, return_dtype=pl.Float64)
+            .alias("_procedure_weight"),
+            (pl.col("weight") * pl.col("participants")).alias("_a"),
+        )
+        .filter(pl.col("_procedure_weight") > 0)
+    )
+    with_vpr = _combine(cells, rho, combination).rename(
+        {"raw_index": "raw_index_with_vpr", "raw_variance": "_v_with"}
+    )
     if without_vpr is not None and without_vpr.height:
-        excluded = without_vpr.lazy().select("code", pl.col("year").cast(pl.Int64)).unique().with_columns(
-            pl.lit(True).alias("vpr_excluded")
+        excluded = (
+            without_vpr.lazy()
+            .select("code", pl.col("year").cast(pl.Int64))
+            .unique()
+            .with_columns(pl.lit(True).alias("vpr_excluded"))
         )
         marked = cells.join(excluded, on=["code", "year"], how="left").with_columns(
             pl.col("vpr_excluded").fill_null(False)
         )
         kept = marked.filter(~(pl.col("vpr_excluded") & (pl.col("procedure") == VPR))).drop("vpr_excluded")
-        combined = _combine(kept, rho, precision)
+        combined = _combine(kept, rho, combination)
         flags = excluded
     else:
-        combined = _combine(cells, rho, precision)
+        combined = _combine(cells, rho, combination)
         flags = pl.LazyFrame(schema={"code": pl.String, "year": pl.Int64, "vpr_excluded": pl.Boolean})
     levels = _procedure_levels(scores.lazy(), rho)
     out = (
@@ -269,33 +309,50 @@ def raw_results_index(
         .join(levels, on=["code", "year"], how="left")
         .with_columns(pl.col("vpr_excluded").fill_null(False))
     )
-    columns = ["code", "year", "raw_index", "raw_variance", "raw_index_with_vpr", "vpr_excluded", "tests",
-               "participants"]
+    columns = [
+        "code",
+        "year",
+        "raw_index",
+        "raw_variance",
+        "raw_index_with_vpr",
+        "vpr_excluded",
+        "tests",
+        "participants",
+    ]
     for column in PROCEDURE_COLUMNS.values():
         columns += [column, column.replace("level_", "variance_")]
     return out.select(columns).sort("code", "year").collect()
 
 
-def _combine(cells: pl.LazyFrame, rho: float, precision: bool) -> pl.LazyFrame:
+def _combine(cells: pl.LazyFrame, rho: float, combination: str) -> pl.LazyFrame:
     """Y and V per school-year from weighted cells (columns _procedure_weight, _a, z, variance)."""
     school_year = ["code", "year"]
     by_procedure = [*school_year, "procedure"]
-    with_within = cells.with_columns(
-        (pl.col("_a") / pl.col("_a").sum().over(by_procedure)).alias("_omega"),
-    )
-    procedures = (
-        with_within.group_by(by_procedure).agg(pl.col("_procedure_weight").first())
-        .join(_correlated_variance(with_within, by_procedure, rho, "_v_procedure"), on=by_procedure)
-        .with_columns(
-            (pl.col("_procedure_weight") / pl.col("_v_procedure") if precision else pl.col("_procedure_weight"))
-            .alias("_effective")
+    if combination == "gls":
+        by_grade = [*school_year, "grade"]
+        precision = 1.0 / pl.col("variance").sqrt()
+        c = rho / (1.0 + (pl.len().over(by_grade) - 1.0) * rho)
+        gls = (precision * (precision - c * precision.sum().over(by_grade)) / (1.0 - rho)).clip(lower_bound=0.0)
+        with_omega = cells.with_columns(
+            (gls * pl.col("weight") * pl.col("_procedure_weight")).alias("_g"),
+        ).with_columns((pl.col("_g") / pl.col("_g").sum().over(school_year)).alias("_omega"))
+    else:
+        with_within = cells.with_columns(
+            (pl.col("_a") / pl.col("_a").sum().over(by_procedure)).alias("_omega"),
         )
-        .with_columns((pl.col("_effective") / pl.col("_effective").sum().over(school_year)).alias("_share"))
-        .select(*by_procedure, "_share")
-    )
-    with_omega = with_within.join(procedures, on=by_procedure).with_columns(
-        (pl.col("_omega") * pl.col("_share")).alias("_omega"),
-    )
+        effective = pl.col("_procedure_weight")
+        if combination == "precision":
+            effective = effective / pl.col("_v_procedure")
+        procedures = (
+            with_within.group_by(by_procedure).agg(pl.col("_procedure_weight").first())
+            .join(_correlated_variance(with_within, by_procedure, rho, "_v_procedure"), on=by_procedure)
+            .with_columns(effective.alias("_effective"))
+            .with_columns((pl.col("_effective") / pl.col("_effective").sum().over(school_year)).alias("_share"))
+            .select(*by_procedure, "_share")
+        )
+        with_omega = with_within.join(procedures, on=by_procedure).with_columns(
+            (pl.col("_omega") * pl.col("_share")).alias("_omega"),
+        )
     index = with_omega.group_by(school_year).agg(
         (pl.col("_omega") * pl.col("z")).sum().alias("raw_index"),
         pl.len().alias("tests"),
@@ -332,7 +389,9 @@ def _procedure_levels(scores: pl.LazyFrame, rho: float) -> pl.LazyFrame:
     for procedure, column in PROCEDURE_COLUMNS.items():
         wide.append(
             long.filter(pl.col("procedure") == procedure).select(
-                "code", "year", pl.col("level").alias(column),
+                "code",
+                "year",
+                pl.col("level").alias(column),
                 pl.col("variance").alias(column.replace("level_", "variance_")),
             )
         )
@@ -385,9 +444,18 @@ def results_index(
     """
     if raw.height == 0:
         return raw.with_columns(
-            *(pl.lit(None, dtype=pl.Float64).alias(c) for c in
-              ("results_index", "results_index_sd", "results_index_lower", "results_index_upper",
-               "shrinkage_weight", "prior_mean", "tau2"))
+            *(
+                pl.lit(None, dtype=pl.Float64).alias(c)
+                for c in (
+                    "results_index",
+                    "results_index_sd",
+                    "results_index_lower",
+                    "results_index_upper",
+                    "shrinkage_weight",
+                    "prior_mean",
+                    "tau2",
+                )
+            )
         )
     usable = raw.filter(pl.col("raw_index").is_not_null() & pl.col("raw_variance").is_not_null())
     covariate_names: list[str] = []
@@ -396,10 +464,14 @@ def results_index(
         usable = usable.join(covariates, on=["code", "year"], how="left")
     parts = []
     for (year,), part in usable.sort("code").partition_by("year", as_dict=True, maintain_order=True).items():
-        parts.append(_shrink_year(part, covariate_names, methodology).with_columns(pl.lit(year).alias("year")))
+        parts.append(
+            _shrink_year(part, covariate_names, methodology).with_columns(pl.lit(year).alias("year"))
+        )
     shrunk = pl.concat(parts).select(
         "code", "year", "results_index", "results_index_sd", "shrinkage_weight", "prior_mean", "tau2"
     )
+    if methodology.borrow_strength_over_years and shrunk["year"].n_unique() > 1:
+        shrunk = _pool_years(shrunk, usable.select("code", "year", "raw_index", "raw_variance"))
     z = methodology.z_critical
     return (
         raw.join(shrunk, on=["code", "year"], how="left")
@@ -408,6 +480,42 @@ def results_index(
             (pl.col("results_index") + z * pl.col("results_index_sd")).alias("results_index_upper"),
         )
         .sort("code", "year")
+    )
+
+
+def _pool_years(shrunk: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
+    """Replace the yearly estimates by those of :class:`SchoolYearModel` (all years together)."""
+    years = sorted(shrunk["year"].unique().to_list())
+    data = shrunk.join(raw, on=["code", "year"], how="left").with_columns(
+        (pl.col("raw_index") - pl.col("prior_mean")).alias("_residual")
+    )
+    residual = data.pivot(on="year", index="code", values="_residual", sort_columns=True).sort("code")
+    variance = data.pivot(on="year", index="code", values="raw_variance", sort_columns=True).sort("code")
+    columns = [str(y) for y in years]
+    R = residual.select([pl.col(c).cast(pl.Float64) for c in columns]).to_numpy()
+    V = variance.select([pl.col(c).cast(pl.Float64) for c in columns]).to_numpy()
+    tau2 = float(data.group_by("year").agg(pl.col("tau2").first())["tau2"].mean())
+    model = SchoolYearModel().fit(R, V, tau2=tau2)
+    posterior = model.shrink(R, V)
+    pooled = pl.DataFrame(
+        {
+            "code": np.repeat(residual["code"].to_numpy(), len(years)),
+            "year": np.tile(np.array(years, dtype=np.int64), residual.height),
+            "_offset": posterior.mean.reshape(-1),
+            "_variance": posterior.variance.reshape(-1),
+            "_weight": posterior.weight.reshape(-1),
+        }
+    ).with_columns(pl.col("code").cast(pl.String))
+    return data.join(pooled, on=["code", "year"], how="left").select(
+        "code",
+        "year",
+        (pl.col("prior_mean") + pl.col("_offset")).alias("results_index"),
+        pl.col("_variance").sqrt().alias("results_index_sd"),
+        pl.col("_weight").alias("shrinkage_weight"),
+        "prior_mean",
+        pl.lit(model.sigma2_school_ + model.sigma2_year_).alias("tau2"),
+        pl.lit(model.sigma2_school_).alias("tau2_school"),
+        pl.lit(model.sigma2_year_).alias("tau2_year"),
     )
 
 

@@ -76,10 +76,7 @@ class FayHerriot:
         beta_ols, *_ = np.linalg.lstsq(X, y, rcond=None)
         residual = y - X @ beta_ols
         leverage = np.einsum("ij,jk,ik->i", X, np.linalg.pinv(X.T @ X), X)
-        if m > p:
-            tau2 = max(0.0, float(residual @ residual - np.sum(v * (1.0 - leverage))) / (m - p))
-        else:
-            tau2 = 0.0
+        tau2 = max(0.0, float(residual @ residual - np.sum(v * (1.0 - leverage))) / (m - p)) if m > p else 0.0
         weights = 1.0 / (tau2 + v)
         precision = X.T @ (X * weights[:, None])
         covariance = np.linalg.pinv(precision)
@@ -103,7 +100,9 @@ class FayHerriot:
         variance = weight * v + (1.0 - weight) ** 2 * g2
         return Posterior(mean=mean, variance=variance, weight=weight)
 
-    def _check(self, X: np.ndarray, y: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _check(
+        self, X: np.ndarray, y: np.ndarray, v: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         X = np.asarray(X, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         v = np.maximum(np.asarray(v, dtype=np.float64), self.min_variance)
@@ -112,3 +111,73 @@ class FayHerriot:
         if not (np.isfinite(X).all() and np.isfinite(y).all() and np.isfinite(v).all()):
             raise ValueError("Во входных данных есть пропуски или бесконечные значения.")
         return X, y, v
+
+
+class SchoolYearModel:
+    """Borrowing strength over the years of a school (a Rao–Yu-type area-and-time model).
+
+    The residuals rₛₜ = Yₛₜ − priorₛₜ of a school's raw index after the yearly regional fit
+    (:class:`FayHerriot`) are modelled as::
+
+        rₛₜ = aₛ + δₛₜ + eₛₜ,   aₛ ~ N(0, σ²_school),  δₛₜ ~ N(0, σ²_year),  eₛₜ ~ N(0, Vₛₜ)
+
+    aₛ is what persists in the school from year to year, δₛₜ its change in one year, eₛₜ
+    the sampling error. ``fit`` estimates, by moments, σ²_school as the mean product of a
+    school's residuals in two different years (sampling errors of different years are
+    independent) and σ²_year = τ̄² − σ²_school, τ̄² the mean yearly between-school variance.
+    ``shrink`` gives, per school, with C = σ²_school·11' + σ²_year·I and Σ = C + diag(V)::
+
+        E(θₛ − prior | r) = C Σ⁻¹ rₛ,     Var = diag(C − C Σ⁻¹ C)
+
+    so a year's estimate leans on the school's other years as much as the data show its
+    results to be stable; a year without data has V = ∞.
+
+    Attributes
+    ----------
+    sigma2_school_ : float
+    sigma2_year_ : float
+
+    Examples
+    --------
+    >>> r = np.array([[0.5, 0.4, 0.6], [-0.5, -0.6, -0.4], [0.1, -0.1, 0.0], [-0.1, 0.1, 0.0]])
+    >>> model = SchoolYearModel().fit(r, np.full((4, 3), 0.01), tau2=0.2)
+    >>> round(model.sigma2_school_, 3)
+    0.13
+    """
+
+    def fit(self, residual: np.ndarray, sampling_variance: np.ndarray, *, tau2: float) -> SchoolYearModel:
+        """Estimate σ²_school and σ²_year from residuals (NaN where a year has no data)."""
+        r = np.asarray(residual, dtype=np.float64)
+        observed = np.isfinite(r)
+        filled = np.where(observed, r, 0.0)
+        total = 0.0
+        pairs = 0
+        n_years = r.shape[1]
+        for t in range(n_years):
+            for u in range(t + 1, n_years):
+                both = observed[:, t] & observed[:, u]
+                total += float(np.sum(filled[both, t] * filled[both, u]))
+                pairs += int(both.sum())
+        covariance = total / pairs if pairs else 0.0
+        self.sigma2_school_ = float(np.clip(covariance, 0.0, max(tau2, 0.0)))
+        self.sigma2_year_ = float(max(tau2 - self.sigma2_school_, 0.0))
+        return self
+
+    def shrink(self, residual: np.ndarray, sampling_variance: np.ndarray) -> Posterior:
+        """Posterior mean and variance of θ − prior for every school and year."""
+        r = np.asarray(residual, dtype=np.float64)
+        observed = np.isfinite(r) & np.isfinite(sampling_variance)
+        filled = np.where(observed, r, 0.0)
+        v = np.where(observed, np.maximum(sampling_variance, 1e-6), 1e8)
+        n_years = r.shape[1]
+        C = self.sigma2_school_ * np.ones((n_years, n_years)) + self.sigma2_year_ * np.eye(n_years)
+        Sigma = C[None, :, :] + np.einsum("st,tu->stu", v, np.eye(n_years))
+        solved = np.linalg.solve(Sigma, filled[:, :, None])[:, :, 0]
+        mean = solved @ C.T
+        CS = np.linalg.solve(Sigma, np.broadcast_to(C, Sigma.shape))  # Σ⁻¹ C
+        variance = np.diag(C)[None, :] - np.einsum("tu,sut->st", C, CS)
+        prior_variance = np.diag(C)[None, :]
+        weight = np.where(
+            prior_variance > 0, 1.0 - variance / np.where(prior_variance > 0, prior_variance, 1.0), 0.0
+        )
+        return Posterior(mean=mean, variance=np.maximum(variance, 0.0), weight=weight)

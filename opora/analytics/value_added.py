@@ -72,19 +72,26 @@ def value_added_covariates(
         if covariate in ("wellbeing", "log_students", "rural"):
             columns.append(covariate)
         elif covariate == "school_type":
-            registry = conform(schools, SCHOOLS_SCHEMA, SCHOOLS_REQUIRED, "Реестр ОО").select(
-                "code", "school_type"
-            ).collect().unique("code", keep="first")
+            registry = (
+                conform(schools, SCHOOLS_SCHEMA, SCHOOLS_REQUIRED, "Реестр ОО")
+                .select("code", "school_type")
+                .collect()
+                .unique("code", keep="first")
+            )
             types = registry.filter(pl.col("school_type").is_not_null() & (pl.col("school_type") != ""))
-            counts = types.group_by("school_type").len().sort(["len", "school_type"], descending=[True, False])
+            counts = (
+                types.group_by("school_type").len().sort(["len", "school_type"], descending=[True, False])
+            )
             if counts.height > 1:
                 others = counts["school_type"].to_list()[1:]
                 frame = frame.join(registry, on="code", how="left")
                 for index, kind in enumerate(sorted(others)):
                     name = f"school_type_{index}"
                     frame = frame.with_columns(
-                        pl.when(pl.col("school_type").is_null()).then(None)
-                        .otherwise((pl.col("school_type") == kind).cast(pl.Float64)).alias(name)
+                        pl.when(pl.col("school_type").is_null())
+                        .then(None)
+                        .otherwise((pl.col("school_type") == kind).cast(pl.Float64))
+                        .alias(name)
                     )
                     columns.append(name)
                 frame = frame.drop("school_type")
@@ -129,9 +136,12 @@ def value_added(raw: pl.DataFrame, covariates: pl.DataFrame, methodology: Method
     [-0.24]
     """
     terms = [c for c in covariates.columns if c not in ("code", "year")]
-    data = raw.select("code", "year", "raw_index", "raw_variance").filter(
-        pl.col("raw_index").is_not_null() & pl.col("raw_variance").is_not_null()
-    ).join(covariates, on=["code", "year"], how="inner").sort("code", "year")
+    data = (
+        raw.select("code", "year", "raw_index", "raw_variance")
+        .filter(pl.col("raw_index").is_not_null() & pl.col("raw_variance").is_not_null())
+        .join(covariates, on=["code", "year"], how="inner")
+        .sort("code", "year")
+    )
     z = methodology.z_critical
     school_parts: list[pl.DataFrame] = []
     coefficient_parts: list[pl.DataFrame] = []
@@ -155,32 +165,55 @@ def value_added(raw: pl.DataFrame, covariates: pl.DataFrame, methodology: Method
         gamma = posterior.weight
         added = gamma * (y - predicted)
         sd = np.sqrt(gamma * np.maximum(v, 1e-6) + gamma**2 * g2)
-        school_parts.append(pl.DataFrame({
-            "code": part["code"].filter(pl.Series(complete)),
-            "year": pl.Series([year] * len(y), dtype=pl.Int64),
-            "predicted_index": predicted,
-            "value_added": added,
-            "value_added_sd": sd,
-            "value_added_lower": added - z * sd,
-            "value_added_upper": added + z * sd,
-        }))
+        school_parts.append(
+            pl.DataFrame(
+                {
+                    "code": part["code"].filter(pl.Series(complete)),
+                    "year": pl.Series([year] * len(y), dtype=pl.Int64),
+                    "predicted_index": predicted,
+                    "value_added": added,
+                    "value_added_sd": sd,
+                    "value_added_lower": added - z * sd,
+                    "value_added_upper": added + z * sd,
+                }
+            )
+        )
         explained = 1.0 - model.tau2_ / total.tau2_ if total.tau2_ > 0 else None
-        coefficient_parts.append(pl.DataFrame({
-            "year": pl.Series([year] * len(kept_terms), dtype=pl.Int64),
-            "term": kept_terms,
-            "coefficient": model.coef_,
-            "std_error": np.sqrt(np.diag(model.coef_covariance_)),
-            "tau2": [model.tau2_] * len(kept_terms),
-            "tau2_total": [total.tau2_] * len(kept_terms),
-            "explained_share": pl.Series([explained] * len(kept_terms), dtype=pl.Float64),
-            "schools": pl.Series([len(y)] * len(kept_terms), dtype=pl.Int64),
-        }))
-    school_schema = {"code": pl.String, "year": pl.Int64, "predicted_index": pl.Float64,
-                     "value_added": pl.Float64, "value_added_sd": pl.Float64,
-                     "value_added_lower": pl.Float64, "value_added_upper": pl.Float64}
-    coefficient_schema = {"year": pl.Int64, "term": pl.String, "coefficient": pl.Float64,
-                          "std_error": pl.Float64, "tau2": pl.Float64, "tau2_total": pl.Float64,
-                          "explained_share": pl.Float64, "schools": pl.Int64}
+        coefficient_parts.append(
+            pl.DataFrame(
+                {
+                    "year": pl.Series([year] * len(kept_terms), dtype=pl.Int64),
+                    "term": kept_terms,
+                    "coefficient": model.coef_,
+                    "std_error": np.sqrt(np.diag(model.coef_covariance_)),
+                    "tau2": [model.tau2_] * len(kept_terms),
+                    "tau2_total": [total.tau2_] * len(kept_terms),
+                    "explained_share": pl.Series([explained] * len(kept_terms), dtype=pl.Float64),
+                    "schools": pl.Series([len(y)] * len(kept_terms), dtype=pl.Int64),
+                }
+            )
+        )
+    school_schema = {
+        "code": pl.String,
+        "year": pl.Int64,
+        "predicted_index": pl.Float64,
+        "value_added": pl.Float64,
+        "value_added_sd": pl.Float64,
+        "value_added_lower": pl.Float64,
+        "value_added_upper": pl.Float64,
+    }
+    coefficient_schema = {
+        "year": pl.Int64,
+        "term": pl.String,
+        "coefficient": pl.Float64,
+        "std_error": pl.Float64,
+        "tau2": pl.Float64,
+        "tau2_total": pl.Float64,
+        "explained_share": pl.Float64,
+        "schools": pl.Int64,
+    }
     schools_frame = pl.concat(school_parts) if school_parts else pl.DataFrame(schema=school_schema)
-    coefficients = pl.concat(coefficient_parts) if coefficient_parts else pl.DataFrame(schema=coefficient_schema)
+    coefficients = (
+        pl.concat(coefficient_parts) if coefficient_parts else pl.DataFrame(schema=coefficient_schema)
+    )
     return ValueAdded(schools=schools_frame.sort("code", "year"), coefficients=coefficients)

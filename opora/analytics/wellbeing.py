@@ -25,53 +25,83 @@ def _part(count: str, whole: str) -> pl.Expr:
 
 CONTEXT_VARIABLES: dict[str, ContextVariableDefinition] = {
     "low_income_share": ContextVariableDefinition(
-        "Доля обучающихся из малообеспеченных семей", "Из малообеспеченных семей / Обучающихся",
-        _part("students_low_income", "students")),
+        "Доля обучающихся из малообеспеченных семей",
+        "Из малообеспеченных семей / Обучающихся",
+        _part("students_low_income", "students"),
+    ),
     "single_parent_share": ContextVariableDefinition(
-        "Доля обучающихся из неполных семей", "Из неполных семей / Обучающихся",
-        _part("students_single_parent", "students")),
+        "Доля обучающихся из неполных семей",
+        "Из неполных семей / Обучающихся",
+        _part("students_single_parent", "students"),
+    ),
     "disabled_share": ContextVariableDefinition(
-        "Доля обучающихся с ОВЗ", "С ОВЗ / Обучающихся", _part("students_disabled", "students")),
+        "Доля обучающихся с ОВЗ", "С ОВЗ / Обучающихся", _part("students_disabled", "students")
+    ),
     "non_native_share": ContextVariableDefinition(
-        "Доля обучающихся с неродным русским языком", "Неродной русский язык / Обучающихся",
-        _part("students_non_native", "students")),
+        "Доля обучающихся с неродным русским языком",
+        "Неродной русский язык / Обучающихся",
+        _part("students_non_native", "students"),
+    ),
     "on_register_share": ContextVariableDefinition(
-        "Доля обучающихся на профилактическом учёте", "На профилактическом учёте / Обучающихся",
-        _part("students_on_register", "students")),
+        "Доля обучающихся на профилактическом учёте",
+        "На профилактическом учёте / Обучающихся",
+        _part("students_on_register", "students"),
+    ),
     "parents_higher_education_share": ContextVariableDefinition(
-        "Доля родителей с высшим образованием", "Родители с высшим образованием, % / 100",
-        pl.col("parents_higher_education_pct") / 100.0),
+        "Доля родителей с высшим образованием",
+        "Родители с высшим образованием, % / 100",
+        pl.col("parents_higher_education_pct") / 100.0,
+    ),
     "vacancy_rate": ContextVariableDefinition(
-        "Доля вакантных педагогических должностей", "Вакансий / (Педагогических работников + Вакансий)",
-        pl.when(pl.col("teachers") + pl.col("teacher_vacancies") > 0)
-        .then(pl.col("teacher_vacancies") / (pl.col("teachers") + pl.col("teacher_vacancies")))),
+        "Доля вакантных педагогических должностей",
+        "Вакансий / (Педагогических работников + Вакансий)",
+        pl.when(pl.col("teachers") + pl.col("teacher_vacancies") > 0).then(
+            pl.col("teacher_vacancies") / (pl.col("teachers") + pl.col("teacher_vacancies"))
+        ),
+    ),
     "teachers_over_60_share": ContextVariableDefinition(
-        "Доля педагогов старше 60 лет", "Педагогов старше 60 лет / Педагогических работников",
-        _part("teachers_over_60", "teachers")),
+        "Доля педагогов старше 60 лет",
+        "Педагогов старше 60 лет / Педагогических работников",
+        _part("teachers_over_60", "teachers"),
+    ),
     "teachers_without_pedagogy_share": ContextVariableDefinition(
         "Доля педагогов без педагогического образования",
         "Педагогов без педагогического образования / Педагогических работников",
-        _part("teachers_without_pedagogy", "teachers")),
+        _part("teachers_without_pedagogy", "teachers"),
+    ),
     "teachers_part_time_share": ContextVariableDefinition(
         "Доля педагогов с внутренним совмещением",
         "Педагогов с внутренним совмещением / Педагогических работников",
-        _part("teachers_part_time", "teachers")),
+        _part("teachers_part_time", "teachers"),
+    ),
     "computers_per_student": ContextVariableDefinition(
-        "Компьютеров на одного обучающегося", "Компьютеров для учебных целей / Обучающихся",
-        _part("computers", "students")),
+        "Компьютеров на одного обучающегося",
+        "Компьютеров для учебных целей / Обучающихся",
+        _part("computers", "students"),
+    ),
     "log_internet_mbps": ContextVariableDefinition(
-        "Скорость интернета (логарифм)", "ln(1 + Скорость интернета, Мбит/с)",
-        (pl.col("internet_mbps") + 1.0).log()),
+        "Скорость интернета (логарифм)",
+        "ln(1 + Скорость интернета, Мбит/с)",
+        (pl.col("internet_mbps") + 1.0).log(),
+    ),
     "rural": ContextVariableDefinition(
-        "Сельская местность", "1, если «село», иначе 0",
-        pl.when(pl.col("locality").str.to_lowercase().str.strip_chars() == "село").then(1.0)
-        .when(pl.col("locality").str.to_lowercase().str.strip_chars() == "город").then(0.0)),
+        "Сельская местность",
+        "1, если «село», иначе 0",
+        pl.when(pl.col("locality").str.to_lowercase().str.strip_chars() == "село")
+        .then(1.0)
+        .when(pl.col("locality").str.to_lowercase().str.strip_chars() == "город")
+        .then(0.0),
+    ),
     "log_distance_km": ContextVariableDefinition(
-        "Удалённость от райцентра (логарифм)", "ln(1 + Расстояние до райцентра, км)",
-        (pl.col("distance_km") + 1.0).log()),
+        "Удалённость от райцентра (логарифм)",
+        "ln(1 + Расстояние до райцентра, км)",
+        (pl.col("distance_km") + 1.0).log(),
+    ),
     "log_students": ContextVariableDefinition(
-        "Численность обучающихся (логарифм)", "ln(Обучающихся)",
-        pl.when(pl.col("students") > 0).then(pl.col("students").cast(pl.Float64).log())),
+        "Численность обучающихся (логарифм)",
+        "ln(Обучающихся)",
+        pl.when(pl.col("students") > 0).then(pl.col("students").cast(pl.Float64).log()),
+    ),
 }
 
 
@@ -97,7 +127,9 @@ class Wellbeing:
     reference: pl.DataFrame
 
 
-def context_variables(context: pl.DataFrame | pl.LazyFrame, schools: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+def context_variables(
+    context: pl.DataFrame | pl.LazyFrame, schools: pl.DataFrame | pl.LazyFrame
+) -> pl.DataFrame:
     """The context variables of :data:`CONTEXT_VARIABLES` per school-year, in natural units.
 
     Shares are fractions (0–1); a part whose whole is 0 or unknown is null, never 0.
@@ -125,8 +157,12 @@ def context_variables(context: pl.DataFrame | pl.LazyFrame, schools: pl.DataFram
     registry = conform(schools, SCHOOLS_SCHEMA, SCHOOLS_REQUIRED, "Реестр ОО").select("code", "locality")
     return (
         frame.join(registry.unique("code", keep="first"), on="code", how="left")
-        .select("code", "year", "students",
-                *(definition.expression.alias(name) for name, definition in CONTEXT_VARIABLES.items()))
+        .select(
+            "code",
+            "year",
+            "students",
+            *(definition.expression.alias(name) for name, definition in CONTEXT_VARIABLES.items()),
+        )
         .sort("code", "year")
         .collect()
     )
@@ -169,12 +205,15 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
     chosen = [v for v in methodology.wellbeing_variables if v.weight > 0]
     names = [v.name for v in chosen]
     frame = variables.select(
-        "code", "year",
+        "code",
+        "year",
         *((pl.col(n) if n in variables.columns else pl.lit(None, dtype=pl.Float64).alias(n)) for n in names),
     ).with_columns(pl.col(n).cast(pl.Float64) for n in names)
     long = frame.unpivot(index=["code", "year"], on=names, variable_name="variable", value_name="value")
     known = long.filter(pl.col("value").is_not_null() & pl.col("value").is_finite())
-    absent = long.filter(pl.col("value").is_null() | ~pl.col("value").is_finite()).select("code", "year", "variable")
+    absent = long.filter(pl.col("value").is_null() | ~pl.col("value").is_finite()).select(
+        "code", "year", "variable"
+    )
     candidates = (
         absent.join(known.rename({"year": "filled_from_year", "value": "filled"}), on=["code", "variable"])
         .with_columns((pl.col("filled_from_year") - pl.col("year")).abs().alias("_distance"))
@@ -188,17 +227,22 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
         .with_columns(
             pl.col("variable").replace_strict(labels, return_dtype=pl.String).alias("label"),
             pl.when(pl.col("filled_from_year").is_not_null())
-            .then(pl.format("взято из {}/{} учебного года", pl.col("filled_from_year") - 1, pl.col("filled_from_year")))
-            .otherwise(pl.lit("нет данных ни за один год: переменная не учтена, веса остальных перераспределены"))
+            .then(
+                pl.format(
+                    "взято из {}/{} учебного года", pl.col("filled_from_year") - 1, pl.col("filled_from_year")
+                )
+            )
+            .otherwise(
+                pl.lit("нет данных ни за один год: переменная не учтена, веса остальных перераспределены")
+            )
             .alias("handling"),
         )
         .select("code", "year", "variable", "label", "filled_from_year", "handling")
         .sort("code", "year", "variable")
     )
-    filled = (
-        pl.concat([known, candidates.select("code", "year", "variable", pl.col("filled").alias("value"))])
-        .pivot(on="variable", index=["code", "year"], values="value")
-    )
+    filled = pl.concat(
+        [known, candidates.select("code", "year", "variable", pl.col("filled").alias("value"))]
+    ).pivot(on="variable", index=["code", "year"], values="value")
     for name in names:
         if name not in filled.columns:
             filled = filled.with_columns(pl.lit(None, dtype=pl.Float64).alias(name))
@@ -214,9 +258,7 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
         z_columns.append((variable.direction * z.clip(-clip, clip)).alias(f"z_{variable.name}"))
     scored = filled.with_columns(z_columns)
     total_weight = sum(v.weight for v in chosen)
-    weighted = pl.sum_horizontal(
-        pl.col(f"z_{v.name}").fill_null(0.0) * v.weight for v in chosen
-    )
+    weighted = pl.sum_horizontal(pl.col(f"z_{v.name}").fill_null(0.0) * v.weight for v in chosen)
     known_weight = pl.sum_horizontal(
         pl.when(pl.col(f"z_{v.name}").is_not_null()).then(v.weight).otherwise(0.0) for v in chosen
     )
@@ -234,7 +276,11 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
         .alias("wellbeing_index")
     )
     index = scored.select(
-        "code", "year", "wellbeing_index", "wellbeing_raw", "wellbeing_completeness",
+        "code",
+        "year",
+        "wellbeing_index",
+        "wellbeing_raw",
+        "wellbeing_completeness",
         *(f"z_{v.name}" for v in chosen),
     ).sort("code", "year")
     reference = (
@@ -243,9 +289,11 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
         .agg(pl.col("value").mean().alias("region_mean"), pl.col("value").std(ddof=0).alias("region_sd"))
         .with_columns(
             pl.col("variable").replace_strict(labels, return_dtype=pl.String).alias("label"),
-            pl.col("variable").replace_strict({v.name: v.weight for v in chosen}, return_dtype=pl.Float64)
+            pl.col("variable")
+            .replace_strict({v.name: v.weight for v in chosen}, return_dtype=pl.Float64)
             .alias("weight"),
-            pl.col("variable").replace_strict({v.name: v.direction for v in chosen}, return_dtype=pl.Int64)
+            pl.col("variable")
+            .replace_strict({v.name: v.direction for v in chosen}, return_dtype=pl.Int64)
             .alias("direction"),
         )
         .select("year", "variable", "label", "region_mean", "region_sd", "weight", "direction")

@@ -35,10 +35,7 @@ class Diff:
 
 def _differs(name: str, dtype: pl.DataType) -> pl.Expr:
     new, old = pl.col(name), pl.col(name + OLD)
-    if dtype.is_float():
-        unequal = (new - old).abs() > 1e-9
-    else:
-        unequal = new != old
+    unequal = (new - old).abs() > 1e-09 if dtype.is_float() else new != old
     return new.is_not_null() & (old.is_null() | unequal)
 
 

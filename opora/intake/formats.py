@@ -910,8 +910,8 @@ def parse_school_year(value: object) -> int:
 def _checked_year(year: int, text: str) -> int:
     if not _MIN_YEAR <= year <= _MAX_YEAR:
         raise ValueError(
-            f"«{text}»: учебный год вне допустимого диапазона; ожидается год окончания от {_MIN_YEAR} "
-            f"до {_MAX_YEAR}"
+            f"«{text}»: учебный год вне допустимого диапазона; ожидается год окончания от {_MIN_YEAR} до "
+            f"{_MAX_YEAR}"
         )
     return year
 

@@ -36,7 +36,10 @@ class UploadForm(forms.Form):
 
 class ExportFilterForm(forms.Form):
     year = forms.ModelChoiceField(
-        label="Учебный год", queryset=SchoolYear.objects.order_by("-end_year"), required=False, empty_label="Все годы",
+        label="Учебный год",
+        queryset=SchoolYear.objects.order_by("-end_year"),
+        required=False,
+        empty_label="Все годы",
         to_field_name="end_year",
     )
     municipality = forms.ModelChoiceField(
@@ -50,6 +53,9 @@ class ExportFilterForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.ModelChoiceField(
-        label="Учебный год", queryset=SchoolYear.objects.order_by("-end_year"), required=False, empty_label=None,
+        label="Учебный год",
+        queryset=SchoolYear.objects.order_by("-end_year"),
+        required=False,
+        empty_label=None,
         to_field_name="end_year",
     )

@@ -33,11 +33,17 @@ class ImportBatch(models.Model):
     checksum = models.CharField("контрольная сумма SHA-256", max_length=64)
     size = models.PositiveBigIntegerField("размер, байт")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="imports",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="imports",
         verbose_name="загрузил",
     )
     created_at = models.DateTimeField("загружен", auto_now_add=True)
-    status = models.CharField("состояние", max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    status = models.CharField(
+        "состояние", max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
     progress = models.PositiveSmallIntegerField("ход обработки, %", default=0)
     progress_message = models.CharField("этап", max_length=300, blank=True)
     rows = models.PositiveIntegerField("строк в файле", default=0)
@@ -48,12 +54,20 @@ class ImportBatch(models.Model):
     report = models.JSONField("отчёт проверки", default=dict, blank=True)
     applied_at = models.DateTimeField("применён", null=True, blank=True)
     applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="подтвердил",
     )
     rolled_back_at = models.DateTimeField("отменён", null=True, blank=True)
     rolled_back_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="отменил",
     )
 
@@ -73,7 +87,10 @@ class ImportBatch(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status not in (
-            ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.APPLY_QUEUED, ImportStatus.APPLYING
+            ImportStatus.QUEUED,
+            ImportStatus.CHECKING,
+            ImportStatus.APPLY_QUEUED,
+            ImportStatus.APPLYING,
         )
 
 

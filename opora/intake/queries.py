@@ -19,8 +19,14 @@ def import_history(user: User) -> QuerySet[ImportBatch]:
     return imports_visible_to(user, ImportBatch.objects.select_related("region", "created_by"))
 
 
-def stored_form(user: User, region: Region | None, form_key: str, *, year: int | None = None,
-                municipality_id: int | None = None) -> pl.DataFrame:
+def stored_form(
+    user: User,
+    region: Region | None,
+    form_key: str,
+    *,
+    year: int | None = None,
+    municipality_id: int | None = None,
+) -> pl.DataFrame:
     """A stored form as a frame of its fields, limited to the schools the user may see."""
     target = TARGETS[form_key]
     codes = School.objects.visible_to(user)
@@ -63,16 +69,25 @@ class MunicipalityCompleteness:
     counts: dict[str, int]
 
 
-def completeness(user: User, year: SchoolYear) -> tuple[list[MunicipalityCompleteness], list[SchoolCompleteness]]:
+def completeness(
+    user: User, year: SchoolYear
+) -> tuple[list[MunicipalityCompleteness], list[SchoolCompleteness]]:
     """For a school year: how many schools of each municipality have each kind of data, and which lack it.
 
     Grades a school does not teach make some gaps expected (an ООШ has no ЕГЭ); the page says so.
     """
-    schools = list(School.objects.visible_to(user).active().select_related("municipality").order_by("municipality__name", "code"))
+    schools = list(
+        School.objects.visible_to(user)
+        .active()
+        .select_related("municipality")
+        .order_by("municipality__name", "code")
+    )
     ids = [school.pk for school in schools]
 
     def having(queryset) -> set[int]:
-        return set(queryset.filter(year=year, school_id__in=ids).values_list("school_id", flat=True).distinct())
+        return set(
+            queryset.filter(year=year, school_id__in=ids).values_list("school_id", flat=True).distinct()
+        )
 
     sets = {
         "context": having(SchoolContext.objects),
@@ -83,7 +98,10 @@ def completeness(user: User, year: SchoolYear) -> tuple[list[MunicipalityComplet
         "students": having(StudentResult.objects),
         "outcomes": having(YearOutcome.objects),
     }
-    rows = [SchoolCompleteness(school, {key: school.pk in found for key, found in sets.items()}) for school in schools]
+    rows = [
+        SchoolCompleteness(school, {key: school.pk in found for key, found in sets.items()})
+        for school in schools
+    ]
     by_municipality: dict[str, list[SchoolCompleteness]] = {}
     for row in rows:
         by_municipality.setdefault(row.school.municipality.name, []).append(row)

@@ -263,8 +263,8 @@ def _sniff(data: bytes, name: str) -> FileFormat:
         if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
             raise FileRefused(
                 f"Файл «{name}» защищён паролем. Снимите пароль (в Excel: Файл → Сведения → Защита "
-                "книги → Зашифровать с использованием пароля, очистить пароль), сохраните и загрузите "
-                "файл снова."
+                "книги → Зашифровать с использованием пароля, очистить пароль), сохраните и загрузите файл "
+                "снова."
             )
         if _utf16("WordDocument") in data:
             raise FileRefused(f"Файл «{name}» — документ Word, а не таблица. Загрузите файл .xlsx или .csv.")

@@ -17,14 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from opora.accounts.models import User
-from opora.intake.diffing import Diff, changed_fields, diff_rows
-from opora.intake.formats import FORMS
-from opora.intake.reading import FileRefused
-from opora.intake.validation import ValidationResult, check_file
-from opora.intake.models import ChangeAction, ImportBatch, ImportChange, ImportStatus
-from opora.intake.targets import PK, TARGETS, FormTarget
-from opora.intake.writes import MARKED_MODELS, apply_diff, student_results_apply, undo_changes
 from opora.accounts.scopes import scope_of
+from opora.intake.diffing import Diff, changed_fields, diff_rows
+from opora.intake.formats import FORMS, school_year_label
+from opora.intake.models import ChangeAction, ImportBatch, ImportChange, ImportStatus
+from opora.intake.reading import FileRefused
+from opora.intake.targets import TARGETS, FormTarget
+from opora.intake.validation import ValidationResult, check_file
+from opora.intake.writes import MARKED_MODELS, apply_diff, student_results_apply, undo_changes
 from opora.schools.models import Municipality, Region, School
 
 logger = logging.getLogger(__name__)
@@ -155,12 +155,16 @@ def _scope_problems(batch: ImportBatch, frame: pl.DataFrame, result: ValidationR
     rows = dict(zip(range(frame.height), result.rows.to_list(), strict=True))
     codes = frame["code"].to_list()
     elsewhere = dict(
-        School.objects.filter(code__in=codes).exclude(municipality__region=batch.region).values_list(
-            "code", "municipality__region__name"
-        )
+        School.objects.filter(code__in=codes)
+        .exclude(municipality__region=batch.region)
+        .values_list("code", "municipality__region__name")
     )
     visible = known_codes_for(batch.region, user) if user is not None else None
-    in_region = set(School.objects.filter(municipality__region=batch.region, code__in=codes).values_list("code", flat=True))
+    in_region = set(
+        School.objects.filter(municipality__region=batch.region, code__in=codes).values_list(
+            "code", flat=True
+        )
+    )
     scope = scope_of(user) if user is not None else None
     allowed_municipality = (
         Municipality.objects.get(pk=scope.municipality_id).name if scope and scope.municipality_id else None
@@ -169,9 +173,13 @@ def _scope_problems(batch: ImportBatch, frame: pl.DataFrame, result: ValidationR
     for index, (code, municipality) in enumerate(zip(codes, frame["municipality"].to_list(), strict=True)):
         place = f"{sheet}строка {rows[index]}"
         if code in elsewhere:
-            problems.append(f"{place.capitalize()}, столбец «Код ОО»: школа с кодом {code} уже есть в регионе «{elsewhere[code]}».")
+            problems.append(
+                f"{place.capitalize()}, столбец «Код ОО»: школа с кодом {code} уже есть в регионе «{elsewhere[code]}»."
+            )
         elif visible is not None and code in in_region and code not in visible:
-            problems.append(f"{place.capitalize()}, столбец «Код ОО»: школа {code} вне вашей области доступа.")
+            problems.append(
+                f"{place.capitalize()}, столбец «Код ОО»: школа {code} вне вашей области доступа."
+            )
         elif allowed_municipality is not None and municipality != allowed_municipality:
             problems.append(
                 f"{place.capitalize()}, столбец «Муниципалитет»: «{municipality}» — вы можете загружать только школы "
@@ -233,7 +241,10 @@ def _preview(batch: ImportBatch, diff: Diff) -> dict[str, Any]:
     for row in diff.changed.head(PREVIEW_ROWS).iter_rows(named=True):
         changed.append(
             {
-                "key": " · ".join(str(_shown(row[name])) for name in target.key_fields),
+                "key": " · ".join(
+                    school_year_label(row[name]) if name == "year" else str(_shown(row[name]))
+                    for name in target.key_fields
+                ),
                 "changes": [
                     {"column": headers[name], "old": _shown(row[name + "__old"]), "new": _shown(row[name])}
                     for name in changed_fields(diff, row)
@@ -255,7 +266,9 @@ def import_apply(*, batch: ImportBatch, by: User | None, progress: Progress = _n
     """Write a checked import; the whole file or nothing."""
     batch.refresh_from_db()
     if batch.status not in (ImportStatus.READY, ImportStatus.APPLY_QUEUED):
-        raise ImportRefused(f"Загрузку «{batch.file_name}» нельзя применить: она {batch.get_status_display().lower()}.")
+        raise ImportRefused(
+            f"Загрузку «{batch.file_name}» нельзя применить: она {batch.get_status_display().lower()}."
+        )
     path = _frame_path(batch)
     if not path.exists():
         raise ImportRefused("Проверенные данные не найдены: загрузите файл ещё раз.")
@@ -284,7 +297,9 @@ def import_apply(*, batch: ImportBatch, by: User | None, progress: Progress = _n
     return batch
 
 
-def _write(batch: ImportBatch, target: FormTarget, frame: pl.DataFrame, progress: Progress) -> tuple[int, int, int]:
+def _write(
+    batch: ImportBatch, target: FormTarget, frame: pl.DataFrame, progress: Progress
+) -> tuple[int, int, int]:
     if target.form_key == "student-results":
         return student_results_apply(batch=batch, frame=frame, progress=progress)
     diff = _diff(batch, frame)
@@ -329,23 +344,33 @@ def rollback_check(batch: ImportBatch) -> RollbackCheck:
         clash = later.filter(model=model, object_id__in=touched).first()
         if clash is not None:
             return RollbackCheck(
-                False, f"После неё те же записи изменила загрузка «{clash.batch.file_name}»: сначала отмените её."
+                False,
+                f"После неё те же записи изменила загрузка «{clash.batch.file_name}»: сначала отмените её.",
             )
     for label in MARKED_MODELS:
         added = apps.get_model(label).objects.filter(import_batch=batch).values("pk")
         clash = later.filter(model=label, object_id__in=added).first()
         if clash is not None:
             return RollbackCheck(
-                False, f"Добавленные ею записи изменила загрузка «{clash.batch.file_name}»: сначала отмените её."
+                False,
+                f"Добавленные ею записи изменила загрузка «{clash.batch.file_name}»: сначала отмените её.",
             )
-    added_schools = batch.changes.filter(model="schools.School", action=ChangeAction.ADDED).values("object_id")
+    added_schools = batch.changes.filter(model="schools.School", action=ChangeAction.ADDED).values(
+        "object_id"
+    )
     used = School.objects.filter(pk__in=added_schools).exclude(
-        contexts__isnull=True, results__isnull=True, outcomes__isnull=True, teachers__isnull=True,
-        student_results__isnull=True, team__isnull=True, curators__isnull=True,
+        contexts__isnull=True,
+        results__isnull=True,
+        outcomes__isnull=True,
+        teachers__isnull=True,
+        student_results__isnull=True,
+        team__isnull=True,
+        curators__isnull=True,
     )
     if used.exists():
         return RollbackCheck(
-            False, f"К добавленным школам уже привязаны данные или пользователи (например, {used.first().code})."
+            False,
+            f"К добавленным школам уже привязаны данные или пользователи (например, {used.first().code}).",
         )
     return RollbackCheck(True)
 

@@ -43,7 +43,9 @@ class FormTarget:
     def model_field(self, form_field: str) -> str:
         return self.model_fields.get(form_field, form_field)
 
-    def stored(self, region: Region | None, *, years: list[int] | None = None, codes: list[str] | None = None) -> pl.DataFrame:
+    def stored(
+        self, region: Region | None, *, years: list[int] | None = None, codes: list[str] | None = None
+    ) -> pl.DataFrame:
         """The stored records of the region (of every region for None) as a frame of the form's fields plus ``_pk``."""
         queryset = self.model.objects.all()
         if region is not None:
@@ -53,7 +55,10 @@ class FormTarget:
             queryset = queryset.filter(year__end_year__in=years)
         if codes is not None:
             queryset = queryset.filter(**{self.lookups.get("code", "code") + "__in": codes})
-        paths = {name: self.lookups.get(name, self.model_field(name)) for name in (*self.key_fields, *self.value_fields)}
+        paths = {
+            name: self.lookups.get(name, self.model_field(name))
+            for name in (*self.key_fields, *self.value_fields)
+        }
         rows = queryset.values_list("pk", *paths.values())
         schema = {PK: pl.Int64, **{name: self._dtype(name) for name in paths}}
         return pl.DataFrame(
@@ -101,8 +106,17 @@ SCHOOLS = FormTarget(
     model=School,
     key_fields=("code",),
     value_fields=(
-        "name", "short_name", "municipality", "school_type", "locality", "address",
-        "latitude", "longitude", "director", "phone", "email",
+        "name",
+        "short_name",
+        "municipality",
+        "school_type",
+        "locality",
+        "address",
+        "latitude",
+        "longitude",
+        "director",
+        "phone",
+        "email",
     ),
     lookups={"municipality": "municipality__name"},
 )
@@ -112,10 +126,21 @@ CONTEXT = FormTarget(
     model=SchoolContext,
     key_fields=("code", "year"),
     value_fields=(
-        "students", "students_disabled", "students_low_income", "students_single_parent",
-        "students_non_native", "students_on_register", "parents_higher_education_pct", "teachers",
-        "teacher_vacancies", "teachers_over_60", "teachers_without_pedagogy", "teachers_part_time",
-        "computers", "internet_mbps", "distance_km",
+        "students",
+        "students_disabled",
+        "students_low_income",
+        "students_single_parent",
+        "students_non_native",
+        "students_on_register",
+        "parents_higher_education_pct",
+        "teachers",
+        "teacher_vacancies",
+        "teachers_over_60",
+        "teachers_without_pedagogy",
+        "teachers_part_time",
+        "computers",
+        "internet_mbps",
+        "distance_km",
     ),
     lookups={"code": "school__code", "year": "year__end_year"},
 )
@@ -125,8 +150,16 @@ RESULTS = FormTarget(
     model=SchoolResult,
     key_fields=("code", "year", "procedure", "grade", "subject"),
     value_fields=(
-        "participants", "marks_2", "marks_3", "marks_4", "marks_5", "mean_score", "below_threshold",
-        "lowered", "confirmed", "raised",
+        "participants",
+        "marks_2",
+        "marks_3",
+        "marks_4",
+        "marks_5",
+        "mean_score",
+        "below_threshold",
+        "lowered",
+        "confirmed",
+        "raised",
     ),
     lookups={"code": "school__code", "year": "year__end_year"},
 )
@@ -144,7 +177,12 @@ OUTCOMES = FormTarget(
     model=YearOutcome,
     key_fields=("code", "year"),
     value_fields=(
-        "students_end", "failing", "repeating", "graduates_9", "no_certificate_9", "graduates_11",
+        "students_end",
+        "failing",
+        "repeating",
+        "graduates_9",
+        "no_certificate_9",
+        "graduates_11",
         "no_certificate_11",
     ),
     lookups={"code": "school__code", "year": "year__end_year"},
@@ -155,7 +193,13 @@ TEACHERS = FormTarget(
     model=Teacher,
     key_fields=("code", "teacher_code"),
     value_fields=(
-        "full_name", "subjects", "experience_years", "category", "age", "deficits", "diagnostics_date",
+        "full_name",
+        "subjects",
+        "experience_years",
+        "category",
+        "age",
+        "deficits",
+        "diagnostics_date",
         "last_training_year",
     ),
     lookups={"code": "school__code", "teacher_code": "code"},

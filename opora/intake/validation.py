@@ -201,8 +201,8 @@ def _with_recognition(result: ValidationResult, recognition: Recognition | None)
 def _not_recognised(table: Table) -> str:
     lines = [
         f"Не удалось определить, какие данные в файле «{table.file_name}»: названия столбцов не "
-        "подходят ни к одной форме. Первая строка должна содержать названия столбцов формы; "
-        "обязательные столбцы:"
+        "подходят ни к одной форме. Первая строка должна содержать названия столбцов формы; обязательные "
+        "столбцы:"
     ]
     for form in FORMS.values():
         headers = ", ".join(f"«{column.header}»" for column in form.required_columns)
@@ -469,8 +469,7 @@ class _Validation:
                 if rows.len():
                     self.file_problem(
                         f"нет в файле, а он обязателен {_condition_words(condition, self.form)} (таких "
-                        f"строк: "
-                        f"{rows.len()}, первая — {rows[0]}).",
+                        f"строк: {rows.len()}, первая — {rows[0]}).",
                         column=column.header,
                         count=rows.len(),
                     )
@@ -480,8 +479,8 @@ class _Validation:
                     applies & pl.col(_raw(column.field)).is_null(),
                     column.field,
                     lambda row, c=column, cond=condition: (
-                        f"не заполнено; {_condition_words(cond, self.form, row[cond.field])} здесь "
-                        f"ожидается {values.expectation(c)}"
+                        f"не заполнено; {_condition_words(cond, self.form, row[cond.field])} здесь ожидается "
+                        f"{values.expectation(c)}"
                     ),
                     (condition.field,),
                 )
@@ -655,9 +654,9 @@ class _Validation:
                     pl.col("code").str.contains(r"^\d+$") & (pl.col("code").str.len_chars() < digits.max())
                 )
                 self.file_problem(
-                    f"коды разной длины ({digits.min()} и {digits.max()} "
-                    f"знаков; короче — {short.height}, например «{short['code'][0]}» в строке "
-                    f"{short[ROW][0]}): возможно, Excel отбросил ведущие нули у кодов, записанных как числа. "
+                    f"коды разной длины ({digits.min()} и {digits.max()} знаков; короче — {short.height}, "
+                    f"например «{short['code'][0]}» в строке {short[ROW][0]}): возможно, Excel отбросил "
+                    f"ведущие нули у кодов, записанных как числа. "
                     "Сохраните коды как текст.",
                     column=self.header("code"),
                     level="warning",

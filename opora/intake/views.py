@@ -17,17 +17,25 @@ from opora.intake.formats import FORMS
 from opora.intake.forms import ExportFilterForm, UploadForm, YearForm
 from opora.intake.models import ImportBatch, ImportStatus
 from opora.intake.queries import COMPLETENESS_COLUMNS, completeness, import_history, stored_form
-from opora.intake.services import ImportRefused, import_discard, import_rollback, import_upload, rollback_check
+from opora.intake.services import (
+    ImportRefused,
+    import_discard,
+    import_rollback,
+    import_upload,
+    rollback_check,
+)
 from opora.intake.tasks import apply_import, check_import
 from opora.intake.writing import template_workbook, write_workbook
-from opora.schools.models import Region, SchoolYear
+from opora.schools.models import SchoolYear
 from opora.schools.queries import visible_municipalities
 from opora.web.xlsx_export import XLSX_CONTENT_TYPE, xlsx_response
 
 
 def _require_importer(request: HttpRequest) -> None:
     if not can_import(request.user):
-        raise PermissionDenied("Загружать файлы могут региональный администратор и муниципальный координатор.")
+        raise PermissionDenied(
+            "Загружать файлы могут региональный администратор и муниципальный координатор."
+        )
 
 
 def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
@@ -45,19 +53,18 @@ def import_list(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     region = home_region(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, choose_region=region is None)
-    if request.method == "POST":
-        if form.is_valid():
-            region = region or form.cleaned_data["region"]
-            upload = form.cleaned_data["file"]
-            batch = import_upload(
-                region=region,
-                file_name=upload.name,
-                content=upload.read(),
-                form_key=form.cleaned_data["form_key"] or None,
-                by=request.user,
-            )
-            check_import.enqueue(batch.pk)
-            return redirect("intake:import", pk=batch.pk)
+    if request.method == "POST" and form.is_valid():
+        region = region or form.cleaned_data["region"]
+        upload = form.cleaned_data["file"]
+        batch = import_upload(
+            region=region,
+            file_name=upload.name,
+            content=upload.read(),
+            form_key=form.cleaned_data["form_key"] or None,
+            by=request.user,
+        )
+        check_import.enqueue(batch.pk)
+        return redirect("intake:import", pk=batch.pk)
     page = Paginator(import_history(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "intake/import_list.html", {"form": form, "page": page, "region": region})
 
@@ -67,18 +74,38 @@ def import_list_export(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     rows = (
         (
-            batch.pk, timezone.localtime(batch.created_at).replace(tzinfo=None), batch.file_name,
-            batch.form_title, batch.get_status_display(),
-            str(batch.created_by or "установка (командная строка)"), batch.rows, batch.added, batch.changed,
-            batch.unchanged, batch.error_count, batch.checksum,
+            batch.pk,
+            timezone.localtime(batch.created_at).replace(tzinfo=None),
+            batch.file_name,
+            batch.form_title,
+            batch.get_status_display(),
+            str(batch.created_by or "установка (командная строка)"),
+            batch.rows,
+            batch.added,
+            batch.changed,
+            batch.unchanged,
+            batch.error_count,
+            batch.checksum,
         )
         for batch in import_history(request.user)
     )
     columns = (
-        "№", "Загружен", "Файл", "Форма", "Состояние", "Загрузил", "Строк", "Добавлено", "Изменено",
-        "Без изменений", "Ошибок", "SHA-256",
+        "№",
+        "Загружен",
+        "Файл",
+        "Форма",
+        "Состояние",
+        "Загрузил",
+        "Строк",
+        "Добавлено",
+        "Изменено",
+        "Без изменений",
+        "Ошибок",
+        "SHA-256",
     )
-    return xlsx_response(filename="История загрузок.xlsx", sheet_title="История загрузок", columns=columns, rows=rows)
+    return xlsx_response(
+        filename="История загрузок.xlsx", sheet_title="История загрузок", columns=columns, rows=rows
+    )
 
 
 def _detail_context(request: HttpRequest, batch: ImportBatch) -> dict:
@@ -171,7 +198,9 @@ def form_export(request: HttpRequest, form_key: str) -> HttpResponse:
     year = cleaned.get("year")
     municipality = cleaned.get("municipality")
     frame = stored_form(
-        request.user, region, form_key,
+        request.user,
+        region,
+        form_key,
         year=year.end_year if year else None,
         municipality_id=municipality.pk if municipality else None,
     )
@@ -193,8 +222,14 @@ def completeness_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/completeness.html",
-        {"form": form, "year": year, "summary": summary, "gaps": gaps, "columns": COMPLETENESS_COLUMNS,
-         "schools": len(rows)},
+        {
+            "form": form,
+            "year": year,
+            "summary": summary,
+            "gaps": gaps,
+            "columns": COMPLETENESS_COLUMNS,
+            "schools": len(rows),
+        },
     )
 
 
@@ -204,12 +239,19 @@ def completeness_export(request: HttpRequest) -> HttpResponse:
     _summary, rows = completeness(request.user, year) if year else ([], [])
     columns = ("Код ОО", "Наименование", "Муниципалитет", *(title for _, title in COMPLETENESS_COLUMNS))
     data = (
-        (row.school.code, row.school.display_name, row.school.municipality.name,
-         *("есть" if row.present[key] else "нет" for key, _ in COMPLETENESS_COLUMNS))
+        (
+            row.school.code,
+            row.school.display_name,
+            row.school.municipality.name,
+            *("есть" if row.present[key] else "нет" for key, _ in COMPLETENESS_COLUMNS),
+        )
         for row in rows
     )
     label = year.label.replace("/", "-") if year else ""
     return xlsx_response(
-        filename=f"Полнота данных {label}.xlsx", sheet_title="Полнота данных", columns=columns, rows=data,
+        filename=f"Полнота данных {label}.xlsx",
+        sheet_title="Полнота данных",
+        columns=columns,
+        rows=data,
         text_columns=[0],
     )

@@ -26,8 +26,12 @@ Progress = Callable[[int, str], None]
 BATCH_SIZE = 2000
 # Which tables an undo empties first: dependants before what they depend on.
 UNDO_ORDER = (
-    "results.SchoolResult", "schools.SchoolContext", "results.YearOutcome", "support.Teacher",
-    "schools.School", "schools.Municipality",
+    "results.SchoolResult",
+    "schools.SchoolContext",
+    "results.YearOutcome",
+    "support.Teacher",
+    "schools.School",
+    "schools.Municipality",
 )
 
 
@@ -49,7 +53,10 @@ def _municipality_ids(batch: ImportBatch, names: list[str]) -> dict[str, int]:
             municipality = Municipality.objects.create(region=batch.region, name=name)
             ids[name] = municipality.pk
             ImportChange.objects.create(
-                batch=batch, model="schools.Municipality", object_id=municipality.pk, action=ChangeAction.ADDED
+                batch=batch,
+                model="schools.Municipality",
+                object_id=municipality.pk,
+                action=ChangeAction.ADDED,
             )
     return ids
 
@@ -125,7 +132,9 @@ def apply_diff(*, batch: ImportBatch, target: FormTarget, diff: Diff) -> None:
     _change_noted(batch, target, references, diff)
 
 
-def _create_noted(batch: ImportBatch, target: FormTarget, references: References, added_rows: pl.DataFrame) -> None:
+def _create_noted(
+    batch: ImportBatch, target: FormTarget, references: References, added_rows: pl.DataFrame
+) -> None:
     model = target.model
     history = hasattr(model, "history")  # the registry keeps its own change journal
     added = [model(**references.record_values(target, row)) for row in added_rows.iter_rows(named=True)]
@@ -138,7 +147,10 @@ def _create_noted(batch: ImportBatch, target: FormTarget, references: References
         else model.objects.bulk_create(added, batch_size=BATCH_SIZE)
     )
     ImportChange.objects.bulk_create(
-        [ImportChange(batch=batch, model=target.label, object_id=obj.pk, action=ChangeAction.ADDED) for obj in created],
+        [
+            ImportChange(batch=batch, model=target.label, object_id=obj.pk, action=ChangeAction.ADDED)
+            for obj in created
+        ],
         batch_size=BATCH_SIZE,
     )
 
@@ -159,14 +171,23 @@ def _change_noted(batch: ImportBatch, target: FormTarget, references: References
         for field, value in values.items():
             setattr(instance, field, value)
         updated_fields.update(values)
-        notes.append(ImportChange(batch=batch, model=target.label, object_id=instance.pk, action=ChangeAction.CHANGED,
-                                  before=before))
+        notes.append(
+            ImportChange(
+                batch=batch,
+                model=target.label,
+                object_id=instance.pk,
+                action=ChangeAction.CHANGED,
+                before=before,
+            )
+        )
     if model is School:
         for instance in instances.values():
             instance.fill_search_text()
         updated_fields.add("search_text")
     if history:
-        bulk_update_with_history(list(instances.values()), model, sorted(updated_fields), batch_size=BATCH_SIZE)
+        bulk_update_with_history(
+            list(instances.values()), model, sorted(updated_fields), batch_size=BATCH_SIZE
+        )
     else:
         model.objects.bulk_update(list(instances.values()), sorted(updated_fields), batch_size=BATCH_SIZE)
     ImportChange.objects.bulk_create(notes, batch_size=BATCH_SIZE)
@@ -182,10 +203,14 @@ def insert_marked(*, batch: ImportBatch, target: FormTarget, added: pl.DataFrame
         return
     model = target.model
     frame = added.join(
-        _id_frame(_school_ids(batch, added["code"].unique().to_list()), "code", pl.Utf8, "school_id"), on="code", how="left"
+        _id_frame(_school_ids(batch, added["code"].unique().to_list()), "code", pl.Utf8, "school_id"),
+        on="code",
+        how="left",
     )
     if "year" in frame.columns:
-        frame = frame.join(_id_frame(_year_ids(frame["year"].unique().to_list()), "year", pl.Int64, "year_id"), on="year")
+        frame = frame.join(
+            _id_frame(_year_ids(frame["year"].unique().to_list()), "year", pl.Int64, "year_id"), on="year"
+        )
     columns: dict[str, pl.Expr] = {"school_id": pl.col("school_id"), "import_batch_id": pl.lit(batch.pk)}
     if "year_id" in frame.columns:
         columns["year_id"] = pl.col("year_id")
@@ -202,7 +227,9 @@ def insert_marked(*, batch: ImportBatch, target: FormTarget, added: pl.DataFrame
     rows = frame.select([expression.alias(column) for column, expression in columns.items()])
     # Rows in the order of the unique key fill the table's indexes far faster.
     key_columns = [
-        model._meta.get_field(target.model_field(name)).column if name not in ("code", "year") else f"{'school' if name == 'code' else 'year'}_id"
+        model._meta.get_field(target.model_field(name)).column
+        if name not in ("code", "year")
+        else f"{'school' if name == 'code' else 'year'}_id"
         for name in target.key_fields
     ]
     insert_rows(model, rows.sort(key_columns))
@@ -225,7 +252,9 @@ def insert_rows(model: type[models.Model], frame: pl.DataFrame) -> None:
                 cursor.executemany(sql, chunk.rows())
 
 
-def student_results_apply(*, batch: ImportBatch, frame: pl.DataFrame, progress: Progress) -> tuple[int, int, int]:
+def student_results_apply(
+    *, batch: ImportBatch, frame: pl.DataFrame, progress: Progress
+) -> tuple[int, int, int]:
     """Store participants' results and recompute the school figures (form 3) they make up."""
     target = STUDENT_RESULTS
     years = frame["year"].unique().to_list()
@@ -242,9 +271,13 @@ def student_results_apply(*, batch: ImportBatch, frame: pl.DataFrame, progress: 
     current = pl.concat([previous, frame], how="diagonal_relaxed")
     touched = frame.select("code", "year", "procedure", "subject").unique()
     aggregates = aggregate_student_results(current.join(touched, on=["code", "year", "procedure", "subject"]))
-    results = RESULTS.rounded(aggregates.select([name for name in aggregates.columns if name in _results_fields()]))
+    results = RESULTS.rounded(
+        aggregates.select([name for name in aggregates.columns if name in _results_fields()])
+    )
     stored_results = RESULTS.stored(batch.region, years=years)
-    results_diff = diff_rows(results, stored_results, key_fields=RESULTS.key_fields, value_fields=RESULTS.value_fields)
+    results_diff = diff_rows(
+        results, stored_results, key_fields=RESULTS.key_fields, value_fields=RESULTS.value_fields
+    )
     progress(90, "Запись показателей по ОО")
     apply_diff(batch=batch, target=RESULTS, diff=results_diff)
     return diff.added.height, diff.changed.height, diff.unchanged

@@ -38,7 +38,12 @@ class SchoolResult(models.Model):
     confirmed = models.PositiveIntegerField("подтвердили", null=True, blank=True)
     raised = models.PositiveIntegerField("повысили", null=True, blank=True)
     import_batch = models.ForeignKey(
-        "intake.ImportBatch", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="добавлен загрузкой"
+        "intake.ImportBatch",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="добавлен загрузкой",
     )
 
     class Meta:
@@ -88,7 +93,12 @@ class YearOutcome(models.Model):
     graduates_11 = models.PositiveIntegerField("выпускников 11 классов", null=True, blank=True)
     no_certificate_11 = models.PositiveIntegerField("не получили аттестат (11)", null=True, blank=True)
     import_batch = models.ForeignKey(
-        "intake.ImportBatch", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="добавлен загрузкой"
+        "intake.ImportBatch",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="добавлен загрузкой",
     )
 
     class Meta:
@@ -111,12 +121,16 @@ class StudentResult(models.Model):
     """One participant's result (form 4); participants are known only by an anonymous code."""
 
     school = models.ForeignKey(School, models.CASCADE, related_name="student_results", verbose_name="школа")
-    year = models.ForeignKey(SchoolYear, models.PROTECT, related_name="student_results", verbose_name="учебный год")
+    year = models.ForeignKey(
+        SchoolYear, models.PROTECT, related_name="student_results", verbose_name="учебный год"
+    )
     procedure = models.CharField("процедура", max_length=32, choices=Procedure.choices)
     grade = models.PositiveSmallIntegerField("класс")
     subject = models.CharField("предмет", max_length=200)
     participant_code = models.CharField("код участника", max_length=64)
-    primary_score = models.DecimalField("первичный балл", max_digits=6, decimal_places=2, null=True, blank=True)
+    primary_score = models.DecimalField(
+        "первичный балл", max_digits=6, decimal_places=2, null=True, blank=True
+    )
     test_score = models.PositiveSmallIntegerField("тестовый балл", null=True, blank=True)
     mark = models.PositiveSmallIntegerField("отметка", null=True, blank=True)
     journal_mark = models.PositiveSmallIntegerField("отметка по журналу", null=True, blank=True)

@@ -130,17 +130,6 @@ def school_outcomes(school: School) -> list[YearOutcome]:
     return list(school.outcomes.select_related("year").order_by("year__end_year"))
 
 
-def school_result_counts(school: School) -> list[dict]:
-    """How many result rows and participations the school has per school year and procedure."""
-    rows = (
-        SchoolResult.objects.filter(school=school)
-        .values("year__end_year", "procedure")
-        .annotate(rows=Count("pk"), participants=Sum("participants"))
-        .order_by("year__end_year", "procedure")
-    )
-    return [{**row, "year_label": f"{row['year__end_year'] - 1}/{row['year__end_year']}"} for row in rows]
-
-
 @dataclass(frozen=True)
 class YearLoad:
     label: str

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.school_list, name="list"),
     path("export.xlsx", views.school_list_export, name="list_export"),
     path("<str:code>/", views.school_detail, name="detail"),
+    path("<str:code>/results.xlsx", views.school_results_export, name="results_export"),
 ]

@@ -5,11 +5,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from opora.accounts.scopes import can_change_school, visible_school_or_404
+from opora.analytics import result_indicators
+from opora.results.charts import mark_distribution, shares_by_year
+from opora.results.models import Procedure
+from opora.results.queries import procedures_of, school_indicators, school_results_frame, subject_summary
 from opora.schools.forms import SchoolFilterForm
 from opora.schools.queries import (
     school_context_table,
     school_outcomes,
-    school_result_counts,
     visible_municipalities,
 )
 from opora.schools.queries import (
@@ -97,16 +100,90 @@ def school_list_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _results_section(request: HttpRequest, school) -> dict:
+    frame = school_results_frame(school)
+    procedures = procedures_of(frame)
+    procedure = request.GET.get("procedure")
+    if procedure not in procedures:
+        procedure = procedures[0] if procedures else None
+    if procedure is None:
+        return {"procedures": []}
+    summary = subject_summary(frame, procedure)
+    by_grade = school_indicators(frame, procedure)
+    return {
+        "procedures": procedures,
+        "procedure": procedure,
+        "is_ege": procedure == Procedure.EGE,
+        "is_vpr": procedure == Procedure.VPR,
+        "summary": summary.to_dicts(),
+        "by_grade": by_grade.to_dicts(),
+        "shares_chart": None
+        if procedure == Procedure.EGE
+        else shares_by_year(summary, title=f"{procedure}: УО и КО по предметам, %"),
+        "marks_chart": None
+        if procedure == Procedure.EGE
+        else mark_distribution(summary, title=f"{procedure}: распределение отметок"),
+    }
+
+
 @login_required
 def school_detail(request: HttpRequest, code: str) -> HttpResponse:
     school = visible_school_or_404(request.user, code)
+    results = _results_section(request, school)
+    if request.htmx and request.htmx.target == "results-section":
+        return render(request, "schools/school_detail.html#results", {"school": school, **results})
     years, context_rows = school_context_table(school)
     context = {
         "school": school,
         "years": years,
         "context_rows": context_rows,
         "outcomes": school_outcomes(school),
-        "result_counts": school_result_counts(school),
         "can_change": can_change_school(request.user, school),
+        **results,
     }
     return render(request, "schools/school_detail.html", context)
+
+
+INDICATOR_COLUMNS = (
+    ("year", "Учебный год"),
+    ("procedure", "Процедура"),
+    ("grade", "Класс"),
+    ("subject", "Предмет"),
+    ("participants", "Участников"),
+    ("success_share", "УО, %"),
+    ("quality_share", "КО, %"),
+    ("fail_share", "Доля «2», %"),
+    ("learning_degree", "СОУ, %"),
+    ("mean_mark", "Средняя отметка"),
+    ("mean_score", "Средний балл"),
+    ("below_threshold_share", "Ниже минимального порога, %"),
+    ("lowered_share", "Понизили, %"),
+    ("confirmed_share", "Подтвердили, %"),
+    ("raised_share", "Повысили, %"),
+)
+
+
+@login_required
+def school_results_export(request: HttpRequest, code: str) -> HttpResponse:
+    school = visible_school_or_404(request.user, code)
+    frame = school_results_frame(school)
+    indicators = result_indicators(frame) if frame.height else None
+    rows = []
+    for row in indicators.iter_rows(named=True) if indicators is not None else []:
+        values = []
+        for name, _title in INDICATOR_COLUMNS:
+            value = row[name]
+            if name == "year":
+                value = f"{value - 1}/{value}"
+            elif name.endswith("_share") and value is not None:
+                value = round(value * 100, 1)
+            elif isinstance(value, float):
+                value = round(value, 2)
+            values.append(value)
+        rows.append(values)
+    return xlsx_response(
+        filename=f"Результаты {school.code}.xlsx",
+        sheet_title="Результаты",
+        columns=[title for _name, title in INDICATOR_COLUMNS],
+        rows=rows,
+    )

@@ -19,9 +19,16 @@ class Teacher(models.Model):
     age = models.PositiveSmallIntegerField("возраст", null=True, blank=True)
     deficits = models.TextField("дефициты", blank=True)
     diagnostics_date = models.DateField("дата диагностики", null=True, blank=True)
-    last_training_year = models.PositiveSmallIntegerField("повышение квалификации (год)", null=True, blank=True)
+    last_training_year = models.PositiveSmallIntegerField(
+        "повышение квалификации (год)", null=True, blank=True
+    )
     import_batch = models.ForeignKey(
-        "intake.ImportBatch", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="добавлен загрузкой"
+        "intake.ImportBatch",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="добавлен загрузкой",
     )
 
     class Meta:

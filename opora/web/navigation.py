@@ -55,11 +55,15 @@ STAGES: tuple[Stage, ...] = (
 )
 
 
-def stages_for(user: User, namespace: str = "", view_name: str = "") -> list[tuple[Stage, list[tuple[NavItem, bool]]]]:
+def stages_for(
+    user: User, namespace: str = "", view_name: str = ""
+) -> list[tuple[Stage, list[tuple[NavItem, bool]]]]:
     """The stages and items the user may open, each item with whether it is the current page."""
     visible = []
     for stage in STAGES:
-        items = [(item, item.is_current(namespace, view_name)) for item in stage.items if item.visible_to(user)]
+        items = [
+            (item, item.is_current(namespace, view_name)) for item in stage.items if item.visible_to(user)
+        ]
         if items:
             visible.append((stage, items))
     return visible

@@ -85,3 +85,38 @@ def test_school_team_cannot_open_another_school(username, demo_region, visit):
     visit.login(username)
     response = visit.page.goto(f"{visit.base_url}/schools/{other.code}/")
     assert response.status == 404
+
+
+@pytest.mark.parametrize("username", ["coordinator"])
+def test_coordinator_reads_results_of_a_school(username, demo_region, visit):
+    user = User.objects.get(username=username)
+    school = School.objects.visible_to(user).filter(results__procedure="ОГЭ").distinct().first()
+    page = visit.page
+    visit.login(username)
+    visit.open(f"/schools/{school.code}/")
+    expect(page.locator("#results-section svg")).to_have_count(2)
+    page.get_by_role("navigation", name="Процедура").get_by_role("link", name="ОГЭ").click()
+    expect(page.locator("#results-section h3")).to_have_text("ОГЭ: по предметам (классы сложены)")
+    visit.screenshot("school-results")
+    assert visit.foreign_requests == []
+
+
+@pytest.mark.parametrize("username", ["coordinator"])
+def test_coordinator_uploads_checks_and_applies_a_file(username, demo_region, visit, tmp_path):
+    user = User.objects.get(username=username)
+    school = School.objects.visible_to(user).order_by("code").first()
+    path = tmp_path / "контингент.csv"
+    path.write_text(f"Код ОО;Учебный год;Обучающихся\n{school.code};2025/2026;777\n", encoding="cp1251")
+    page = visit.page
+    visit.login(username)
+    page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Загрузка файлов").click()
+    page.get_by_label("Файл", exact=True).set_input_files(str(path))
+    page.get_by_role("button", name="Проверить файл").click()
+    expect(page.locator("#status .badge")).to_have_text("Проверен, ждёт подтверждения")
+    expect(page.get_by_text("строк будет изменено")).to_be_visible()
+    visit.screenshot("import-preview")
+    page.get_by_role("button", name="Загрузить в базу").click()
+    expect(page.locator("#status .badge")).to_have_text("Загружен")
+    visit.screenshot("import-applied")
+    assert school.contexts.get(year__end_year=2026).students == 777
+    assert visit.foreign_requests == []

@@ -60,11 +60,21 @@ def test_demo_files_import_into_an_empty_database_with_the_same_figures(db, demo
     assert sum(SchoolResult.objects.values_list("marks_2", flat=True).exclude(marks_2=None)) == (
         region.results["2"].sum()
     )
-    assert sum(SchoolContext.objects.values_list("students_low_income", flat=True).exclude(
-        students_low_income=None)) == region.context["Из малообеспеченных семей"].sum()
+    assert (
+        sum(
+            SchoolContext.objects.values_list("students_low_income", flat=True).exclude(
+                students_low_income=None
+            )
+        )
+        == region.context["Из малообеспеченных семей"].sum()
+    )
     # Form 3 recomputed from form 4 equals the form 3 file: the student imports changed no school figure.
     student_batches = ImportBatch.objects.filter(form_key="student-results")
-    assert [batch.changes.filter(model="results.SchoolResult").count() for batch in student_batches] == [0, 0, 0]
+    assert [batch.changes.filter(model="results.SchoolResult").count() for batch in student_batches] == [
+        0,
+        0,
+        0,
+    ]
 
 
 def test_importing_the_same_file_again_changes_nothing(db, demo_files):
@@ -165,7 +175,9 @@ def test_student_results_rollback_removes_rows_and_school_figures(db, demo_files
     assert SchoolResult.objects.count() == 0
 
 
-@pytest.mark.parametrize("form_key", ["schools", "context", "results", "student-results", "outcomes", "teachers"])
+@pytest.mark.parametrize(
+    "form_key", ["schools", "context", "results", "student-results", "outcomes", "teachers"]
+)
 def test_every_form_exports_and_imports_back_unchanged(form_key, client, db, demo_files, django_user_model):
     _region, directory = demo_files
     import_all(directory)
@@ -174,7 +186,9 @@ def test_every_form_exports_and_imports_back_unchanged(form_key, client, db, dem
     exported = client.get(reverse("intake:form_export", args=[form_key]))
     assert exported.status_code == 200
     region = Region.objects.get()
-    batch = import_upload(region=region, file_name=f"{form_key}.xlsx", content=exported.content, form_key=None, by=None)
+    batch = import_upload(
+        region=region, file_name=f"{form_key}.xlsx", content=exported.content, form_key=None, by=None
+    )
     batch = import_check(batch=batch)
     assert batch.form_key == form_key
     assert (batch.status, batch.added, batch.changed) == (ImportStatus.READY, 0, 0)
@@ -227,7 +241,9 @@ def test_coordinator_cannot_move_a_school_into_the_registry_of_another_municipal
 def test_apply_twice_is_refused(world):
     region = world.region
     content = "Код ОО;Учебный год;Обучающихся\n010001;2025/2026;301\n".encode()
-    batch = import_check(batch=import_upload(region=region, file_name="a.csv", content=content, form_key=None, by=None))
+    batch = import_check(
+        batch=import_upload(region=region, file_name="a.csv", content=content, form_key=None, by=None)
+    )
     import_apply(batch=batch, by=None)
     with pytest.raises(ImportRefused, match="нельзя применить"):
         import_apply(batch=batch, by=None)

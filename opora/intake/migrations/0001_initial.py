@@ -6,69 +6,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schools', '0001_initial'),
+        ("schools", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form_key', models.CharField(blank=True, max_length=32, verbose_name='форма')),
-                ('recognized_form_key', models.CharField(blank=True, max_length=32, verbose_name='распознанная форма')),
-                ('file_name', models.CharField(max_length=500, verbose_name='имя файла')),
-                ('file', models.FileField(max_length=500, upload_to='imports/%Y/%m/', verbose_name='файл')),
-                ('checksum', models.CharField(max_length=64, verbose_name='контрольная сумма SHA-256')),
-                ('size', models.PositiveBigIntegerField(verbose_name='размер, байт')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='загружен')),
-                ('status', models.CharField(choices=[('queued', 'Ожидает проверки'), ('checking', 'Проверяется'), ('ready', 'Проверен, ждёт подтверждения'), ('invalid', 'Есть ошибки'), ('apply_queued', 'Ожидает записи'), ('applying', 'Загружается'), ('applied', 'Загружен'), ('rolled_back', 'Отменён'), ('discarded', 'Отклонён'), ('failed', 'Сбой обработки')], default='queued', max_length=16, verbose_name='состояние')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='ход обработки, %')),
-                ('progress_message', models.CharField(blank=True, max_length=300, verbose_name='этап')),
-                ('rows', models.PositiveIntegerField(default=0, verbose_name='строк в файле')),
-                ('added', models.PositiveIntegerField(default=0, verbose_name='добавлено')),
-                ('changed', models.PositiveIntegerField(default=0, verbose_name='изменено')),
-                ('unchanged', models.PositiveIntegerField(default=0, verbose_name='без изменений')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='ошибок')),
-                ('report', models.JSONField(blank=True, default=dict, verbose_name='отчёт проверки')),
-                ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='применён')),
-                ('rolled_back_at', models.DateTimeField(blank=True, null=True, verbose_name='отменён')),
-                ('applied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='подтвердил')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='imports', to=settings.AUTH_USER_MODEL, verbose_name='загрузил')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='imports', to='schools.region', verbose_name='регион')),
-                ('rolled_back_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='отменил')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("form_key", models.CharField(blank=True, max_length=32, verbose_name="форма")),
+                (
+                    "recognized_form_key",
+                    models.CharField(blank=True, max_length=32, verbose_name="распознанная форма"),
+                ),
+                ("file_name", models.CharField(max_length=500, verbose_name="имя файла")),
+                ("file", models.FileField(max_length=500, upload_to="imports/%Y/%m/", verbose_name="файл")),
+                ("checksum", models.CharField(max_length=64, verbose_name="контрольная сумма SHA-256")),
+                ("size", models.PositiveBigIntegerField(verbose_name="размер, байт")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="загружен")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Ожидает проверки"),
+                            ("checking", "Проверяется"),
+                            ("ready", "Проверен, ждёт подтверждения"),
+                            ("invalid", "Есть ошибки"),
+                            ("apply_queued", "Ожидает записи"),
+                            ("applying", "Загружается"),
+                            ("applied", "Загружен"),
+                            ("rolled_back", "Отменён"),
+                            ("discarded", "Отклонён"),
+                            ("failed", "Сбой обработки"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="состояние",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="ход обработки, %")),
+                ("progress_message", models.CharField(blank=True, max_length=300, verbose_name="этап")),
+                ("rows", models.PositiveIntegerField(default=0, verbose_name="строк в файле")),
+                ("added", models.PositiveIntegerField(default=0, verbose_name="добавлено")),
+                ("changed", models.PositiveIntegerField(default=0, verbose_name="изменено")),
+                ("unchanged", models.PositiveIntegerField(default=0, verbose_name="без изменений")),
+                ("error_count", models.PositiveIntegerField(default=0, verbose_name="ошибок")),
+                ("report", models.JSONField(blank=True, default=dict, verbose_name="отчёт проверки")),
+                ("applied_at", models.DateTimeField(blank=True, null=True, verbose_name="применён")),
+                ("rolled_back_at", models.DateTimeField(blank=True, null=True, verbose_name="отменён")),
+                (
+                    "applied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="подтвердил",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="imports",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="загрузил",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="imports",
+                        to="schools.region",
+                        verbose_name="регион",
+                    ),
+                ),
+                (
+                    "rolled_back_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="отменил",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'загрузка файла',
-                'verbose_name_plural': 'загрузки файлов',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "загрузка файла",
+                "verbose_name_plural": "загрузки файлов",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ImportChange',
+            name="ImportChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(max_length=100, verbose_name='таблица')),
-                ('object_id', models.BigIntegerField(verbose_name='запись')),
-                ('action', models.CharField(choices=[('added', 'Добавлена'), ('changed', 'Изменена')], max_length=8, verbose_name='действие')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='значения до загрузки')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='intake.importbatch', verbose_name='загрузка')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("model", models.CharField(max_length=100, verbose_name="таблица")),
+                ("object_id", models.BigIntegerField(verbose_name="запись")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("added", "Добавлена"), ("changed", "Изменена")],
+                        max_length=8,
+                        verbose_name="действие",
+                    ),
+                ),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="значения до загрузки")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="intake.importbatch",
+                        verbose_name="загрузка",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'изменение при загрузке',
-                'verbose_name_plural': 'изменения при загрузке',
+                "verbose_name": "изменение при загрузке",
+                "verbose_name_plural": "изменения при загрузке",
             },
         ),
         migrations.AddIndex(
-            model_name='importbatch',
-            index=models.Index(fields=['region', 'status', 'form_key'], name='intake_impo_region__088873_idx'),
+            model_name="importbatch",
+            index=models.Index(
+                fields=["region", "status", "form_key"], name="intake_impo_region__088873_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='importchange',
-            index=models.Index(fields=['model', 'object_id'], name='intake_impo_model_6556c4_idx'),
+            model_name="importchange",
+            index=models.Index(fields=["model", "object_id"], name="intake_impo_model_6556c4_idx"),
         ),
     ]

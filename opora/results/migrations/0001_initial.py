@@ -5,87 +5,269 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('intake', '0001_initial'),
-        ('schools', '0001_initial'),
+        ("intake", "0001_initial"),
+        ("schools", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SchoolResult',
+            name="SchoolResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('procedure', models.CharField(choices=[('ВПР', 'ВПР'), ('ОГЭ', 'ОГЭ'), ('ЕГЭ', 'ЕГЭ'), ('Годовые отметки', 'Годовые отметки'), ('Контрольный срез', 'Контрольный срез')], max_length=32, verbose_name='процедура')),
-                ('grade', models.PositiveSmallIntegerField(verbose_name='класс')),
-                ('subject', models.CharField(max_length=200, verbose_name='предмет')),
-                ('participants', models.PositiveIntegerField(verbose_name='участников')),
-                ('marks_2', models.PositiveIntegerField(blank=True, null=True, verbose_name='«2»')),
-                ('marks_3', models.PositiveIntegerField(blank=True, null=True, verbose_name='«3»')),
-                ('marks_4', models.PositiveIntegerField(blank=True, null=True, verbose_name='«4»')),
-                ('marks_5', models.PositiveIntegerField(blank=True, null=True, verbose_name='«5»')),
-                ('mean_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='средний балл')),
-                ('below_threshold', models.PositiveIntegerField(blank=True, null=True, verbose_name='не преодолели минимальный порог')),
-                ('lowered', models.PositiveIntegerField(blank=True, null=True, verbose_name='понизили')),
-                ('confirmed', models.PositiveIntegerField(blank=True, null=True, verbose_name='подтвердили')),
-                ('raised', models.PositiveIntegerField(blank=True, null=True, verbose_name='повысили')),
-                ('import_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='intake.importbatch', verbose_name='добавлен загрузкой')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='schools.school', verbose_name='школа')),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='schools.schoolyear', verbose_name='учебный год')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.CharField(
+                        choices=[
+                            ("ВПР", "ВПР"),
+                            ("ОГЭ", "ОГЭ"),
+                            ("ЕГЭ", "ЕГЭ"),
+                            ("Годовые отметки", "Годовые отметки"),
+                            ("Контрольный срез", "Контрольный срез"),
+                        ],
+                        max_length=32,
+                        verbose_name="процедура",
+                    ),
+                ),
+                ("grade", models.PositiveSmallIntegerField(verbose_name="класс")),
+                ("subject", models.CharField(max_length=200, verbose_name="предмет")),
+                ("participants", models.PositiveIntegerField(verbose_name="участников")),
+                ("marks_2", models.PositiveIntegerField(blank=True, null=True, verbose_name="«2»")),
+                ("marks_3", models.PositiveIntegerField(blank=True, null=True, verbose_name="«3»")),
+                ("marks_4", models.PositiveIntegerField(blank=True, null=True, verbose_name="«4»")),
+                ("marks_5", models.PositiveIntegerField(blank=True, null=True, verbose_name="«5»")),
+                (
+                    "mean_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="средний балл"
+                    ),
+                ),
+                (
+                    "below_threshold",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="не преодолели минимальный порог"
+                    ),
+                ),
+                ("lowered", models.PositiveIntegerField(blank=True, null=True, verbose_name="понизили")),
+                ("confirmed", models.PositiveIntegerField(blank=True, null=True, verbose_name="подтвердили")),
+                ("raised", models.PositiveIntegerField(blank=True, null=True, verbose_name="повысили")),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="intake.importbatch",
+                        verbose_name="добавлен загрузкой",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="schools.school",
+                        verbose_name="школа",
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="schools.schoolyear",
+                        verbose_name="учебный год",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'результат ОО',
-                'verbose_name_plural': 'результаты ОО',
-                'ordering': ['school', 'year', 'procedure', 'grade', 'subject'],
-                'indexes': [models.Index(fields=['year', 'procedure', 'subject'], name='results_sch_year_id_4bf975_idx')],
-                'constraints': [models.UniqueConstraint(fields=('school', 'year', 'procedure', 'grade', 'subject'), name='result_unique_key'), models.CheckConstraint(condition=models.Q(('grade__gte', 1), ('grade__lte', 11)), name='result_grade_range')],
+                "verbose_name": "результат ОО",
+                "verbose_name_plural": "результаты ОО",
+                "ordering": ["school", "year", "procedure", "grade", "subject"],
+                "indexes": [
+                    models.Index(
+                        fields=["year", "procedure", "subject"], name="results_sch_year_id_4bf975_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school", "year", "procedure", "grade", "subject"), name="result_unique_key"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("grade__gte", 1), ("grade__lte", 11)), name="result_grade_range"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StudentResult',
+            name="StudentResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('procedure', models.CharField(choices=[('ВПР', 'ВПР'), ('ОГЭ', 'ОГЭ'), ('ЕГЭ', 'ЕГЭ'), ('Годовые отметки', 'Годовые отметки'), ('Контрольный срез', 'Контрольный срез')], max_length=32, verbose_name='процедура')),
-                ('grade', models.PositiveSmallIntegerField(verbose_name='класс')),
-                ('subject', models.CharField(max_length=200, verbose_name='предмет')),
-                ('participant_code', models.CharField(max_length=64, verbose_name='код участника')),
-                ('primary_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='первичный балл')),
-                ('test_score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='тестовый балл')),
-                ('mark', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='отметка')),
-                ('journal_mark', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='отметка по журналу')),
-                ('import_batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='intake.importbatch', verbose_name='добавлен загрузкой')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='student_results', to='schools.school', verbose_name='школа')),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='student_results', to='schools.schoolyear', verbose_name='учебный год')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.CharField(
+                        choices=[
+                            ("ВПР", "ВПР"),
+                            ("ОГЭ", "ОГЭ"),
+                            ("ЕГЭ", "ЕГЭ"),
+                            ("Годовые отметки", "Годовые отметки"),
+                            ("Контрольный срез", "Контрольный срез"),
+                        ],
+                        max_length=32,
+                        verbose_name="процедура",
+                    ),
+                ),
+                ("grade", models.PositiveSmallIntegerField(verbose_name="класс")),
+                ("subject", models.CharField(max_length=200, verbose_name="предмет")),
+                ("participant_code", models.CharField(max_length=64, verbose_name="код участника")),
+                (
+                    "primary_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="первичный балл"
+                    ),
+                ),
+                (
+                    "test_score",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="тестовый балл"),
+                ),
+                ("mark", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="отметка")),
+                (
+                    "journal_mark",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="отметка по журналу"
+                    ),
+                ),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="intake.importbatch",
+                        verbose_name="добавлен загрузкой",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="student_results",
+                        to="schools.school",
+                        verbose_name="школа",
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="student_results",
+                        to="schools.schoolyear",
+                        verbose_name="учебный год",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'результат участника',
-                'verbose_name_plural': 'результаты участников',
-                'indexes': [models.Index(fields=['year', 'procedure', 'subject'], name='results_stu_year_id_470a21_idx')],
-                'constraints': [models.UniqueConstraint(fields=('school', 'year', 'procedure', 'subject', 'participant_code'), name='student_result_unique_key')],
+                "verbose_name": "результат участника",
+                "verbose_name_plural": "результаты участников",
+                "indexes": [
+                    models.Index(
+                        fields=["year", "procedure", "subject"], name="results_stu_year_id_470a21_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school", "year", "procedure", "subject", "participant_code"),
+                        name="student_result_unique_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='YearOutcome',
+            name="YearOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('students_end', models.PositiveIntegerField(verbose_name='обучающихся на конец года')),
-                ('failing', models.PositiveIntegerField(blank=True, null=True, verbose_name='неуспевающих')),
-                ('repeating', models.PositiveIntegerField(blank=True, null=True, verbose_name='оставлены на повторное обучение')),
-                ('graduates_9', models.PositiveIntegerField(blank=True, null=True, verbose_name='выпускников 9 классов')),
-                ('no_certificate_9', models.PositiveIntegerField(blank=True, null=True, verbose_name='не получили аттестат (9)')),
-                ('graduates_11', models.PositiveIntegerField(blank=True, null=True, verbose_name='выпускников 11 классов')),
-                ('no_certificate_11', models.PositiveIntegerField(blank=True, null=True, verbose_name='не получили аттестат (11)')),
-                ('import_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='intake.importbatch', verbose_name='добавлен загрузкой')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='schools.school', verbose_name='школа')),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outcomes', to='schools.schoolyear', verbose_name='учебный год')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("students_end", models.PositiveIntegerField(verbose_name="обучающихся на конец года")),
+                ("failing", models.PositiveIntegerField(blank=True, null=True, verbose_name="неуспевающих")),
+                (
+                    "repeating",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="оставлены на повторное обучение"
+                    ),
+                ),
+                (
+                    "graduates_9",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="выпускников 9 классов"),
+                ),
+                (
+                    "no_certificate_9",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="не получили аттестат (9)"
+                    ),
+                ),
+                (
+                    "graduates_11",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="выпускников 11 классов"),
+                ),
+                (
+                    "no_certificate_11",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="не получили аттестат (11)"
+                    ),
+                ),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="intake.importbatch",
+                        verbose_name="добавлен загрузкой",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="schools.school",
+                        verbose_name="школа",
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outcomes",
+                        to="schools.schoolyear",
+                        verbose_name="учебный год",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'итоги учебного года',
-                'verbose_name_plural': 'итоги учебного года',
-                'ordering': ['school', 'year'],
-                'constraints': [models.UniqueConstraint(fields=('school', 'year'), name='outcome_unique_school_year')],
+                "verbose_name": "итоги учебного года",
+                "verbose_name_plural": "итоги учебного года",
+                "ordering": ["school", "year"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("school", "year"), name="outcome_unique_school_year")
+                ],
             },
         ),
     ]

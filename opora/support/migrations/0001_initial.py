@@ -5,36 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('intake', '0001_initial'),
-        ('schools', '0001_initial'),
+        ("intake", "0001_initial"),
+        ("schools", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Teacher',
+            name="Teacher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, verbose_name='код педагога')),
-                ('full_name', models.CharField(blank=True, max_length=300, verbose_name='ФИО')),
-                ('subjects', models.CharField(blank=True, max_length=500, verbose_name='предметы')),
-                ('experience_years', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='стаж, лет')),
-                ('category', models.CharField(blank=True, max_length=100, verbose_name='квалификационная категория')),
-                ('age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='возраст')),
-                ('deficits', models.TextField(blank=True, verbose_name='дефициты')),
-                ('diagnostics_date', models.DateField(blank=True, null=True, verbose_name='дата диагностики')),
-                ('last_training_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='повышение квалификации (год)')),
-                ('import_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='intake.importbatch', verbose_name='добавлен загрузкой')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teachers', to='schools.school', verbose_name='школа')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64, verbose_name="код педагога")),
+                ("full_name", models.CharField(blank=True, max_length=300, verbose_name="ФИО")),
+                ("subjects", models.CharField(blank=True, max_length=500, verbose_name="предметы")),
+                (
+                    "experience_years",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="стаж, лет"),
+                ),
+                (
+                    "category",
+                    models.CharField(blank=True, max_length=100, verbose_name="квалификационная категория"),
+                ),
+                ("age", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="возраст")),
+                ("deficits", models.TextField(blank=True, verbose_name="дефициты")),
+                (
+                    "diagnostics_date",
+                    models.DateField(blank=True, null=True, verbose_name="дата диагностики"),
+                ),
+                (
+                    "last_training_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="повышение квалификации (год)"
+                    ),
+                ),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="intake.importbatch",
+                        verbose_name="добавлен загрузкой",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teachers",
+                        to="schools.school",
+                        verbose_name="школа",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'педагог',
-                'verbose_name_plural': 'педагоги',
-                'ordering': ['school', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('school', 'code'), name='teacher_unique_code')],
+                "verbose_name": "педагог",
+                "verbose_name_plural": "педагоги",
+                "ordering": ["school", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("school", "code"), name="teacher_unique_code")
+                ],
             },
         ),
     ]

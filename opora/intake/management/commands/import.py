@@ -35,7 +35,9 @@ class Command(BaseCommand):
         content = path.read_bytes()
         if dry_run:
             with transaction.atomic():
-                batch = import_upload(region=target_region, file_name=path.name, content=content, form_key=kind, by=None)
+                batch = import_upload(
+                    region=target_region, file_name=path.name, content=content, form_key=kind, by=None
+                )
                 try:
                     batch = import_check(batch=batch, progress=self._progress)
                     self._print_report(batch)
@@ -46,11 +48,15 @@ class Command(BaseCommand):
                 raise CommandError(f"Ошибок в файле: {batch.error_count}. Ничего не записано.")
             self.stdout.write("Проверка без записи (--dry-run): база данных не изменена.")
             return
-        batch = import_upload(region=target_region, file_name=path.name, content=content, form_key=kind, by=None)
+        batch = import_upload(
+            region=target_region, file_name=path.name, content=content, form_key=kind, by=None
+        )
         batch = import_check(batch=batch, progress=self._progress)
         self._print_report(batch)
         if batch.status != ImportStatus.READY:
-            raise CommandError(f"Ошибок в файле: {batch.error_count}. Ничего не записано (загрузка № {batch.pk}).")
+            raise CommandError(
+                f"Ошибок в файле: {batch.error_count}. Ничего не записано (загрузка № {batch.pk})."
+            )
         try:
             batch = import_apply(batch=batch, by=None, progress=self._progress)
         except ImportRefused as refusal:
@@ -68,14 +74,18 @@ class Command(BaseCommand):
             region = Region.objects.filter(name=name).first()
             if region is None:
                 if kind != "schools":
-                    raise CommandError(f"Регион «{name}» не найден. Новый регион создаётся загрузкой реестра ОО.")
+                    raise CommandError(
+                        f"Регион «{name}» не найден. Новый регион создаётся загрузкой реестра ОО."
+                    )
                 region = Region.objects.create(name=name)
             return region
         regions = list(Region.objects.all()[:2])
         if len(regions) == 1:
             return regions[0]
         if not regions:
-            raise CommandError("В базе нет регионов: укажите --region «Название» и загрузите реестр ОО (--kind schools).")
+            raise CommandError(
+                "В базе нет регионов: укажите --region «Название» и загрузите реестр ОО (--kind schools)."
+            )
         raise CommandError("В базе несколько регионов: укажите --region.")
 
     def _recognised(self, path: Path) -> str | None:

@@ -1,0 +1,83 @@
+"""Charts of results as SVG, drawn on the server: no script and no internet needed to see them."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import vl_convert
+
+FONT = "PT Sans, Segoe UI, Arial, sans-serif"
+MARK_COLOURS = {"«2»": "#c0392b", "«3»": "#e6a23c", "«4»": "#6b9bd1", "«5»": "#1d4f91"}
+
+
+def _svg(chart: alt.TopLevelMixin) -> str:
+    spec = chart.configure(font=FONT).configure_view(strokeWidth=0).to_json()
+    svg = vl_convert.vegalite_to_svg(spec, format_locale="ru-RU")
+    return svg.replace("<svg ", '<svg role="img" ', 1)
+
+
+def year_label(year: int) -> str:
+    return f"{year - 1}/{str(year)[-2:]}"
+
+
+def shares_by_year(summary: pl.DataFrame, *, title: str) -> str:
+    """УО and КО of each subject over the years (lines), in per cent."""
+    long = (
+        summary.select(
+            "subject",
+            pl.col("year").map_elements(year_label, return_dtype=pl.Utf8).alias("Учебный год"),
+            (pl.col("success_share") * 100).alias("УО"),
+            (pl.col("quality_share") * 100).alias("КО"),
+        )
+        .unpivot(index=["subject", "Учебный год"], variable_name="Показатель", value_name="Процент")
+        .drop_nulls("Процент")
+        .rename({"subject": "Предмет"})
+    )
+    chart = (
+        alt.Chart(alt.Data(values=long.to_dicts()), title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("Учебный год:N", title=None),
+            y=alt.Y("Процент:Q", scale=alt.Scale(domain=[0, 100]), title="%"),
+            color=alt.Color("Предмет:N"),
+            strokeDash=alt.StrokeDash("Показатель:N"),
+            tooltip=["Предмет:N", "Учебный год:N", "Показатель:N", alt.Tooltip("Процент:Q", format=".1f")],
+        )
+        .properties(width=420, height=220)
+    )
+    return _svg(chart)
+
+
+def mark_distribution(summary: pl.DataFrame, *, title: str) -> str:
+    """The share of each mark per subject and year (stacked bars)."""
+    long = (
+        summary.filter(pl.col("participants") > 0)
+        .select(
+            pl.col("subject").alias("Предмет"),
+            pl.col("year").map_elements(year_label, return_dtype=pl.Utf8).alias("Учебный год"),
+            *(
+                (pl.col(f"marks_{mark}") / pl.col("participants") * 100).alias(f"«{mark}»")
+                for mark in (2, 3, 4, 5)
+            ),
+        )
+        .unpivot(index=["Предмет", "Учебный год"], variable_name="Отметка", value_name="Процент")
+        .drop_nulls("Процент")
+    )
+    chart = (
+        alt.Chart(alt.Data(values=long.to_dicts()), title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Учебный год:N", title=None),
+            x=alt.X("Процент:Q", stack="normalize", title="Доля участников", axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "Отметка:N",
+                scale=alt.Scale(domain=list(MARK_COLOURS), range=list(MARK_COLOURS.values())),
+                sort=list(MARK_COLOURS),
+            ),
+            row=alt.Row("Предмет:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+            order=alt.Order("Отметка:N"),
+            tooltip=["Предмет:N", "Учебный год:N", "Отметка:N", alt.Tooltip("Процент:Q", format=".1f")],
+        )
+        .properties(width=360, height=alt.Step(16))
+    )
+    return _svg(chart)
