@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "opora.results",
     "opora.intake",
     "opora.support",
+    "opora.identification",
     "opora.demo",
 ]
 

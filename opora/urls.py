@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("opora.accounts.urls")),
     path("schools/", include("opora.schools.urls")),
     path("data/", include("opora.intake.urls")),
+    path("identification/", include("opora.identification.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,11 +3,14 @@
 For each role there is a user who may see a school and one who must not.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
 
 from opora.accounts.models import Role, User
+from opora.identification.models import ApprovedList, IdentificationRun, RunSchool, RunStatus
+from opora.identification.services import methodology_current, run_approve
 from opora.intake.models import ImportBatch, ImportStatus
 from opora.schools.models import Locality, Municipality, Region, School, SchoolType
 from tests.factories import (
@@ -43,6 +46,9 @@ class World:
     users: dict[str, User]
     coordinator_batch: ImportBatch  # an import by the coordinator, with errors
     far_batch: ImportBatch  # an import in the other region
+    run: IdentificationRun  # a finished identification of the region
+    far_run: IdentificationRun  # of the other region
+    approved_list: ApprovedList  # the coordinator's municipality list, approved from ``run``
 
 
 PERSONAS = (
@@ -99,9 +105,7 @@ def world(db) -> World:
             school=school,
         ),
         "observer": UserFactory(username="observer", role=Role.OBSERVER, region=region),
-        "other_region_admin": UserFactory(
-            username="other_region_admin", role=Role.REGION_ADMIN, region=other_region
-        ),
+        "other_region_admin": UserFactory(username="other_region_admin", role=Role.REGION_ADMIN, region=other_region),
     }
     users["curator"].curated_schools.set([school])
     coordinator_batch = ImportBatch.objects.create(
@@ -124,6 +128,47 @@ def world(db) -> World:
         status=ImportStatus.INVALID,
         form_key="schools",
     )
+    methodology = methodology_current()
+    runs = {}
+    for key, run_region, members in (
+        ("run", region, (school, sibling, neighbour_school)),
+        ("far_run", other_region, (far_school,)),
+    ):
+        run = IdentificationRun.objects.create(
+            region=run_region,
+            year=SchoolYearFactory(end_year=2026),
+            methodology=methodology,
+            status=RunStatus.DONE,
+            summary={"schools": len(members), "counts": {}},
+        )
+        for index, member in enumerate(members):
+            RunSchool.objects.create(
+                run=run,
+                school=member,
+                code=member.code,
+                name=member.name,
+                municipality=member.municipality.name,
+                results_index=-1.0 + index,
+                results_index_lower=-1.3 + index,
+                results_index_upper=-0.7 + index,
+                wellbeing_index=-0.5 + index,
+                value_added=-0.4,
+                cluster=1,
+                low_results=index == 0,
+                low_results_cause="внутришкольные" if index == 0 else "",
+                unfavourable=index == 0,
+                years_in_bottom=3 if index == 0 else 0,
+                explanation="Пояснение для проверки.",
+            )
+        runs[key] = run
+    approved_list = run_approve(
+        run=runs["run"],
+        municipality=municipality,
+        order_number="15-од",
+        order_date=datetime.date(2026, 11, 20),
+        authority="Управление образования",
+        by=users["coordinator"],
+    )
     return World(
         region=region,
         other_region=other_region,
@@ -137,4 +182,7 @@ def world(db) -> World:
         users=users,
         coordinator_batch=coordinator_batch,
         far_batch=far_batch,
+        run=runs["run"],
+        far_run=runs["far_run"],
+        approved_list=approved_list,
     )

@@ -30,6 +30,7 @@ def _only(*personas: str, otherwise: int = NOT_FOUND) -> dict[str, int]:
 
 
 IMPORTERS = _only("superuser", "region_admin", "coordinator", "other_region_admin", otherwise=FORBIDDEN)
+REGION_PERSONAS = ("superuser", "region_admin", "coordinator", "curator", "school_team", "observer")
 # A POST that is allowed answers with a redirect back to the import's page.
 _redirects = dict.fromkeys(("superuser", "region_admin", "coordinator"), REDIRECT)
 
@@ -37,9 +38,7 @@ _redirects = dict.fromkeys(("superuser", "region_admin", "coordinator"), REDIREC
 CASES = (
     Case("web:home", "главная", EVERYONE),
     Case("accounts:login", "вход", dict.fromkeys(PERSONAS, REDIRECT), anonymous=OK),
-    Case(
-        "accounts:logout", "выход (только POST)", dict.fromkeys(PERSONAS, NOT_ALLOWED), anonymous=NOT_ALLOWED
-    ),
+    Case("accounts:logout", "выход (только POST)", dict.fromkeys(PERSONAS, NOT_ALLOWED), anonymous=NOT_ALLOWED),
     Case("accounts:password_change", "смена пароля", EVERYONE),
     Case("accounts:password_change_done", "пароль изменён", EVERYONE),
     Case("schools:list", "реестр школ", EVERYONE),
@@ -128,6 +127,82 @@ CASES = (
     ),
     Case("intake:form_export", "выгрузка формы", EVERYONE, kwargs=lambda world: {"form_key": "results"}),
     Case("intake:completeness", "полнота данных", EVERYONE),
+    Case("identification:runs", "расчёты выявления", EVERYONE),
+    Case("identification:compare", "сравнение расчётов", EVERYONE),
+    Case(
+        "identification:run",
+        "расчёт своего региона",
+        _only(*REGION_PERSONAS),
+        kwargs=lambda world: {"pk": world.run.pk},
+    ),
+    Case(
+        "identification:run",
+        "расчёт другого региона",
+        _only("superuser", "other_region_admin"),
+        kwargs=lambda world: {"pk": world.far_run.pk},
+    ),
+    Case(
+        "identification:run_export",
+        "выгрузка расчёта",
+        _only(*REGION_PERSONAS),
+        kwargs=lambda world: {"pk": world.run.pk},
+    ),
+    Case(
+        "identification:run_export_csv",
+        "выгрузка расчёта в CSV",
+        _only(*REGION_PERSONAS),
+        kwargs=lambda world: {"pk": world.run.pk},
+    ),
+    Case(
+        "identification:rerun",
+        "повтор расчёта",
+        {
+            **_only("superuser", "region_admin", "coordinator", otherwise=FORBIDDEN),
+            "superuser": REDIRECT,
+            "region_admin": REDIRECT,
+            "coordinator": REDIRECT,
+            "other_region_admin": NOT_FOUND,
+        },
+        kwargs=lambda world: {"pk": world.run.pk},
+        method="post",
+    ),
+    Case(
+        "identification:school",
+        "пояснение по курируемой школе",
+        _only("superuser", "region_admin", "coordinator", "curator", "school_team", "observer"),
+        kwargs=lambda world: {"pk": world.run.pk, "code": world.school.code},
+    ),
+    Case(
+        "identification:school",
+        "пояснение по школе соседнего муниципалитета",
+        _only("superuser", "region_admin", "observer"),
+        kwargs=lambda world: {"pk": world.run.pk, "code": world.neighbour_school.code},
+    ),
+    Case(
+        "identification:approve",
+        "утверждение перечня",
+        {**_only("superuser", "region_admin", "coordinator", otherwise=FORBIDDEN), "other_region_admin": NOT_FOUND},
+        kwargs=lambda world: {"pk": world.run.pk},
+    ),
+    Case("identification:lists", "утверждённые перечни", EVERYONE),
+    *(
+        Case(name, title, _only(*REGION_PERSONAS), kwargs=lambda world: {"pk": world.approved_list.pk})
+        for name, title in (
+            ("identification:list", "перечень муниципалитета"),
+            ("identification:list_docx", "перечень в Word"),
+            ("identification:list_xlsx", "перечень в Excel"),
+        )
+    ),
+    Case("identification:methodologies", "методики", EVERYONE),
+    Case(
+        "identification:methodology", "версия методики", EVERYONE, kwargs=lambda world: {"pk": world.run.methodology_id}
+    ),
+    Case(
+        "identification:methodology_edit",
+        "изменение методики",
+        _only("superuser", "region_admin", "other_region_admin", otherwise=FORBIDDEN),
+        kwargs=lambda world: {"pk": world.run.methodology_id},
+    ),
     Case("intake:completeness_export", "выгрузка полноты данных", EVERYONE),
 )
 

@@ -39,9 +39,7 @@ class User(AbstractUser):
         related_name="users",
         verbose_name="муниципалитет",
     )
-    school = models.ForeignKey(
-        School, models.PROTECT, null=True, blank=True, related_name="team", verbose_name="школа"
-    )
+    school = models.ForeignKey(School, models.PROTECT, null=True, blank=True, related_name="team", verbose_name="школа")
     curated_schools = models.ManyToManyField(
         School, blank=True, related_name="curators", verbose_name="курируемые школы"
     )

@@ -139,9 +139,7 @@ IMPORTER_ROLES = (Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR)
 
 def can_import(user: User) -> bool:
     """Regional administrators and municipal coordinators load files; the others read."""
-    return (
-        user.is_authenticated and user.is_active and (user.is_superuser or Role(user.role) in IMPORTER_ROLES)
-    )
+    return user.is_authenticated and user.is_active and (user.is_superuser or Role(user.role) in IMPORTER_ROLES)
 
 
 def home_region(user: User) -> Region | None:
@@ -170,3 +168,17 @@ def imports_visible_to(user: User, imports: QuerySet) -> QuerySet:
     if Role(user.role) == Role.REGION_ADMIN:
         return imports.filter(region_id=user.region_id)
     return imports.filter(created_by=user)
+
+
+def can_run_identification(user: User) -> bool:
+    """Identification runs are started by regional administrators and municipal coordinators."""
+    return can_import(user)
+
+
+def can_approve_list(user: User) -> bool:
+    """A coordinator approves the list of the municipality, a regional administrator the region's."""
+    return can_import(user)
+
+
+def can_edit_methodology(user: User) -> bool:
+    return user.is_authenticated and user.is_active and (user.is_superuser or Role(user.role) == Role.REGION_ADMIN)

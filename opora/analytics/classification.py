@@ -9,6 +9,7 @@ import polars as pl
 from ._frames import (
     CONTEXT_REQUIRED,
     CONTEXT_SCHEMA,
+    DETERMINISTIC,
     OUTCOMES_REQUIRED,
     OUTCOMES_SCHEMA,
     RESULTS_REQUIRED,
@@ -129,10 +130,10 @@ def bottom_group(frame: pl.DataFrame, value: str, share: float, *, by: str = "ye
         (pl.col("rank") <= (pl.col("_m").cast(pl.Float64) * share).ceil()).alias("in_bottom"),
     )
     thresholds = (
-        ranked.filter(pl.col("in_bottom")).group_by(by).agg(pl.col(value).max().alias("bottom_threshold"))
+        ranked.filter(pl.col("in_bottom")).group_by(by, maintain_order=True).agg(pl.col(value).max().alias("bottom_threshold"))
     )
-    return frame.join(ranked.select("code", by, "rank", "in_bottom"), on=["code", by], how="left").join(
-        thresholds, on=by, how="left"
+    return frame.join(ranked.select("code", by, "rank", "in_bottom"), on=["code", by], how="left", maintain_order="left").join(
+        thresholds, on=by, how="left", maintain_order="left"
     )
 
 
@@ -194,11 +195,11 @@ def identify(
         conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО")
         .filter(pl.col("year").is_between(first_year, year))
         .sort("code", "year", "procedure", "grade", "subject")
-        .collect()
+        .collect(engine=DETERMINISTIC)
     )
     registry = (
         conform(schools, SCHOOLS_SCHEMA, SCHOOLS_REQUIRED, "Реестр ОО")
-        .collect()
+        .collect(engine=DETERMINISTIC)
         .unique("code", keep="first")
         .sort("code")
     )
@@ -206,13 +207,13 @@ def identify(
         conform(context, CONTEXT_SCHEMA, CONTEXT_REQUIRED, "Контекстные данные")
         .filter(pl.col("year") <= year)
         .sort("code", "year")
-        .collect()
+        .collect(engine=DETERMINISTIC)
     )
     outcome_frame = (
         conform(outcomes, OUTCOMES_SCHEMA, OUTCOMES_REQUIRED, "Итоги учебного года")
         .filter(pl.col("year").is_between(first_year, year))
         .sort("code", "year")
-        .collect()
+        .collect(engine=DETERMINISTIC)
     )
     present_years = set(result_frame["year"].unique().to_list())
     for y in window:
@@ -238,18 +239,18 @@ def identify(
     ranking_value = "raw_index" if m.low_results_rule == "rank" else "results_index"
     yearly = (
         bottom_group(index, ranking_value, m.bottom_share)
-        .join(wellbeing.index.select("code", "year", "wellbeing_index"), on=["code", "year"], how="left")
-        .join(signals.select("code", "year", "objectivity_risk"), on=["code", "year"], how="left")
+        .join(wellbeing.index.select("code", "year", "wellbeing_index"), on=["code", "year"], how="left", maintain_order="left")
+        .join(signals.select("code", "year", "objectivity_risk"), on=["code", "year"], how="left", maintain_order="left")
         .sort("code", "year")
     )
     bottom_years = (
         yearly.filter(pl.col("in_bottom").fill_null(False))
-        .group_by("code")
+        .group_by("code", maintain_order=True)
         .agg(pl.col("year").sort().alias("bottom_years"))
     )
     years_with_index = (
         yearly.filter(pl.col(ranking_value).is_not_null())
-        .group_by("code")
+        .group_by("code", maintain_order=True)
         .agg(pl.len().cast(pl.Int64).alias("years_with_index"))
     )
 
@@ -266,7 +267,7 @@ def identify(
     clusters = context_clusters(
         wellbeing.index.filter(pl.col("year") == year)
         .drop("wellbeing_index")
-        .join(wellbeing_now, on="code", how="left")
+        .join(wellbeing_now, on="code", how="left", maintain_order="left")
         .with_columns(pl.lit(year).cast(pl.Int64).alias("year")),
         variables,
         year,
@@ -288,22 +289,22 @@ def identify(
         .sort("code")
     )
     out = (
-        codes.join(registry, on="code", how="left")
-        .join(current.drop("year", "objectivity_risk", "wellbeing_index", "rank"), on="code", how="left")
-        .join(bottom_years, on="code", how="left")
-        .join(years_with_index, on="code", how="left")
-        .join(wellbeing_now, on="code", how="left")
+        codes.join(registry, on="code", how="left", maintain_order="left")
+        .join(current.drop("year", "objectivity_risk", "wellbeing_index", "rank"), on="code", how="left", maintain_order="left")
+        .join(bottom_years, on="code", how="left", maintain_order="left")
+        .join(years_with_index, on="code", how="left", maintain_order="left")
+        .join(wellbeing_now, on="code", how="left", maintain_order="left")
         .join(
             wellbeing.index.filter(pl.col("year") == year).select("code", "wellbeing_completeness"),
             on="code",
-            how="left",
+            how="left", maintain_order="left"
         )
-        .join(unfavourable, on="code", how="left")
-        .join(added.schools.filter(pl.col("year") == year).drop("year"), on="code", how="left")
-        .join(peers, on="code", how="left")
-        .join(signals.filter(pl.col("year") == year).drop("year"), on="code", how="left")
-        .join(failure.filter(pl.col("year") == year).drop("year"), on="code", how="left")
-        .join(rosobrnadzor.select("code", "rosobrnadzor_signal"), on="code", how="left")
+        .join(unfavourable, on="code", how="left", maintain_order="left")
+        .join(added.schools.filter(pl.col("year") == year).drop("year"), on="code", how="left", maintain_order="left")
+        .join(peers, on="code", how="left", maintain_order="left")
+        .join(signals.filter(pl.col("year") == year).drop("year"), on="code", how="left", maintain_order="left")
+        .join(failure.filter(pl.col("year") == year).drop("year"), on="code", how="left", maintain_order="left")
+        .join(rosobrnadzor.select("code", "rosobrnadzor_signal"), on="code", how="left", maintain_order="left")
     )
     out = out.with_columns(
         pl.col("bottom_years").fill_null(pl.lit([], dtype=pl.List(pl.Int64))),
@@ -364,7 +365,7 @@ def _wellbeing_of_year(index: pl.DataFrame, year: int, years: int) -> pl.DataFra
     """ИСБШ of the year: mean of the school's ИСБШ over the last ``years`` years (known ones)."""
     return (
         index.filter(pl.col("year").is_between(year - years + 1, year))
-        .group_by("code")
+        .group_by("code", maintain_order=True)
         .agg(pl.col("wellbeing_index").mean(), (pl.col("year") == year).any().alias("_has_year"))
         .filter(pl.col("_has_year"))
         .select("code", "wellbeing_index")

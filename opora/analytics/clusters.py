@@ -198,19 +198,19 @@ def context_clusters(
     ).fit(X)
     labelled = data.select("code", "wellbeing_index").with_columns(pl.Series("_label", model.labels_))
     order = (
-        labelled.group_by("_label")
+        labelled.group_by("_label", maintain_order=True)
         .agg(pl.col("wellbeing_index").mean().alias("_mean"))
         .sort("_mean", "_label")
         .with_columns(pl.int_range(1, pl.len() + 1).cast(pl.Int64).alias("cluster"))
     )
     schools = (
-        labelled.join(order.select("_label", "cluster"), on="_label").select("code", "cluster").sort("code")
+        labelled.join(order.select("_label", "cluster"), on="_label", maintain_order="left").select("code", "cluster").sort("code")
     )
     natural = [c for c in variables.columns if c not in ("code", "year")]
     profiles = (
-        schools.join(data.select("code", "wellbeing_index"), on="code")
-        .join(variables.filter(pl.col("year") == year).select("code", *natural), on="code", how="left")
-        .group_by("cluster")
+        schools.join(data.select("code", "wellbeing_index"), on="code", maintain_order="left")
+        .join(variables.filter(pl.col("year") == year).select("code", *natural), on="code", how="left", maintain_order="left")
+        .group_by("cluster", maintain_order=True)
         .agg(
             pl.len().alias("schools"), pl.col("wellbeing_index").mean(), *(pl.col(c).mean() for c in natural)
         )
@@ -251,7 +251,7 @@ def peer_comparison(clusters: pl.DataFrame, index: pl.DataFrame) -> pl.DataFrame
     >>> peer_comparison(c, i).filter(pl.col("code") == "a").select("peers_mean_index", "peer_gap").row(0)
     (1.5, -1.5)
     """
-    data = clusters.join(index.select("code", "results_index"), on="code", how="left")
+    data = clusters.join(index.select("code", "results_index"), on="code", how="left", maintain_order="left")
     value = pl.col("results_index")
     known = value.is_not_null()
     peers = known.sum().over("cluster") - known.cast(pl.UInt32)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from ._frames import (
+    DETERMINISTIC,
     OUTCOMES_REQUIRED,
     OUTCOMES_SCHEMA,
     RESULTS_REQUIRED,
@@ -61,15 +62,15 @@ def learning_failure(
             .then(pl.col("failing") / pl.col("students_end"))
             .alias("failing_share_outcomes"),
         )
-        .group_by("code", "year")
+        .group_by("code", "year", maintain_order=True)
         .agg(pl.col("failing_share_outcomes").max())
     )
     marks = (
         conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО")
         .filter((pl.col("procedure") == ANNUAL_MARKS) & pl.col("marks_2").is_not_null())
-        .group_by("code", "year", "grade")
+        .group_by("code", "year", "grade", maintain_order=True)
         .agg(pl.col("marks_2").max().alias("_fail"), pl.col("participants").max().alias("_n"))
-        .group_by("code", "year")
+        .group_by("code", "year", maintain_order=True)
         .agg(
             pl.when(pl.col("_n").sum() > 0)
             .then(pl.col("_fail").sum() / pl.col("_n").sum())
@@ -78,7 +79,7 @@ def learning_failure(
     )
     share = pl.coalesce("failing_share_outcomes", "failing_share_marks")
     return (
-        year_outcomes.join(marks, on=["code", "year"], how="full", coalesce=True)
+        year_outcomes.join(marks, on=["code", "year"], how="full", coalesce=True, maintain_order="left_right")
         .with_columns(
             share.alias("failing_share"),
             pl.when(pl.col("failing_share_outcomes").is_not_null())
@@ -100,7 +101,7 @@ def learning_failure(
             "learning_failure",
         )
         .sort("code", "year")
-        .collect()
+        .collect(engine=DETERMINISTIC)
     )
 
 
@@ -154,8 +155,8 @@ def rosobrnadzor_signal(
         "code", "procedure", "grade", "subject", pl.lit(True).alias("_low_before")
     )
     return (
-        current.join(previous, on=["code", "procedure", "grade", "subject"], how="left")
-        .group_by("code")
+        current.join(previous, on=["code", "procedure", "grade", "subject"], how="left", maintain_order="left")
+        .group_by("code", maintain_order=True)
         .agg(
             pl.col("_low").sum().cast(pl.Int64).alias("low_tests"),
             (pl.col("_low") & pl.col("_low_before").fill_null(False))
@@ -167,5 +168,5 @@ def rosobrnadzor_signal(
             ((pl.col("low_tests") >= 2) & (pl.col("repeated_tests") >= 1)).alias("rosobrnadzor_signal")
         )
         .sort("code")
-        .collect()
+        .collect(engine=DETERMINISTIC)
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ._frames import RESULTS_REQUIRED, RESULTS_SCHEMA, conform
+from ._frames import DETERMINISTIC, RESULTS_REQUIRED, RESULTS_SCHEMA, conform
 
 INDICATOR_KEYS = ("code", "year", "procedure", "grade", "subject")
 
@@ -78,5 +78,5 @@ def result_indicators(results: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
             per_comparison("raised").alias("raised_share"),
         )
         .sort(INDICATOR_KEYS)
-        .collect()
+        .collect(engine=DETERMINISTIC)
     )

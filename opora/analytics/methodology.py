@@ -23,8 +23,7 @@ STATE_EXAMS = (OGE, EGE)
 
 LOW_RESULTS_RULES = ("index", "rank", "rosobrnadzor")
 SHRINKAGE_TARGETS = ("region_mean", "context")
-PROCEDURE_COMBINATIONS = ("precision", "gls", "fixed")
-MARK_SCALES = ("probit", "mean_mark")
+PROCEDURE_COMBINATIONS = ("precision", "fixed")
 RESILIENT_RULES = ("above_median", "above_prediction")
 CLUSTER_METHODS = ("kmeans", "ward")
 CLUSTER_CRITERIA = ("silhouette", "calinski_harabasz")
@@ -112,15 +111,21 @@ class Methodology:
     procedure_weights, subject_weights, default_subject_weight
         Weights of procedures and subjects in the results index; a subject not listed weighs
         ``default_subject_weight``; weight 0 leaves a procedure or subject out.
+    procedure_combination
+        ``"precision"``: procedures weigh Wₚ / Vₚ (their weight over their sampling variance,
+        so a procedure with a handful of participants cannot dominate); ``"fixed"``: Wₚ.
     min_cell_participants
         Results of a test with fewer participants are not used in the index.
     same_students_correlation
         ρ, correlation of the sampling errors of two tests written by the same grade.
     ege_score_sd
-        Within-school sd of the ЕГЭ test score used when the data cannot estimate it.
+        Within-school sd of the ЕГЭ test score (form 3 has no student data to estimate it).
     shrinkage_target
         ``"region_mean"`` (James–Stein toward the regional mean) or ``"context"`` (Fay–Herriot
         toward the prediction from ИСБШ and the value-added covariates).
+    borrow_strength_over_years
+        Each year's index also uses the school's other years of the window as much as its
+        results prove stable (an area-and-time empirical-Bayes model).
     confidence_level
         Level of every interval (0.95 → ±1.96 sd).
     wellbeing_variables
@@ -178,8 +183,6 @@ class Methodology:
     subject_weights: Mapping[str, float] = field(default_factory=dict)
     default_subject_weight: float = 1.0
     procedure_combination: str = "precision"
-    mark_scale: str = "probit"
-    probit_pseudo_count: float = 1.0
     min_cell_participants: int = 1
     same_students_correlation: float = 0.5
     ege_score_sd: float = 15.0
@@ -202,9 +205,9 @@ class Methodology:
     cluster_sample_size: int = 3000
     objectivity_min_participants: int = 20
     objectivity_z: float = 3.0
-    vpr_gap_threshold: float = 0.35
+    vpr_gap_threshold: float = 0.2
     lowered_ratio_threshold: float = 0.5
-    cutoff_score_threshold: float = 0.3
+    cutoff_score_threshold: float = 0.2
     objectivity_min_signals: int = 2
     exclude_vpr_when_at_risk: bool = True
     failure_share: float = 0.5
@@ -339,9 +342,6 @@ class Methodology:
         choice("low_results_rule", LOW_RESULTS_RULES)
         choice("shrinkage_target", SHRINKAGE_TARGETS)
         choice("procedure_combination", PROCEDURE_COMBINATIONS)
-        choice("mark_scale", MARK_SCALES)
-        if not _is_number(self.probit_pseudo_count) or self.probit_pseudo_count <= 0:
-            add("probit_pseudo_count", "Нужно положительное число.")
         choice("resilient_rule", RESILIENT_RULES)
         choice("cluster_method", CLUSTER_METHODS)
         choice("cluster_criterion", CLUSTER_CRITERIA)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ._frames import RESULTS_REQUIRED, RESULTS_SCHEMA, conform
+from ._frames import DETERMINISTIC, RESULTS_REQUIRED, RESULTS_SCHEMA, conform
 from .methodology import EGE, OGE, VPR, Methodology
 
 SIGNALS = {
@@ -74,7 +74,7 @@ def objectivity_signals(
     >>> objectivity_signals(empty, test_scores(empty, Methodology()), Methodology()).height
     0
     """
-    frame = conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО").collect()
+    frame = conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО").collect(engine=DETERMINISTIC)
     min_n = methodology.objectivity_min_participants
     z_star = methodology.objectivity_z
 
@@ -83,13 +83,13 @@ def objectivity_signals(
     cutoffs = _cutoffs(frame)
     vpr = (
         frame.filter(pl.col("procedure") == VPR)
-        .group_by("code", "year")
+        .group_by("code", "year", maintain_order=True)
         .agg(pl.col("participants").sum().alias("vpr_participants"))
     )
     out = (
-        vpr.join(gap, on=["code", "year"], how="left")
-        .join(lowered, on=["code", "year"], how="left")
-        .join(cutoffs, on=["code", "year"], how="left")
+        vpr.join(gap, on=["code", "year"], how="left", maintain_order="left")
+        .join(lowered, on=["code", "year"], how="left", maintain_order="left")
+        .join(cutoffs, on=["code", "year"], how="left", maintain_order="left")
     )
     enough = pl.col("vpr_participants") >= min_n
 
@@ -205,12 +205,12 @@ def _gap(scores: pl.DataFrame) -> pl.DataFrame:
     )
     cells = cells.with_columns((pl.col("participants") / pl.col("participants").sum().over(keys)).alias("_w"))
     levels = (
-        cells.group_by(keys)
+        cells.group_by(keys, maintain_order=True)
         .agg(
             (pl.col("_w") * pl.col("z")).sum().alias("level"),
             (pl.col("_w") ** 2 * pl.col("variance")).sum().alias("var"),
         )
-        .collect()
+        .collect(engine=DETERMINISTIC)
     )
     vpr = levels.filter(pl.col("_group") == "vpr").select(
         "code", "year", pl.col("level").alias("_lv"), pl.col("var").alias("_vv")
@@ -218,7 +218,7 @@ def _gap(scores: pl.DataFrame) -> pl.DataFrame:
     gia = levels.filter(pl.col("_group") == "gia").select(
         "code", "year", pl.col("level").alias("_lg"), pl.col("var").alias("_vg")
     )
-    return vpr.join(gia, on=["code", "year"], how="inner").select(
+    return vpr.join(gia, on=["code", "year"], how="inner", maintain_order="left").select(
         "code",
         "year",
         (pl.col("_lv") - pl.col("_lg")).alias("vpr_gap"),
@@ -244,7 +244,7 @@ def _lowered(frame: pl.DataFrame) -> pl.DataFrame:
     vpr = vpr.with_columns(
         (pl.col("lowered").sum().over(test) / pl.col("_n").sum().over(test)).alias("_region_share")
     )
-    out = vpr.group_by("code", "year").agg(
+    out = vpr.group_by("code", "year", maintain_order=True).agg(
         (pl.col("lowered").sum() / pl.col("_n").sum()).alias("lowered_share"),
         ((pl.col("_n") * pl.col("_region_share")).sum() / pl.col("_n").sum()).alias("lowered_expected"),
         pl.col("_n").sum().alias("_n_total"),
@@ -259,7 +259,7 @@ def _lowered(frame: pl.DataFrame) -> pl.DataFrame:
         pl.when((expected > 0) & (expected < 1))
         .then((expected - pl.col("lowered_share")) / (expected * (1 - expected) / pl.col("_n_total")).sqrt())
         .alias("lowered_z"),
-    ).collect()
+    ).collect(engine=DETERMINISTIC)
 
 
 def _cutoffs(frame: pl.DataFrame) -> pl.DataFrame:
@@ -304,7 +304,7 @@ def _cutoffs(frame: pl.DataFrame) -> pl.DataFrame:
         )
     return (
         pl.concat(parts)
-        .group_by("code", "year")
+        .group_by("code", "year", maintain_order=True)
         .agg(
             ((pl.col("_n") * pl.col("_r")).sum() / pl.col("_n").sum()).alias("cutoff_shift"),
             (-(pl.col("_n") * pl.col("_r")).sum() / pl.col("_n").sum().sqrt()).alias("cutoff_z"),

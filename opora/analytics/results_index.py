@@ -17,8 +17,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ._frames import RESULTS_REQUIRED, RESULTS_SCHEMA, conform
-from ._probit import latent_means, region_cuts
+from ._frames import DETERMINISTIC, RESULTS_REQUIRED, RESULTS_SCHEMA, conform
 from .methodology import ANNUAL_MARKS, CONTROL_TEST, EGE, OGE, VPR, Methodology
 from .shrinkage import FayHerriot, SchoolYearModel
 
@@ -69,7 +68,8 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
     >>> [round(z, 2) for z in test_scores(frame, Methodology())["z"]]
     [-0.71, 0.71]
     """
-    frame = conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО")
+    # Eager steps: a single lazy plan sums floats in an order that varies between runs.
+    frame = conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО").collect(engine=DETERMINISTIC)
     marks = [pl.col(f"marks_{k}").cast(pl.Float64) for k in (2, 3, 4, 5)]
     n_marks = marks[0] + marks[1] + marks[2] + marks[3]
     mark_sum = 2.0 * marks[0] + 3.0 * marks[1] + 4.0 * marks[2] + 5.0 * marks[3]
@@ -101,7 +101,7 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
     region = measured.with_columns(
         (pl.col("n") * m).sum().over(keys).truediv(n.sum().over(keys)).alias("region_mean"),
     ).with_columns(((m - pl.col("region_mean")) ** 2).alias("_d"))
-    stats = region.group_by(keys).agg(
+    stats = region.group_by(keys, maintain_order=True).agg(
         pl.col("kind").first().alias("_kind"),
         pl.col("within_ss").sum().alias("_within_ss"),
         (n - 1.0).clip(lower_bound=0.0).sum().alias("_within_df"),
@@ -138,7 +138,7 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
         region.join(
             stats.select(*keys, "within_variance", "region_sd", "_within_ss", "_between_ss"),
             on=keys,
-            how="left",
+            how="left", maintain_order="left"
         )
         .filter(
             (pl.col("region_sd") > 0)
@@ -152,10 +152,7 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
             weights.alias("weight"),
         )
         .sort("code", *keys)
-        .collect()
     )
-    if methodology.mark_scale == "probit":
-        scored = _probit_scores(scored, methodology)
     return scored.select(
         "code",
         *keys,
@@ -168,50 +165,6 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
         "z",
         "variance",
         "weight",
-    )
-
-
-def _probit_scores(scored: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
-    """Replace z and variance of the marked tests by the latent mean of the ordered-probit model."""
-    keys = list(TEST_KEYS)
-    marks = [f"marks_{k}" for k in (2, 3, 4, 5)]
-    is_marks = pl.col("kind") == "marks"
-    shares = (
-        scored.filter(is_marks)
-        .group_by(keys)
-        .agg(
-            *(pl.col(c).sum().alias(f"_share_{c}") for c in marks),
-            # σ²_w / σ²_total of the marks: the within-school share of the variance (1 − ICC)
-            (
-                pl.col("_within_ss").first() / (pl.col("_within_ss").first() + pl.col("_between_ss").first())
-            ).alias("_within_share"),
-        )
-    )
-    share_columns = [f"_share_{c}" for c in marks]
-    total = pl.sum_horizontal(share_columns)
-    shares = shares.with_columns(pl.col(c) / total for c in share_columns)
-    rows = scored.with_row_index("_row").filter(is_marks).join(shares, on=keys, how="left").sort("_row")
-    if rows.height == 0:
-        return scored
-    region_shares = rows.select(share_columns).to_numpy()
-    counts = rows.select(marks).to_numpy().astype(np.float64)
-    within_sd = np.sqrt(np.clip(rows["_within_share"].to_numpy(), 0.05, 1.0))
-    eta, variance = latent_means(
-        counts=counts,
-        cuts=region_cuts(region_shares),
-        within_sd=within_sd,
-        start=rows["z"].to_numpy(),
-        pseudo_counts=methodology.probit_pseudo_count * region_shares,
-    )
-    replaced = pl.DataFrame({"_row": rows["_row"], "_eta": eta, "_v": variance})
-    return (
-        scored.with_row_index("_row")
-        .join(replaced, on="_row", how="left")
-        .with_columns(
-            pl.coalesce("_eta", "z").alias("z"),
-            pl.coalesce("_v", "variance").alias("variance"),
-        )
-        .drop("_row", "_eta", "_v")
     )
 
 
@@ -272,8 +225,7 @@ def raw_results_index(
     rho = methodology.same_students_correlation
     combination = methodology.procedure_combination
     cells = (
-        scores.lazy()
-        .filter(pl.col("weight") > 0)
+        scores.filter(pl.col("weight") > 0)
         .with_columns(
             pl.col("procedure")
             .replace_strict(dict(methodology.procedure_weights), default=0.0, return_dtype=pl.Float64)
@@ -287,12 +239,11 @@ def raw_results_index(
     )
     if without_vpr is not None and without_vpr.height:
         excluded = (
-            without_vpr.lazy()
-            .select("code", pl.col("year").cast(pl.Int64))
+            without_vpr.select("code", pl.col("year").cast(pl.Int64))
             .unique()
             .with_columns(pl.lit(True).alias("vpr_excluded"))
         )
-        marked = cells.join(excluded, on=["code", "year"], how="left").with_columns(
+        marked = cells.join(excluded, on=["code", "year"], how="left", maintain_order="left").with_columns(
             pl.col("vpr_excluded").fill_null(False)
         )
         kept = marked.filter(~(pl.col("vpr_excluded") & (pl.col("procedure") == VPR))).drop("vpr_excluded")
@@ -300,13 +251,13 @@ def raw_results_index(
         flags = excluded
     else:
         combined = _combine(cells, rho, combination)
-        flags = pl.LazyFrame(schema={"code": pl.String, "year": pl.Int64, "vpr_excluded": pl.Boolean})
-    levels = _procedure_levels(scores.lazy(), rho)
+        flags = pl.DataFrame(schema={"code": pl.String, "year": pl.Int64, "vpr_excluded": pl.Boolean})
+    levels = _procedure_levels(scores, rho)
     out = (
         with_vpr.select("code", "year", "raw_index_with_vpr")
-        .join(combined, on=["code", "year"], how="full", coalesce=True)
-        .join(flags, on=["code", "year"], how="left")
-        .join(levels, on=["code", "year"], how="left")
+        .join(combined, on=["code", "year"], how="full", coalesce=True, maintain_order="left_right")
+        .join(flags, on=["code", "year"], how="left", maintain_order="left")
+        .join(levels, on=["code", "year"], how="left", maintain_order="left")
         .with_columns(pl.col("vpr_excluded").fill_null(False))
     )
     columns = [
@@ -321,70 +272,65 @@ def raw_results_index(
     ]
     for column in PROCEDURE_COLUMNS.values():
         columns += [column, column.replace("level_", "variance_")]
-    return out.select(columns).sort("code", "year").collect()
+    return out.select(columns).sort("code", "year")
 
 
-def _combine(cells: pl.LazyFrame, rho: float, combination: str) -> pl.LazyFrame:
-    """Y and V per school-year from weighted cells (columns _procedure_weight, _a, z, variance)."""
+def _combine(cells: pl.DataFrame, rho: float, combination: str) -> pl.DataFrame:
+    """Y and V per school-year from weighted cells (columns _procedure_weight, _a, z, variance).
+
+    Eager on purpose: one lazy plan with shared branches sums floats in a varying order.
+    """
     school_year = ["code", "year"]
     by_procedure = [*school_year, "procedure"]
-    if combination == "gls":
-        by_grade = [*school_year, "grade"]
-        precision = 1.0 / pl.col("variance").sqrt()
-        c = rho / (1.0 + (pl.len().over(by_grade) - 1.0) * rho)
-        gls = (precision * (precision - c * precision.sum().over(by_grade)) / (1.0 - rho)).clip(lower_bound=0.0)
-        with_omega = cells.with_columns(
-            (gls * pl.col("weight") * pl.col("_procedure_weight")).alias("_g"),
-        ).with_columns((pl.col("_g") / pl.col("_g").sum().over(school_year)).alias("_omega"))
-    else:
-        with_within = cells.with_columns(
-            (pl.col("_a") / pl.col("_a").sum().over(by_procedure)).alias("_omega"),
-        )
-        effective = pl.col("_procedure_weight")
-        if combination == "precision":
-            effective = effective / pl.col("_v_procedure")
-        procedures = (
-            with_within.group_by(by_procedure).agg(pl.col("_procedure_weight").first())
-            .join(_correlated_variance(with_within, by_procedure, rho, "_v_procedure"), on=by_procedure)
-            .with_columns(effective.alias("_effective"))
-            .with_columns((pl.col("_effective") / pl.col("_effective").sum().over(school_year)).alias("_share"))
-            .select(*by_procedure, "_share")
-        )
-        with_omega = with_within.join(procedures, on=by_procedure).with_columns(
-            (pl.col("_omega") * pl.col("_share")).alias("_omega"),
-        )
-    index = with_omega.group_by(school_year).agg(
+    with_within = cells.with_columns(
+        (pl.col("_a") / pl.col("_a").sum().over(by_procedure)).alias("_omega"),
+    )
+    effective = pl.col("_procedure_weight")
+    if combination == "precision":
+        effective = effective / pl.col("_v_procedure")
+    procedures = (
+        with_within.group_by(by_procedure, maintain_order=True)
+        .agg(pl.col("_procedure_weight").first())
+        .join(_correlated_variance(with_within, by_procedure, rho, "_v_procedure"), on=by_procedure, maintain_order="left")
+        .with_columns(effective.alias("_effective"))
+        .with_columns((pl.col("_effective") / pl.col("_effective").sum().over(school_year)).alias("_share"))
+        .select(*by_procedure, "_share")
+    )
+    with_omega = with_within.join(procedures, on=by_procedure, maintain_order="left").with_columns(
+        (pl.col("_omega") * pl.col("_share")).alias("_omega"),
+    )
+    index = with_omega.group_by(school_year, maintain_order=True).agg(
         (pl.col("_omega") * pl.col("z")).sum().alias("raw_index"),
         pl.len().alias("tests"),
         pl.col("participants").sum().alias("participants"),
     )
     variance = _correlated_variance(with_omega, school_year, rho, "raw_variance")
-    return index.join(variance, on=school_year)
+    return index.join(variance, on=school_year, maintain_order="left")
 
 
-def _correlated_variance(cells: pl.LazyFrame, group: list[str], rho: float, name: str) -> pl.LazyFrame:
+def _correlated_variance(cells: pl.DataFrame, group: list[str], rho: float, name: str) -> pl.DataFrame:
     """Σ_g [(1 − ρ) Σ ω² v + ρ (Σ ω √v)²] per group, g the grade (cells need _omega, variance)."""
     return (
-        cells.group_by([*group, "grade"])
+        cells.group_by([*group, "grade"], maintain_order=True)
         .agg(
             (pl.col("_omega") ** 2 * pl.col("variance")).sum().alias("_sq"),
             (pl.col("_omega") * pl.col("variance").sqrt()).sum().alias("_lin"),
         )
-        .group_by(group)
+        .group_by(group, maintain_order=True)
         .agg(((1.0 - rho) * pl.col("_sq") + rho * pl.col("_lin") ** 2).sum().alias(name))
     )
 
 
-def _procedure_levels(scores: pl.LazyFrame, rho: float) -> pl.LazyFrame:
+def _procedure_levels(scores: pl.DataFrame, rho: float) -> pl.DataFrame:
     """Lₚ and its variance per school-year and procedure, wide (one column per procedure)."""
     keys = ["code", "year", "procedure"]
     cells = scores.filter(pl.col("weight") > 0).with_columns(
         (pl.col("weight") * pl.col("participants")).alias("_a")
     )
     cells = cells.with_columns((pl.col("_a") / pl.col("_a").sum().over(keys)).alias("_omega"))
-    level = cells.group_by(keys).agg((pl.col("_omega") * pl.col("z")).sum().alias("level"))
+    level = cells.group_by(keys, maintain_order=True).agg((pl.col("_omega") * pl.col("z")).sum().alias("level"))
     variance = _correlated_variance(cells, keys, rho, "variance")
-    long = level.join(variance, on=keys)
+    long = level.join(variance, on=keys, maintain_order="left")
     wide = []
     for procedure, column in PROCEDURE_COLUMNS.items():
         wide.append(
@@ -397,7 +343,7 @@ def _procedure_levels(scores: pl.LazyFrame, rho: float) -> pl.LazyFrame:
         )
     out = wide[0]
     for part in wide[1:]:
-        out = out.join(part, on=["code", "year"], how="full", coalesce=True)
+        out = out.join(part, on=["code", "year"], how="full", coalesce=True, maintain_order="left_right")
     return out
 
 
@@ -461,7 +407,7 @@ def results_index(
     covariate_names: list[str] = []
     if methodology.shrinkage_target == "context" and covariates is not None:
         covariate_names = [c for c in covariates.columns if c not in ("code", "year")]
-        usable = usable.join(covariates, on=["code", "year"], how="left")
+        usable = usable.join(covariates, on=["code", "year"], how="left", maintain_order="left")
     parts = []
     for (year,), part in usable.sort("code").partition_by("year", as_dict=True, maintain_order=True).items():
         parts.append(
@@ -474,7 +420,7 @@ def results_index(
         shrunk = _pool_years(shrunk, usable.select("code", "year", "raw_index", "raw_variance"))
     z = methodology.z_critical
     return (
-        raw.join(shrunk, on=["code", "year"], how="left")
+        raw.join(shrunk, on=["code", "year"], how="left", maintain_order="left")
         .with_columns(
             (pl.col("results_index") - z * pl.col("results_index_sd")).alias("results_index_lower"),
             (pl.col("results_index") + z * pl.col("results_index_sd")).alias("results_index_upper"),
@@ -486,7 +432,7 @@ def results_index(
 def _pool_years(shrunk: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
     """Replace the yearly estimates by those of :class:`SchoolYearModel` (all years together)."""
     years = sorted(shrunk["year"].unique().to_list())
-    data = shrunk.join(raw, on=["code", "year"], how="left").with_columns(
+    data = shrunk.join(raw, on=["code", "year"], how="left", maintain_order="left").with_columns(
         (pl.col("raw_index") - pl.col("prior_mean")).alias("_residual")
     )
     residual = data.pivot(on="year", index="code", values="_residual", sort_columns=True).sort("code")
@@ -494,7 +440,7 @@ def _pool_years(shrunk: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
     columns = [str(y) for y in years]
     R = residual.select([pl.col(c).cast(pl.Float64) for c in columns]).to_numpy()
     V = variance.select([pl.col(c).cast(pl.Float64) for c in columns]).to_numpy()
-    tau2 = float(data.group_by("year").agg(pl.col("tau2").first())["tau2"].mean())
+    tau2 = float(data.group_by("year", maintain_order=True).agg(pl.col("tau2").first())["tau2"].mean())
     model = SchoolYearModel().fit(R, V, tau2=tau2)
     posterior = model.shrink(R, V)
     pooled = pl.DataFrame(
@@ -506,7 +452,7 @@ def _pool_years(shrunk: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
             "_weight": posterior.weight.reshape(-1),
         }
     ).with_columns(pl.col("code").cast(pl.String))
-    return data.join(pooled, on=["code", "year"], how="left").select(
+    return data.join(pooled, on=["code", "year"], how="left", maintain_order="left").select(
         "code",
         "year",
         (pl.col("prior_mean") + pl.col("_offset")).alias("results_index"),

@@ -142,7 +142,7 @@ class SchoolYearModel:
     >>> r = np.array([[0.5, 0.4, 0.6], [-0.5, -0.6, -0.4], [0.1, -0.1, 0.0], [-0.1, 0.1, 0.0]])
     >>> model = SchoolYearModel().fit(r, np.full((4, 3), 0.01), tau2=0.2)
     >>> round(model.sigma2_school_, 3)
-    0.13
+    0.122
     """
 
     def fit(self, residual: np.ndarray, sampling_variance: np.ndarray, *, tau2: float) -> SchoolYearModel:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from ._frames import SCHOOLS_REQUIRED, SCHOOLS_SCHEMA, conform
+from ._frames import DETERMINISTIC, SCHOOLS_REQUIRED, SCHOOLS_SCHEMA, conform
 from .methodology import Methodology
 from .shrinkage import FayHerriot
 
@@ -66,7 +66,7 @@ def value_added_covariates(
     """
     frame = wellbeing.select("code", "year", pl.col("wellbeing_index").alias("wellbeing"))
     extra = variables.select("code", "year", "log_students", "rural")
-    frame = frame.join(extra, on=["code", "year"], how="left")
+    frame = frame.join(extra, on=["code", "year"], how="left", maintain_order="left")
     columns = []
     for covariate in methodology.value_added_covariates:
         if covariate in ("wellbeing", "log_students", "rural"):
@@ -75,16 +75,16 @@ def value_added_covariates(
             registry = (
                 conform(schools, SCHOOLS_SCHEMA, SCHOOLS_REQUIRED, "Реестр ОО")
                 .select("code", "school_type")
-                .collect()
+                .collect(engine=DETERMINISTIC)
                 .unique("code", keep="first")
             )
             types = registry.filter(pl.col("school_type").is_not_null() & (pl.col("school_type") != ""))
             counts = (
-                types.group_by("school_type").len().sort(["len", "school_type"], descending=[True, False])
+                types.group_by("school_type", maintain_order=True).len().sort(["len", "school_type"], descending=[True, False])
             )
             if counts.height > 1:
                 others = counts["school_type"].to_list()[1:]
-                frame = frame.join(registry, on="code", how="left")
+                frame = frame.join(registry, on="code", how="left", maintain_order="left")
                 for index, kind in enumerate(sorted(others)):
                     name = f"school_type_{index}"
                     frame = frame.with_columns(
@@ -139,7 +139,7 @@ def value_added(raw: pl.DataFrame, covariates: pl.DataFrame, methodology: Method
     data = (
         raw.select("code", "year", "raw_index", "raw_variance")
         .filter(pl.col("raw_index").is_not_null() & pl.col("raw_variance").is_not_null())
-        .join(covariates, on=["code", "year"], how="inner")
+        .join(covariates, on=["code", "year"], how="inner", maintain_order="left")
         .sort("code", "year")
     )
     z = methodology.z_critical

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ._frames import CONTEXT_REQUIRED, CONTEXT_SCHEMA, SCHOOLS_REQUIRED, SCHOOLS_SCHEMA, conform
+from ._frames import CONTEXT_REQUIRED, CONTEXT_SCHEMA, DETERMINISTIC, SCHOOLS_REQUIRED, SCHOOLS_SCHEMA, conform
 from .methodology import Methodology
 
 
@@ -156,7 +156,7 @@ def context_variables(
     frame = conform(context, CONTEXT_SCHEMA, CONTEXT_REQUIRED, "Контекстные данные")
     registry = conform(schools, SCHOOLS_SCHEMA, SCHOOLS_REQUIRED, "Реестр ОО").select("code", "locality")
     return (
-        frame.join(registry.unique("code", keep="first"), on="code", how="left")
+        frame.join(registry.unique("code", keep="first"), on="code", how="left", maintain_order="left")
         .select(
             "code",
             "year",
@@ -164,7 +164,7 @@ def context_variables(
             *(definition.expression.alias(name) for name, definition in CONTEXT_VARIABLES.items()),
         )
         .sort("code", "year")
-        .collect()
+        .collect(engine=DETERMINISTIC)
     )
 
 
@@ -215,7 +215,7 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
         "code", "year", "variable"
     )
     candidates = (
-        absent.join(known.rename({"year": "filled_from_year", "value": "filled"}), on=["code", "variable"])
+        absent.join(known.rename({"year": "filled_from_year", "value": "filled"}), on=["code", "variable"], maintain_order="left")
         .with_columns((pl.col("filled_from_year") - pl.col("year")).abs().alias("_distance"))
         .sort("code", "year", "variable", "_distance", "filled_from_year")
         .unique(["code", "year", "variable"], keep="first", maintain_order=True)
@@ -223,7 +223,7 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
     )
     labels = {name: CONTEXT_VARIABLES[name].label if name in CONTEXT_VARIABLES else name for name in names}
     missing = (
-        absent.join(candidates, on=["code", "year", "variable"], how="left")
+        absent.join(candidates, on=["code", "year", "variable"], how="left", maintain_order="left")
         .with_columns(
             pl.col("variable").replace_strict(labels, return_dtype=pl.String).alias("label"),
             pl.when(pl.col("filled_from_year").is_not_null())
@@ -246,7 +246,7 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
     for name in names:
         if name not in filled.columns:
             filled = filled.with_columns(pl.lit(None, dtype=pl.Float64).alias(name))
-    filled = frame.select("code", "year").join(filled, on=["code", "year"], how="left")
+    filled = frame.select("code", "year").join(filled, on=["code", "year"], how="left", maintain_order="left")
 
     clip = methodology.wellbeing_clip_z
     z_columns = []
@@ -285,7 +285,7 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
     ).sort("code", "year")
     reference = (
         filled.unpivot(index=["code", "year"], on=names, variable_name="variable", value_name="value")
-        .group_by("year", "variable")
+        .group_by("year", "variable", maintain_order=True)
         .agg(pl.col("value").mean().alias("region_mean"), pl.col("value").std(ddof=0).alias("region_sd"))
         .with_columns(
             pl.col("variable").replace_strict(labels, return_dtype=pl.String).alias("label"),

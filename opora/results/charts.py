@@ -10,7 +10,8 @@ FONT = "PT Sans, Segoe UI, Arial, sans-serif"
 MARK_COLOURS = {"«2»": "#c0392b", "«3»": "#e6a23c", "«4»": "#6b9bd1", "«5»": "#1d4f91"}
 
 
-def _svg(chart: alt.TopLevelMixin) -> str:
+def svg_of(chart: alt.TopLevelMixin) -> str:
+    """The chart as an SVG element for a page (and for Word and PDF documents)."""
     spec = chart.configure(font=FONT).configure_view(strokeWidth=0).to_json()
     svg = vl_convert.vegalite_to_svg(spec, format_locale="ru-RU")
     return svg.replace("<svg ", '<svg role="img" ', 1)
@@ -45,7 +46,7 @@ def shares_by_year(summary: pl.DataFrame, *, title: str) -> str:
         )
         .properties(width=420, height=220)
     )
-    return _svg(chart)
+    return svg_of(chart)
 
 
 def mark_distribution(summary: pl.DataFrame, *, title: str) -> str:
@@ -80,4 +81,4 @@ def mark_distribution(summary: pl.DataFrame, *, title: str) -> str:
         )
         .properties(width=360, height=alt.Step(16))
     )
-    return _svg(chart)
+    return svg_of(chart)

@@ -52,18 +52,45 @@ STAGES: tuple[Stage, ...] = (
             NavItem("Шаблоны и выгрузка", "intake:forms", view_names=("intake:forms",)),
         ),
     ),
+    Stage(
+        key="identification",
+        label="Выявление",
+        items=(
+            NavItem(
+                "Расчёты",
+                "identification:runs",
+                view_names=(
+                    "identification:runs",
+                    "identification:run",
+                    "identification:school",
+                    "identification:compare",
+                    "identification:approve",
+                ),
+            ),
+            NavItem(
+                "Перечни ШНОР и ШНСУ",
+                "identification:lists",
+                view_names=("identification:lists", "identification:list"),
+            ),
+            NavItem(
+                "Методика",
+                "identification:methodologies",
+                view_names=(
+                    "identification:methodologies",
+                    "identification:methodology",
+                    "identification:methodology_edit",
+                ),
+            ),
+        ),
+    ),
 )
 
 
-def stages_for(
-    user: User, namespace: str = "", view_name: str = ""
-) -> list[tuple[Stage, list[tuple[NavItem, bool]]]]:
+def stages_for(user: User, namespace: str = "", view_name: str = "") -> list[tuple[Stage, list[tuple[NavItem, bool]]]]:
     """The stages and items the user may open, each item with whether it is the current page."""
     visible = []
     for stage in STAGES:
-        items = [
-            (item, item.is_current(namespace, view_name)) for item in stage.items if item.visible_to(user)
-        ]
+        items = [(item, item.is_current(namespace, view_name)) for item in stage.items if item.visible_to(user)]
         if items:
             visible.append((stage, items))
     return visible

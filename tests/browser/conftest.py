@@ -84,9 +84,7 @@ class Visit:
 
 @pytest.fixture
 def visit(browser, live_server, request):
-    context = browser.new_context(
-        locale="ru-RU", viewport={"width": 1366, "height": 900}, accept_downloads=True
-    )
+    context = browser.new_context(locale="ru-RU", viewport={"width": 1366, "height": 900}, accept_downloads=True)
     page = context.new_page()
     persona = getattr(request, "param", None) or request.node.callspec.params.get("username", "guest")
     yield Visit(page, live_server.url, persona)

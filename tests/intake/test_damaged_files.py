@@ -14,7 +14,7 @@ HEADER = ["Код ОО", "Учебный год", "Обучающихся", "С 
 ROWS = [["010001", "2025/2026", 300, 12, 40], ["010002", "2025/2026", 280, 9, 31]]
 JUNK = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
-    st.integers(min_value=-10**9, max_value=10**12),
+    st.integers(min_value=-(10**9), max_value=10**12),
     st.floats(allow_nan=True, allow_infinity=True),
     st.none(),
     st.booleans(),
@@ -74,7 +74,9 @@ def test_damaged_cells_shuffled_or_missing_columns_never_crash(world, cells, ord
 
 
 @FAST
-@given(encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1251", "utf-16"]), separator=st.sampled_from([";", ",", "\t"]))
+@given(
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1251", "utf-16"]), separator=st.sampled_from([";", ",", "\t"])
+)
 def test_every_encoding_and_separator_reads_the_same(world, encoding, separator):
     text = "\n".join(separator.join(str(value) for value in row) for row in [HEADER, *ROWS]) + "\n"
     batch = check(world, text.encode(encoding), "контекст.csv")

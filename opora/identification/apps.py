@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IdentificationConfig(AppConfig):
+    name = "opora.identification"
+    label = "identification"
+    verbose_name = "Выявление ШНОР и ШНСУ"

@@ -1,0 +1,77 @@
+"""The run's scatter chart: ИСБШ against the results index, with the regression line."""
+
+from __future__ import annotations
+
+import altair as alt
+from django.db.models import QuerySet
+
+from opora.identification.models import RunSchool
+from opora.results.charts import svg_of
+
+CATEGORY_COLOURS = {
+    "ШНОР и ШНСУ": "#a4262c",
+    "ШНОР": "#e0662f",
+    "ШНСУ": "#7a5cb8",
+    "Резильентная": "#1e8a4a",
+    "Прочие": "#9aa5b1",
+}
+
+
+def category_of(line: RunSchool) -> str:
+    if line.resilient:
+        return "Резильентная"
+    if line.low_results and line.unfavourable:
+        return "ШНОР и ШНСУ"
+    if line.low_results:
+        return "ШНОР"
+    if line.unfavourable:
+        return "ШНСУ"
+    return "Прочие"
+
+
+def index_scatter(lines: QuerySet[RunSchool], summary: dict) -> str:
+    """Each school as a point (ИСБШ, results index) coloured by category, and the fitted line."""
+    points = [
+        {
+            "ИСБШ": line.wellbeing_index,
+            "Индекс результатов": line.results_index,
+            "Категория": category_of(line),
+            "Школа": f"{line.code} {line.name[:60]}",
+        }
+        for line in lines
+        if line.wellbeing_index is not None and line.results_index is not None
+    ]
+    layers = [
+        alt.Chart(alt.Data(values=points))
+        .mark_circle(size=46, opacity=0.85)
+        .encode(
+            x=alt.X("ИСБШ:Q", title="ИСБШ (выше — благоприятнее условия)"),
+            y=alt.Y("Индекс результатов:Q"),
+            color=alt.Color(
+                "Категория:N",
+                scale=alt.Scale(domain=list(CATEGORY_COLOURS), range=list(CATEGORY_COLOURS.values())),
+            ),
+            tooltip=[
+                "Школа:N",
+                "Категория:N",
+                alt.Tooltip("ИСБШ:Q", format=".2f"),
+                alt.Tooltip("Индекс результатов:Q", format=".2f"),
+            ],
+        )
+    ]
+    coefficients = {row["term"]: row["coefficient"] for row in summary.get("coefficients", [])}
+    if "intercept" in coefficients and "wellbeing" in coefficients and points:
+        xs = [point["ИСБШ"] for point in points]
+        line = [
+            {"ИСБШ": x, "Индекс результатов": coefficients["intercept"] + coefficients["wellbeing"] * x}
+            for x in (min(xs), max(xs))
+        ]
+        layers.append(
+            alt.Chart(alt.Data(values=line))
+            .mark_line(color="#1b1f24", strokeDash=[6, 4])
+            .encode(x="ИСБШ:Q", y="Индекс результатов:Q")
+        )
+    chart = alt.layer(*layers).properties(
+        width=560, height=360, title="Результаты и социальные условия: пунктир — ожидаемый по условиям результат"
+    )
+    return svg_of(chart)

@@ -1,0 +1,440 @@
+"""The approved list of ШНОР and ШНСУ as documents: the order with its appendix (.docx) and a table (.xlsx).
+
+Pure functions over plain data (no Django): the caller copies an approved list into
+``ApprovedListDocument`` and gets the bytes of a file back.
+
+The .docx is rendered with docxtpl from a Word template that officials may edit themselves. The
+default template is built by ``opora.identification.docx_template`` and kept in the repository
+(``DEFAULT_TEMPLATE``); the placeholders a template may use are the keys of
+``approved_list_context`` (listed in docs/documents.md).
+
+Example
+-------
+>>> import datetime
+>>> document = ApprovedListDocument(
+...     title="Перечень школ с низкими образовательными результатами на 2025/2026 учебный год",
+...     authority="", territory="Заречный городской округ", school_year="2025/2026",
+...     order_number="45-ОД", order_date=datetime.date(2026, 11, 20),
+...     methodology="Методика выявления ШНОР и ШНСУ, версия 3", run_reference="расчёт № 12 от 20.11.2026",
+...     entries=[],
+... )
+>>> approved_list_context(document)["order_date"]
+'20 ноября 2026 г.'
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.opc.exceptions import PackageNotFoundError
+from docxtpl import DocxTemplate
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "docx" / "approved_list.docx"
+GENERIC_AUTHORITY = "Орган управления образованием"
+NO_ENTRIES = "Школы, отвечающие критериям, не выявлены."
+SHEET_TITLE = "Перечень"
+XLSX_HEADER = (
+    "№ п/п",
+    "Код ОО",
+    "Наименование ОО",
+    "Муниципалитет",
+    "ШНОР",
+    "Причина низких результатов",
+    "ШНСУ",
+    "Резильентная",
+    "Риск необъективности",
+    "Неуспешность более 50%",
+    "Лет в нижней группе",
+)
+# Default of the methodology; named in the preamble when the entries do not tell the window.
+DEFAULT_WINDOW_YEARS = 3
+
+_MONTHS_GENITIVE = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+_CAUSES = {"внутришкольные": "внутришкольные", "контекст": "социальный контекст"}
+_PERIODS = {
+    1: "последний год",
+    2: "два последних года",
+    3: "три последних года",
+    4: "четыре последних года",
+    5: "пять последних лет",
+}
+_XLSX_WIDTHS = (7, 12, 48, 24, 8, 24, 8, 13, 14, 14, 12)
+_XLSX_WRAPPED = {3, 4, 6}  # 1-based columns with long text
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One school of the approved list, as it stands in the appendix.
+
+    Attributes
+    ----------
+    number
+        № п/п.
+    code
+        Код ОО (text: leading zeros are kept).
+    name
+        Full name of the school.
+    municipality
+        Its municipality.
+    low_results
+        ШНОР.
+    low_results_cause
+        «контекст», «внутришкольные» or "" (only for ШНОР).
+    unfavourable
+        ШНСУ.
+    resilient
+        A resilient school (results above what its context predicts).
+    objectivity_risk
+        Signs of non-objective ВПР results.
+    mass_failure
+        More than 50% of students failing.
+    years_in_bottom
+        Years in the bottom group of the window (K of "K of N").
+    window_years
+        Years of the window (N of "K of N").
+    """
+
+    number: int
+    code: str
+    name: str
+    municipality: str
+    low_results: bool
+    low_results_cause: str
+    unfavourable: bool
+    resilient: bool
+    objectivity_risk: bool
+    mass_failure: bool
+    years_in_bottom: int
+    window_years: int
+
+
+@dataclass(frozen=True)
+class ApprovedListDocument:
+    """An approved list with its order: everything the .docx and .xlsx say.
+
+    Attributes
+    ----------
+    title
+        «Перечень школ с низкими образовательными результатами и школ, функционирующих в
+        неблагоприятных социальных условиях, на 2025/2026 учебный год».
+    authority
+        Issuing body, e.g. «Управление образования администрации Заречного городского округа»;
+        empty gives «Орган управления образованием».
+    territory
+        Region or municipality name.
+    school_year
+        «2025/2026».
+    order_number, order_date
+        The order's number and date.
+    methodology
+        «Методика выявления ШНОР и ШНСУ, версия 3», named in the preamble.
+    run_reference
+        The identification run, e.g. «расчёт № 12 от 20.11.2026».
+    entries
+        The schools of the list (ШНОР or ШНСУ), in the order of the appendix.
+    """
+
+    title: str
+    authority: str
+    territory: str
+    school_year: str
+    order_number: str
+    order_date: datetime.date
+    methodology: str
+    run_reference: str
+    entries: list[ListEntry]
+
+
+class DocumentTemplateError(ValueError):
+    """The Word template cannot be rendered; the message is for the official who edited it."""
+
+
+def format_date_long(day: datetime.date) -> str:
+    """Date as written in an order's heading.
+
+    >>> format_date_long(datetime.date(2026, 11, 5))
+    '5 ноября 2026 г.'
+    """
+    return f"{day.day} {_MONTHS_GENITIVE[day.month - 1]} {day.year} г."
+
+
+def format_date_short(day: datetime.date) -> str:
+    """Date as written in an appendix mark.
+
+    >>> format_date_short(datetime.date(2026, 11, 5))
+    '05.11.2026'
+    """
+    return f"{day:%d.%m.%Y}"
+
+
+def years_phrase(count: int) -> str:
+    """A number of years with the noun agreeing: 1 год, 2 года, 5 лет, 11 лет, 21 год.
+
+    >>> years_phrase(3), years_phrase(5), years_phrase(21)
+    ('3 года', '5 лет', '21 год')
+    """
+    if count % 10 == 1 and count % 100 != 11:
+        noun = "год"
+    elif 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        noun = "года"
+    else:
+        noun = "лет"
+    return f"{count} {noun}"
+
+
+def entry_category(entry: ListEntry) -> str:
+    """Column «Категория»: ШНОР, ШНСУ or «ШНОР и ШНСУ», with «(резильентная)» when so.
+
+    Raises
+    ------
+    ValueError
+        The school is neither ШНОР nor ШНСУ, so it has no place in the list.
+    """
+    kinds = [kind for kind, flag in (("ШНОР", entry.low_results), ("ШНСУ", entry.unfavourable)) if flag]
+    if not kinds:
+        raise ValueError(f"School {entry.code} is neither low-results nor unfavourable: it cannot be listed.")
+    category = " и ".join(kinds)
+    return f"{category} (резильентная)" if entry.resilient else category
+
+
+def entry_basis(entry: ListEntry) -> str:
+    """Column «Основание»: why the school is in the list, in the words of the order.
+
+    >>> entry = ListEntry(1, "0101", "МБОУ СОШ № 1", "Заречный", True, "внутришкольные", False, False,
+    ...                   True, False, 3, 3)
+    >>> entry_basis(entry)
+    'низкие результаты 3 года из 3; причины: внутришкольные; риск необъективности результатов ВПР'
+    """
+    parts = []
+    if entry.low_results:
+        if entry.window_years > 0:
+            parts.append(f"низкие результаты {years_phrase(entry.years_in_bottom)} из {entry.window_years}")
+        else:
+            parts.append("низкие результаты")
+        if entry.low_results_cause:
+            parts.append(f"причины: {_CAUSES.get(entry.low_results_cause, entry.low_results_cause)}")
+    if entry.unfavourable:
+        parts.append("неблагоприятные социальные условия")
+    if entry.objectivity_risk:
+        parts.append("риск необъективности результатов ВПР")
+    if entry.mass_failure:
+        parts.append("неуспешность более 50% обучающихся")
+    return "; ".join(parts)
+
+
+def approved_list_context(document: ApprovedListDocument) -> dict[str, Any]:
+    """The values a Word template may use, by placeholder name.
+
+    Every key is a placeholder (``{{ order_number }}``); ``entries`` is the list of rows, each
+    with ``number``, ``code``, ``name``, ``municipality``, ``category`` and ``basis``.
+
+    Raises
+    ------
+    ValueError
+        An entry is neither ШНОР nor ШНСУ.
+    """
+    title = document.title.strip()
+    if title.lower().startswith("перечень"):
+        rest = title[len("перечень") :]
+        order_title = f"Об утверждении перечня{rest}"
+        approved_object = f"перечень{rest}"
+    else:
+        order_title = f"Об утверждении документа «{title}»"
+        approved_object = f"«{title}»"
+    windows = {entry.window_years for entry in document.entries if entry.window_years > 0}
+    window = max(windows) if windows else DEFAULT_WINDOW_YEARS
+    return {
+        "title": title,
+        "order_title": order_title,
+        "approved_object": approved_object,
+        "authority": document.authority.strip() or GENERIC_AUTHORITY,
+        "territory": document.territory,
+        "school_year": document.school_year,
+        "order_number": document.order_number,
+        "order_date": format_date_long(document.order_date),
+        "order_date_short": format_date_short(document.order_date),
+        "methodology": document.methodology,
+        "run_reference": document.run_reference,
+        "analysis_period": _PERIODS.get(window) or _last_years(window),
+        "school_count": len(document.entries),
+        "no_entries_text": NO_ENTRIES,
+        "entries": [
+            {
+                "number": entry.number,
+                "code": entry.code,
+                "name": entry.name,
+                "municipality": entry.municipality,
+                "category": entry_category(entry),
+                "basis": entry_basis(entry),
+            }
+            for entry in document.entries
+        ],
+    }
+
+
+def approved_list_docx(document: ApprovedListDocument, template: Path | None = None) -> bytes:
+    """The order approving the list, with the list as its appendix, as a Word document.
+
+    Parameters
+    ----------
+    document
+        The approved list and its order.
+    template
+        A docxtpl Word template; None for the default one (``DEFAULT_TEMPLATE``).
+
+    Returns
+    -------
+    bytes
+        The .docx file.
+
+    Raises
+    ------
+    DocumentTemplateError
+        The template is not a .docx, has a broken tag or uses an unknown placeholder.
+    ValueError
+        An entry is neither ШНОР nor ШНСУ.
+    """
+    context = approved_list_context(document)
+    path = Path(template or DEFAULT_TEMPLATE)
+    if not path.is_file():
+        raise FileNotFoundError(f"Word template not found: {path}")
+    rendered = DocxTemplate(path)
+    try:
+        rendered.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise DocumentTemplateError(f"Файл шаблона «{path.name}» не является документом Word (.docx).") from error
+    # A misspelt placeholder in an edited template must fail, not leave a blank in an order.
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    try:
+        rendered.render(context, environment, autoescape=True)
+    except jinja2.UndefinedError as error:
+        raise DocumentTemplateError(
+            f"В шаблоне неизвестная подстановка ({error.message}). Допустимые: {', '.join(sorted(context))}."
+        ) from error
+    except jinja2.TemplateSyntaxError as error:
+        # docxtpl keeps the document's text around the broken tag: the official can find it in Word.
+        nearby = " ".join(line.strip() for line in getattr(error, "docx_context", ()) if line.strip())
+        raise DocumentTemplateError(
+            f"В шаблоне ошибка в разметке {{{{ … }}}} или {{% … %}}: {error.message}. Рядом с текстом: «{nearby}»."
+        ) from error
+    buffer = io.BytesIO()
+    rendered.save(buffer)
+    return buffer.getvalue()
+
+
+def approved_list_xlsx(document: ApprovedListDocument) -> bytes:
+    """The approved list as an .xlsx table: sheet «Перечень», one school a row.
+
+    Row 1 is the title, row 2 the order, row 3 the header (``XLSX_HEADER``), the schools from
+    row 4. Codes are text (leading zeros kept), flags «да»/«нет», years «K из N».
+
+    Parameters
+    ----------
+    document
+        The approved list and its order.
+
+    Returns
+    -------
+    bytes
+        The .xlsx file.
+    """
+    workbook = Workbook()
+    workbook.properties.creator = "Опора"
+    workbook.properties.title = document.title
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    last_column = get_column_letter(len(XLSX_HEADER))
+
+    sheet.append([document.title])
+    sheet.merge_cells(f"A1:{last_column}1")
+    sheet["A1"].font = Font(bold=True, size=12)
+    sheet["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[1].height = 32
+    sheet.append([_order_reference(document)])
+    sheet.merge_cells(f"A2:{last_column}2")
+
+    sheet.append(list(XLSX_HEADER))
+    header_fill = PatternFill("solid", fgColor="E7E6E6")
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+    for entry in document.entries:
+        sheet.append(_xlsx_row(entry))
+        row = sheet.max_row
+        sheet.cell(row, 2).number_format = "@"
+        for column in _XLSX_WRAPPED:
+            sheet.cell(row, column).alignment = Alignment(wrap_text=True, vertical="top")
+    if document.entries:
+        sheet.auto_filter.ref = f"A3:{last_column}{sheet.max_row}"
+    else:
+        sheet.append([NO_ENTRIES])
+
+    for column, width in enumerate(_XLSX_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "C4"
+    sheet.print_title_rows = "3:3"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _order_reference(document: ApprovedListDocument) -> str:
+    issuer = "; ".join(part for part in (document.authority.strip() or GENERIC_AUTHORITY, document.territory) if part)
+    return f"Приложение к приказу от {format_date_short(document.order_date)} № {document.order_number} ({issuer})"
+
+
+def _xlsx_row(entry: ListEntry) -> list[object]:
+    cause = _CAUSES.get(entry.low_results_cause, entry.low_results_cause) if entry.low_results else ""
+    years = f"{entry.years_in_bottom} из {entry.window_years}" if entry.window_years > 0 else str(entry.years_in_bottom)
+    return [
+        entry.number,
+        entry.code,
+        entry.name,
+        entry.municipality,
+        _yes_no(entry.low_results),
+        cause,
+        _yes_no(entry.unfavourable),
+        _yes_no(entry.resilient),
+        _yes_no(entry.objectivity_risk),
+        _yes_no(entry.mass_failure),
+        years,
+    ]
+
+
+def _last_years(count: int) -> str:
+    number, noun = years_phrase(count).split()
+    return f"{number} {'последний' if noun == 'год' else 'последних'} {noun}"
+
+
+def _yes_no(flag: bool) -> str:
+    return "да" if flag else "нет"

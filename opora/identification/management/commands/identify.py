@@ -1,0 +1,72 @@
+"""``opora identify --year 2024 --out FILE``: identification of a region's schools from the command line."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from opora.identification.queries import report_workbook, run_report_frame
+from opora.identification.services import methodology_current, run_create, run_execute
+from opora.schools.models import Region, SchoolYear
+
+
+class Command(BaseCommand):
+    help = (
+        "Выявляет ШНОР, ШНСУ и резильентные школы региона за учебный год по методике, сохраняет расчёт "
+        "и записывает таблицу по школам в CSV или Excel."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True, help="учебный год по году окончания: 2024 — 2023/2024")
+        parser.add_argument(
+            "--methodology", help="название методики (по умолчанию — «Методика Опоры», последняя версия)"
+        )
+        parser.add_argument("--region", help="регион (обязателен, если регионов несколько)")
+        parser.add_argument("--out", required=True, help="файл результата: .csv или .xlsx")
+
+    def handle(self, *args, year: int, methodology: str | None, region: str | None, out: str, **options):
+        path = Path(out)
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raise CommandError("Файл результата должен быть .csv или .xlsx.")
+        target = self._region(region)
+        school_year = SchoolYear.objects.filter(end_year=year).first()
+        if school_year is None:
+            raise CommandError(f"Нет данных за {year - 1}/{year} учебный год.")
+        try:
+            version = methodology_current(methodology)
+        except Exception as error:
+            raise CommandError(str(error)) from error
+        run = run_create(region=target, year=school_year, methodology=version, by=None)
+        try:
+            run = run_execute(run=run, progress=self._progress)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        sys.stderr.write("\n")
+        frame = run_report_frame(run)
+        if path.suffix.lower() == ".csv":
+            frame.write_csv(path)
+        else:
+            path.write_bytes(report_workbook(frame))
+        counts = run.summary["counts"]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Расчёт № {run.pk} ({version}): школ {run.summary['schools']}, ШНОР {counts['low_results']}, "
+                f"ШНСУ {counts['unfavourable']}, резильентных {counts['resilient']}, с риском необъективности "
+                f"{counts['objectivity_risk']}, с неуспешностью более 50% {counts['learning_failure']}. Записан {path}."
+            )
+        )
+
+    def _region(self, name: str | None) -> Region:
+        if name:
+            region = Region.objects.filter(name=name).first()
+            if region is None:
+                raise CommandError(f"Регион «{name}» не найден.")
+            return region
+        regions = list(Region.objects.all()[:2])
+        if len(regions) == 1:
+            return regions[0]
+        raise CommandError("Укажите --region." if regions else "В базе нет регионов: загрузите реестр ОО.")
+
+    def _progress(self, percent: int, message: str) -> None:
+        sys.stderr.write(f"\r{percent:3d}% {message:<70}")
+        sys.stderr.flush()

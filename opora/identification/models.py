@@ -1,0 +1,184 @@
+"""Methodologies (named, versioned), identification runs with their per-school output, approved lists."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from opora.analytics import Methodology as MethodologyParameters
+from opora.schools.models import Municipality, Region, School, SchoolYear
+
+
+class Methodology(models.Model):
+    """One version of a named methodology; a change makes a new version, old ones are kept."""
+
+    name = models.CharField("название", max_length=200)
+    version = models.PositiveIntegerField("версия")
+    parameters = models.JSONField("параметры")
+    comment = models.TextField("что изменено и почему", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="автор"
+    )
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "методика"
+        verbose_name_plural = "методики"
+        ordering = ["name", "-version"]
+        constraints = [models.UniqueConstraint(fields=["name", "version"], name="methodology_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, версия {self.version}"
+
+    @property
+    def params(self) -> MethodologyParameters:
+        return MethodologyParameters.from_dict({**self.parameters, "name": self.name, "version": self.version})
+
+    @property
+    def is_latest(self) -> bool:
+        return not Methodology.objects.filter(name=self.name, version__gt=self.version).exists()
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Ожидает расчёта"
+    RUNNING = "running", "Идёт расчёт"
+    DONE = "done", "Рассчитан"
+    FAILED = "failed", "Сбой расчёта"
+
+
+class IdentificationRun(models.Model):
+    """One identification of a region's schools for a school year by a methodology version.
+
+    It records the checksums of its inputs and its full per-school output; it is never changed
+    after it is done.
+    """
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="runs", verbose_name="регион")
+    year = models.ForeignKey(SchoolYear, models.PROTECT, related_name="runs", verbose_name="учебный год")
+    methodology = models.ForeignKey(Methodology, models.PROTECT, related_name="runs", verbose_name="методика")
+    status = models.CharField("состояние", max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField("ход расчёта, %", default=0)
+    progress_message = models.CharField("этап", max_length=300, blank=True)
+    input_checksums = models.JSONField("контрольные суммы входных данных", default=dict, blank=True)
+    output_checksum = models.CharField("контрольная сумма результата", max_length=64, blank=True)
+    summary = models.JSONField("сводка", default=dict, blank=True)
+    error = models.TextField("ошибка", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="запустил"
+    )
+    created_at = models.DateTimeField("запущен", auto_now_add=True)
+    finished_at = models.DateTimeField("завершён", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "расчёт выявления"
+        verbose_name_plural = "расчёты выявления"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Расчёт № {self.pk} на {self.year} ({self.methodology})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+class RunSchool(models.Model):
+    """A school's line of a run: indices, flags and the plain-Russian explanation."""
+
+    run = models.ForeignKey(IdentificationRun, models.CASCADE, related_name="schools", verbose_name="расчёт")
+    school = models.ForeignKey(School, models.PROTECT, related_name="run_lines", verbose_name="школа")
+    code = models.CharField("код ОО", max_length=32)
+    name = models.CharField("наименование", max_length=500)
+    municipality = models.CharField("муниципалитет", max_length=200)
+    results_index = models.FloatField("индекс результатов", null=True)
+    results_index_lower = models.FloatField("индекс результатов: нижняя граница", null=True)
+    results_index_upper = models.FloatField("индекс результатов: верхняя граница", null=True)
+    wellbeing_index = models.FloatField("ИСБШ", null=True)
+    value_added = models.FloatField("добавленная ценность", null=True)
+    cluster = models.IntegerField("кластер", null=True)
+    low_results = models.BooleanField("ШНОР", default=False)
+    low_results_cause = models.CharField("причина низких результатов", max_length=100, blank=True)
+    unfavourable = models.BooleanField("ШНСУ", default=False)
+    resilient = models.BooleanField("резильентная", default=False)
+    objectivity_risk = models.BooleanField("риск необъективности", default=False)
+    learning_failure = models.BooleanField("неуспешность более 50%", default=False)
+    years_in_bottom = models.PositiveSmallIntegerField("лет в нижней группе", default=0)
+    explanation = models.TextField("пояснение", blank=True)
+    details = models.JSONField("подробности для пояснения", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "строка расчёта"
+        verbose_name_plural = "строки расчёта"
+        ordering = ["run", "code"]
+        constraints = [models.UniqueConstraint(fields=["run", "school"], name="run_school_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.code}"
+
+    @property
+    def category(self) -> str:
+        parts = []
+        if self.low_results:
+            parts.append("ШНОР")
+        if self.unfavourable:
+            parts.append("ШНСУ")
+        return " и ".join(parts) or "—"
+
+
+class ApprovedList(models.Model):
+    """The official «Перечень ШНОР/ШНСУ» approved by an order; it never changes."""
+
+    run = models.ForeignKey(IdentificationRun, models.PROTECT, related_name="approved_lists", verbose_name="расчёт")
+    region = models.ForeignKey(Region, models.PROTECT, related_name="approved_lists", verbose_name="регион")
+    municipality = models.ForeignKey(
+        Municipality,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_lists",
+        verbose_name="муниципалитет (пусто — весь регион)",
+    )
+    year = models.ForeignKey(SchoolYear, models.PROTECT, related_name="approved_lists", verbose_name="учебный год")
+    order_number = models.CharField("номер приказа", max_length=50)
+    order_date = models.DateField("дата приказа")
+    authority = models.CharField("орган, издавший приказ", max_length=300, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="утвердил")
+    approved_at = models.DateTimeField("утверждён", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "утверждённый перечень"
+        verbose_name_plural = "утверждённые перечни"
+        ordering = ["-order_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Перечень на {self.year} учебный год (приказ № {self.order_number} от {self.order_date:%d.%m.%Y})"
+
+    @property
+    def territory(self) -> str:
+        return self.municipality.name if self.municipality_id else self.region.name
+
+
+class ApprovedListEntry(models.Model):
+    """A school of an approved list, copied from the run so that the list stays as approved."""
+
+    approved_list = models.ForeignKey(ApprovedList, models.CASCADE, related_name="entries", verbose_name="перечень")
+    number = models.PositiveIntegerField("№ п/п")
+    school = models.ForeignKey(School, models.PROTECT, related_name="+", verbose_name="школа")
+    code = models.CharField("код ОО", max_length=32)
+    name = models.CharField("наименование", max_length=500)
+    municipality = models.CharField("муниципалитет", max_length=200)
+    low_results = models.BooleanField("ШНОР")
+    low_results_cause = models.CharField("причина низких результатов", max_length=100, blank=True)
+    unfavourable = models.BooleanField("ШНСУ")
+    resilient = models.BooleanField("резильентная")
+    objectivity_risk = models.BooleanField("риск необъективности")
+    learning_failure = models.BooleanField("неуспешность более 50%")
+    years_in_bottom = models.PositiveSmallIntegerField("лет в нижней группе")
+
+    class Meta:
+        verbose_name = "школа перечня"
+        verbose_name_plural = "школы перечня"
+        ordering = ["approved_list", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.code}"

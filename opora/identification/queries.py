@@ -1,0 +1,142 @@
+"""Reads of identification runs shared by pages, exports and the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from django.db.models import Q, QuerySet
+
+from opora.accounts.models import Role, User
+from opora.accounts.scopes import home_region
+from opora.analytics import REPORT_COLUMNS
+from opora.identification.models import ApprovedList, IdentificationRun, RunSchool, RunStatus
+from opora.schools.models import School
+from opora.web.xlsx_export import workbook_bytes
+
+FLAGS = ("low_results", "unfavourable", "resilient", "objectivity_risk", "learning_failure")
+
+
+def runs_visible_to(user: User) -> QuerySet[IdentificationRun]:
+    """Runs of the user's region (every region for an installation administrator)."""
+    runs = IdentificationRun.objects.select_related("region", "year", "methodology", "created_by")
+    if user.is_superuser:
+        return runs
+    region = home_region(user)
+    return runs.filter(region=region) if region is not None else runs.none()
+
+
+def lines_visible_to(user: User, run: IdentificationRun) -> QuerySet[RunSchool]:
+    """The run's lines of the schools the user may see: a school team sees only its own."""
+    return run.schools.filter(school__in=School.objects.visible_to(user))
+
+
+def approved_lists_visible_to(user: User) -> QuerySet[ApprovedList]:
+    """Lists of the user's region: the regional ones and those of the user's own municipality."""
+    lists = ApprovedList.objects.select_related("region", "municipality", "year", "run", "approved_by")
+    if user.is_superuser:
+        return lists
+    region = home_region(user)
+    if region is None:
+        return lists.none()
+    lists = lists.filter(region=region)
+    municipality_id = user.municipality_id or (user.school.municipality_id if user.school_id else None)
+    if Role(user.role) != Role.REGION_ADMIN and municipality_id:
+        lists = lists.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id))
+    return lists
+
+
+def run_report_frame(run: IdentificationRun, lines: QuerySet[RunSchool] | None = None) -> pl.DataFrame:
+    """The run's table with the 17 columns of the report, named in Russian; flags as 1/0."""
+    lines = run.schools.all() if lines is None else lines
+    fields = list(REPORT_COLUMNS)
+    rows = []
+    for line in lines.order_by("code"):
+        row = []
+        for name in fields:
+            value = getattr(line, name)
+            if name in FLAGS:
+                value = int(bool(value))
+            elif name == "low_results_cause":
+                value = value or None
+            row.append(value)
+        rows.append(row)
+    schema = {
+        REPORT_COLUMNS[name]: (
+            pl.Int64
+            if name in FLAGS or name in ("cluster", "years_in_bottom")
+            else pl.Float64
+            if name in ("results_index", "results_index_lower", "results_index_upper", "wellbeing_index", "value_added")
+            else pl.Utf8
+        )
+        for name in fields
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def report_workbook(frame: pl.DataFrame) -> bytes:
+    rounded = frame.with_columns(pl.col(pl.Float64).round(3))
+    return workbook_bytes(sheet_title="Выявление", columns=frame.columns, rows=rounded.iter_rows(), text_columns=[0])
+
+
+@dataclass(frozen=True)
+class Movement:
+    code: str
+    name: str
+    municipality: str
+    before: RunSchool | None
+    after: RunSchool | None
+
+    @property
+    def reason(self) -> str:
+        """Why the school moved, from its figures in the two runs."""
+        before, after = self.before, self.after
+        if before is None or after is None:
+            return "школа есть только в одном из расчётов"
+        parts = []
+        if before.years_in_bottom != after.years_in_bottom:
+            parts.append(f"лет в нижней группе: {before.years_in_bottom} → {after.years_in_bottom}")
+        if before.results_index is not None and after.results_index is not None:
+            parts.append(
+                f"индекс результатов: {before.results_index:.2f} → {after.results_index:.2f}".replace(".", ",")
+            )
+        if (
+            before.unfavourable != after.unfavourable
+            and before.wellbeing_index is not None
+            and after.wellbeing_index is not None
+        ):
+            parts.append(f"ИСБШ: {before.wellbeing_index:.2f} → {after.wellbeing_index:.2f}".replace(".", ","))
+        if before.objectivity_risk != after.objectivity_risk:
+            parts.append("риск необъективности " + ("появился" if after.objectivity_risk else "снят"))
+        return "; ".join(parts) or "изменились пороги группы"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    flag: str
+    entered: list[Movement]
+    left: list[Movement]
+    stayed: int
+
+
+def compare_runs(before: QuerySet[RunSchool], after: QuerySet[RunSchool], flag: str) -> Comparison:
+    """Who entered and who left a list (ШНОР, ШНСУ, …) between two runs, with the reason."""
+    old = {line.code: line for line in before}
+    new = {line.code: line for line in after}
+    entered, left, stayed = [], [], 0
+    for code in sorted(set(old) | set(new)):
+        was = bool(old.get(code) and getattr(old[code], flag))
+        now = bool(new.get(code) and getattr(new[code], flag))
+        line = new.get(code) or old.get(code)
+        movement = Movement(code, line.name, line.municipality, old.get(code), new.get(code))
+        if now and not was:
+            entered.append(movement)
+        elif was and not now:
+            left.append(movement)
+        elif was and now:
+            stayed += 1
+    return Comparison(flag=flag, entered=entered, left=left, stayed=stayed)
+
+
+def done_runs(runs: QuerySet[IdentificationRun]) -> QuerySet[IdentificationRun]:
+    return runs.filter(status=RunStatus.DONE)

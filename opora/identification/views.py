@@ -1,0 +1,390 @@
+"""Pages of the Выявление stage: runs, a run's table and chart, a school's «why», comparison, approval."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from opora.accounts.models import Role
+from opora.accounts.scopes import (
+    can_approve_list,
+    can_edit_methodology,
+    can_run_identification,
+    home_region,
+    visible_school_or_404,
+)
+from opora.identification.charts import index_scatter
+from opora.identification.documents import ApprovedListDocument, ListEntry, approved_list_docx, approved_list_xlsx
+from opora.identification.forms import ApproveForm, MethodologyForm, RunForm
+from opora.identification.models import ApprovedList, IdentificationRun, Methodology, RunStatus
+from opora.identification.queries import (
+    approved_lists_visible_to,
+    compare_runs,
+    done_runs,
+    lines_visible_to,
+    report_workbook,
+    run_report_frame,
+    runs_visible_to,
+)
+from opora.identification.services import methodology_current, methodology_save, run_approve, run_create
+from opora.identification.tasks import execute_run
+from opora.web.xlsx_export import XLSX_CONTENT_TYPE
+
+CATEGORIES = {
+    "low_results": ("ШНОР", Q(low_results=True)),
+    "unfavourable": ("ШНСУ", Q(unfavourable=True)),
+    "resilient": ("Резильентные", Q(resilient=True)),
+    "objectivity_risk": ("Риск необъективности", Q(objectivity_risk=True)),
+    "learning_failure": ("Неуспешность более 50%", Q(learning_failure=True)),
+    "internal": ("ШНОР по внутришкольным причинам", Q(low_results=True, low_results_cause="внутришкольные")),
+}
+SORTS = {
+    "code": "code",
+    "name": "name",
+    "municipality": "municipality",
+    "index": "results_index",
+    "wellbeing": "wellbeing_index",
+    "value_added": "value_added",
+    "years": "years_in_bottom",
+}
+
+
+def _run_or_404(request: HttpRequest, pk: int) -> IdentificationRun:
+    return get_object_or_404(runs_visible_to(request.user), pk=pk)
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    region = home_region(request.user)
+    allowed = can_run_identification(request.user) and region is not None
+    form = RunForm(request.POST or None) if allowed else None
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied("Запускать расчёт могут региональный администратор и муниципальный координатор.")
+        methodology_current()  # the default methodology exists before the first run
+        if form.is_valid():
+            run = run_create(
+                region=region,
+                year=form.cleaned_data["year"],
+                methodology=form.cleaned_data["methodology"],
+                by=request.user,
+            )
+            execute_run.enqueue(run.pk)
+            return redirect("identification:run", pk=run.pk)
+    elif allowed:
+        methodology_current()
+        form = RunForm()
+    page = Paginator(runs_visible_to(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "identification/run_list.html", {"form": form, "page": page})
+
+
+def _filtered_lines(request: HttpRequest, run: IdentificationRun):
+    lines = lines_visible_to(request.user, run)
+    category = request.GET.get("category", "")
+    if category in CATEGORIES:
+        lines = lines.filter(CATEGORIES[category][1])
+    municipality = request.GET.get("municipality", "")
+    if municipality:
+        lines = lines.filter(municipality=municipality)
+    search = request.GET.get("q", "").strip()
+    if search:
+        lines = lines.filter(Q(code__icontains=search) | Q(school__search_text__contains=search.casefold()))
+    sort = request.GET.get("sort", "code")
+    field = SORTS.get(sort.lstrip("-"), "code")
+    order = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
+    return lines.select_related("school").order_by(order, "code"), sort
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    lines, sort = _filtered_lines(request, run)
+    visible = lines_visible_to(request.user, run)
+    context = {
+        "run": run,
+        "lines": Paginator(lines, 50).get_page(request.GET.get("page")),
+        "sort": sort,
+        "categories": [(key, label) for key, (label, _q) in CATEGORIES.items()],
+        "municipalities": sorted(set(visible.values_list("municipality", flat=True))),
+        "chart": index_scatter(visible, run.summary) if run.status == RunStatus.DONE and visible.exists() else None,
+        "can_approve": can_approve_list(request.user) and run.status == RunStatus.DONE,
+        "other_runs": done_runs(runs_visible_to(request.user))
+        .exclude(pk=run.pk)
+        .filter(year__end_year__gte=run.year.end_year - 1)[:20],
+        "columns": (
+            ("code", "Код ОО", False),
+            ("name", "Школа", False),
+            ("municipality", "Муниципалитет", False),
+            ("index", "Индекс результатов", True),
+            ("wellbeing", "ИСБШ", True),
+            ("value_added", "Добавленная ценность", True),
+            ("years", "Лет в нижней группе", True),
+        ),
+    }
+    if request.htmx and request.htmx.target == "run-status":
+        response = render(request, "identification/run_detail.html#status", context)
+        if run.is_finished:
+            response["HX-Refresh"] = "true"
+        return response
+    if request.htmx and request.htmx.target == "results":
+        return render(request, "identification/run_detail.html#results", context)
+    return render(request, "identification/run_detail.html", context)
+
+
+@login_required
+def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    if run.status != RunStatus.DONE:
+        raise Http404("Расчёт не завершён")
+    lines, _sort = _filtered_lines(request, run)
+    frame = run_report_frame(run, lines)
+    name = f"Выявление {run.year.label.replace('/', '-')} расчёт {run.pk}"
+    if fmt == "csv":
+        return _download(frame.write_csv().encode("utf-8-sig"), f"{name}.csv", "text/csv; charset=utf-8")
+    return _download(report_workbook(frame), f"{name}.xlsx", XLSX_CONTENT_TYPE)
+
+
+@login_required
+def school_why(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    school = visible_school_or_404(request.user, code)
+    line = get_object_or_404(run.schools, school=school)
+    peers = (
+        lines_visible_to(request.user, run)
+        .filter(cluster=line.cluster)
+        .exclude(pk=line.pk)
+        .select_related("school")
+        .order_by("-results_index")
+        if line.cluster is not None
+        else run.schools.none()
+    )
+    reference = {row["variable"]: row for row in run.summary.get("context_reference", [])}
+    wellbeing = line.details.get("wellbeing", {})
+    context_rows = [
+        {
+            "label": row["label"],
+            "z": wellbeing.get(f"z_{variable}"),
+            "direction": row["direction"],
+            "weight": row["weight"],
+        }
+        for variable, row in reference.items()
+    ]
+    return render(
+        request,
+        "identification/school_why.html",
+        {
+            "run": run,
+            "line": line,
+            "school": school,
+            "peers": peers[:30],
+            "peer_count": peers.count(),
+            "row": line.details.get("row", {}),
+            "yearly": line.details.get("yearly", []),
+            "signals": line.details.get("signals", []),
+            "missing": line.details.get("missing", []),
+            "context_rows": context_rows,
+        },
+    )
+
+
+@login_required
+def run_compare(request: HttpRequest) -> HttpResponse:
+    runs = done_runs(runs_visible_to(request.user))
+    before = runs.filter(pk=request.GET.get("before") or 0).first()
+    after = runs.filter(pk=request.GET.get("after") or 0).first()
+    approved = approved_lists_visible_to(request.user).filter(pk=request.GET.get("list") or 0).first()
+    if approved is not None:
+        before = approved.run
+    comparisons = []
+    if before and after:
+        old = lines_visible_to(request.user, before)
+        new = lines_visible_to(request.user, after)
+        comparisons = [
+            (label, compare_runs(old, new, flag))
+            for flag, label in (
+                ("low_results", "ШНОР"),
+                ("unfavourable", "ШНСУ"),
+                ("resilient", "Резильентные"),
+                ("objectivity_risk", "Риск необъективности"),
+            )
+        ]
+    return render(
+        request,
+        "identification/compare.html",
+        {
+            "runs": runs[:50],
+            "before": before,
+            "after": after,
+            "approved": approved,
+            "comparisons": comparisons,
+            "lists": approved_lists_visible_to(request.user)[:50],
+        },
+    )
+
+
+@login_required
+def run_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    if not can_approve_list(request.user):
+        raise PermissionDenied("Утверждать перечень могут муниципальный координатор и региональный администратор.")
+    if run.status != RunStatus.DONE:
+        raise Http404("Расчёт не завершён")
+    user = request.user
+    municipality = (
+        user.municipality if not user.is_superuser and Role(user.role) == Role.MUNICIPAL_COORDINATOR else None
+    )
+    form = ApproveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            approved = run_approve(run=run, municipality=municipality, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Перечень утверждён. Он больше не изменится; новые расчёты сравниваются с ним.")
+            return redirect("identification:list", pk=approved.pk)
+    listed = lines_visible_to(user, run).filter(Q(low_results=True) | Q(unfavourable=True))
+    if municipality is not None:
+        listed = listed.filter(school__municipality=municipality)
+    return render(
+        request,
+        "identification/approve.html",
+        {
+            "run": run,
+            "form": form,
+            "listed": listed.order_by("municipality", "code"),
+            "territory": municipality.name if municipality else run.region.name,
+        },
+    )
+
+
+@login_required
+def list_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "identification/list_index.html", {"lists": approved_lists_visible_to(request.user)})
+
+
+def _list_or_404(request: HttpRequest, pk: int) -> ApprovedList:
+    return get_object_or_404(approved_lists_visible_to(request.user), pk=pk)
+
+
+@login_required
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    approved = _list_or_404(request, pk)
+    later = done_runs(runs_visible_to(request.user)).filter(created_at__gt=approved.run.created_at)[:10]
+    return render(request, "identification/list_detail.html", {"approved": approved, "later_runs": later})
+
+
+def _document(approved: ApprovedList) -> ApprovedListDocument:
+    run = approved.run
+    window = run.methodology.params.years_window
+    return ApprovedListDocument(
+        title=f"Перечень школ с низкими образовательными результатами и школ, функционирующих в неблагоприятных "
+        f"социальных условиях, на {approved.year.label} учебный год",
+        authority=approved.authority,
+        territory=approved.territory,
+        school_year=approved.year.label,
+        order_number=approved.order_number,
+        order_date=approved.order_date,
+        methodology=str(run.methodology),
+        run_reference=f"расчёт № {run.pk} от {run.created_at:%d.%m.%Y}",
+        entries=[
+            ListEntry(
+                number=entry.number,
+                code=entry.code,
+                name=entry.name,
+                municipality=entry.municipality,
+                low_results=entry.low_results,
+                low_results_cause=entry.low_results_cause,
+                unfavourable=entry.unfavourable,
+                resilient=entry.resilient,
+                objectivity_risk=entry.objectivity_risk,
+                mass_failure=entry.learning_failure,
+                years_in_bottom=entry.years_in_bottom,
+                window_years=window,
+            )
+            for entry in approved.entries.all()
+        ],
+    )
+
+
+@login_required
+def list_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    approved = _list_or_404(request, pk)
+    document = _document(approved)
+    name = f"Перечень ШНОР и ШНСУ {approved.year.label.replace('/', '-')} (приказ {approved.order_number})"
+    if fmt == "docx":
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return _download(approved_list_docx(document), f"{name}.docx", content_type)
+    return _download(approved_list_xlsx(document), f"{name}.xlsx", XLSX_CONTENT_TYPE)
+
+
+@login_required
+def methodology_list(request: HttpRequest) -> HttpResponse:
+    methodology_current()
+    return render(
+        request,
+        "identification/methodology_list.html",
+        {
+            "methodologies": Methodology.objects.select_related("created_by"),
+            "can_edit": can_edit_methodology(request.user),
+        },
+    )
+
+
+@login_required
+def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    methodology = get_object_or_404(Methodology, pk=pk)
+    return render(
+        request,
+        "identification/methodology_detail.html",
+        {
+            "methodology": methodology,
+            "parameters": sorted(methodology.parameters.items()),
+            "can_edit": can_edit_methodology(request.user) and methodology.is_latest,
+        },
+    )
+
+
+@login_required
+def methodology_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_edit_methodology(request.user):
+        raise PermissionDenied("Изменять методику может региональный администратор.")
+    base = get_object_or_404(Methodology, pk=pk)
+    form = MethodologyForm(request.POST or None, base=base)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = methodology_save(
+                base=base, parameters=form.parameters(), comment=form.cleaned_data["comment"], by=request.user
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, f"Сохранена {saved}. Прежние версии сохранены и остаются в расчётах.")
+            return redirect("identification:methodology", pk=saved.pk)
+    return render(request, "identification/methodology_edit.html", {"form": form, "base": base})
+
+
+@require_POST
+@login_required
+def run_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same year and methodology on the current data: a new run, the old one stays."""
+    run = _run_or_404(request, pk)
+    if not can_run_identification(request.user):
+        raise PermissionDenied("Запускать расчёт могут региональный администратор и муниципальный координатор.")
+    new = run_create(region=run.region, year=run.year, methodology=run.methodology, by=request.user)
+    execute_run.enqueue(new.pk)
+    return redirect("identification:run", pk=new.pk)

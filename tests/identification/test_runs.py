@@ -1,0 +1,204 @@
+"""Identification runs on the demo region: reproducible, recorded, visible by scope, approved as a list."""
+
+import datetime
+import io
+
+import openpyxl
+import polars as pl
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from opora.accounts.models import User
+from opora.analytics import REPORT_COLUMNS
+from opora.demo.generator import generate_region
+from opora.demo.services import demo_region_load
+from opora.identification.models import ApprovedList, IdentificationRun, Methodology, RunStatus
+from opora.identification.services import (
+    methodology_current,
+    methodology_save,
+    run_approve,
+    run_create,
+    run_execute,
+)
+from opora.schools.models import Region, SchoolContext, SchoolYear
+
+
+@pytest.fixture(scope="module")
+def demo_data():
+    return generate_region(seed=8, n_schools=60, with_students=False)
+
+
+@pytest.fixture
+def demo(db, demo_data):
+    return demo_region_load(region_data=demo_data)
+
+
+def execute(by=None, methodology=None) -> IdentificationRun:
+    run = run_create(
+        region=Region.objects.get(),
+        year=SchoolYear.objects.get(end_year=2026),
+        methodology=methodology or methodology_current(),
+        by=by,
+    )
+    return run_execute(run=run)
+
+
+def test_run_records_inputs_output_and_every_school(demo):
+    run = execute()
+    assert run.status == RunStatus.DONE
+    assert run.schools.count() == 60
+    assert set(run.input_checksums) == {"schools", "context", "results", "outcomes"}
+    assert len(run.output_checksum) == 64
+    assert run.summary["counts"]["low_results"] == run.schools.filter(low_results=True).count() > 0
+    assert all(line.explanation for line in run.schools.all())
+
+
+def test_same_inputs_and_methodology_give_the_identical_output(demo):
+    first, second = execute(), execute()
+    assert first.output_checksum == second.output_checksum
+    assert first.input_checksums == second.input_checksums
+    assert list(first.schools.values_list("code", "results_index", "low_results")) == list(
+        second.schools.values_list("code", "results_index", "low_results")
+    )
+
+
+def test_changed_data_change_the_input_checksum(demo):
+    first = execute()
+    context = SchoolContext.objects.filter(year__end_year=2026).first()
+    context.students += 1
+    context.save()
+    assert execute().input_checksums["context"] != first.input_checksums["context"]
+
+
+def test_run_without_results_fails_with_a_clear_message(db):
+    Region.objects.create(name="Пустая область")
+    SchoolYear.objects.create(end_year=2026)
+    run = run_create(
+        region=Region.objects.get(), year=SchoolYear.objects.get(), methodology=methodology_current(), by=None
+    )
+    with pytest.raises(ValueError, match="Нет результатов"):
+        run_execute(run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert "Нет результатов" in run.error
+
+
+def test_cli_writes_the_report_with_the_exact_columns(demo, tmp_path):
+    out = tmp_path / "выявление.csv"
+    call_command("identify", "--year", "2026", "--out", str(out), stdout=io.StringIO(), stderr=io.StringIO())
+    frame = pl.read_csv(out, schema_overrides={"Код ОО": pl.Utf8})
+    assert frame.columns == list(REPORT_COLUMNS.values())
+    assert frame.height == 60
+    assert set(frame["ШНОР"].unique().to_list()) <= {0, 1}
+    assert frame["Код ОО"].str.len_chars().min() == 6
+
+
+def test_cli_writes_excel_too(demo, tmp_path):
+    out = tmp_path / "выявление.xlsx"
+    call_command("identify", "--year", "2026", "--out", str(out), stdout=io.StringIO(), stderr=io.StringIO())
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert list(rows[0]) == list(REPORT_COLUMNS.values())
+    assert len(rows) == 61
+
+
+def test_methodology_changes_make_a_new_version_and_keep_the_old(demo):
+    admin = User.objects.get(username="region_admin")
+    base = methodology_current()
+    new = methodology_save(base=base, parameters={"bottom_share": 0.15}, comment="Шире нижняя группа.", by=admin)
+    assert (new.name, new.version) == (base.name, 2)
+    assert new.params.bottom_share == 0.15
+    assert Methodology.objects.get(pk=base.pk).params.bottom_share == 0.10
+    assert methodology_current() == new
+    wider = execute(methodology=new)
+    narrower = execute(methodology=base)
+    assert wider.schools.filter(low_results=True).count() >= narrower.schools.filter(low_results=True).count()
+
+
+def test_invalid_methodology_is_refused_in_russian(demo):
+    admin = User.objects.get(username="region_admin")
+    with pytest.raises(ValidationError) as error:
+        methodology_save(base=methodology_current(), parameters={"bottom_share": 1.5}, comment="x", by=admin)
+    assert error.value.message_dict["bottom_share"] == ["Доля должна быть больше 0 и меньше 1."]
+    assert Methodology.objects.count() == 1
+
+
+def test_approved_list_holds_the_municipality_schools_and_never_changes(demo):
+    coordinator = User.objects.get(username="coordinator")
+    run = execute()
+    approved = run_approve(
+        run=run,
+        municipality=coordinator.municipality,
+        order_number="15-од",
+        order_date=datetime.date(2026, 11, 20),
+        authority="Управление образования",
+        by=coordinator,
+    )
+    expected = run.schools.filter(school__municipality=coordinator.municipality).filter(
+        low_results=True
+    ) | run.schools.filter(school__municipality=coordinator.municipality, unfavourable=True)
+    assert sorted(approved.entries.values_list("code", flat=True)) == sorted(expected.values_list("code", flat=True))
+    assert list(approved.entries.values_list("number", flat=True)) == list(range(1, approved.entries.count() + 1))
+    execute()
+    assert ApprovedList.objects.get(pk=approved.pk).entries.count() == expected.count()
+
+
+def test_school_team_sees_only_its_own_school_in_a_run(demo, client):
+    run = execute()
+    team = User.objects.get(username="school")
+    client.force_login(team)
+    response = client.get(reverse("identification:run", args=[run.pk]))
+    codes = [line.code for line in response.context["lines"].object_list]
+    assert codes == [team.school.code]
+    exported = client.get(reverse("identification:run_export_csv", args=[run.pk]))
+    assert exported.content.decode("utf-8-sig").count("\n") == 2
+
+
+def test_run_page_filters_by_category_and_shows_the_chart(demo, client):
+    run = execute()
+    client.force_login(User.objects.get(username="region_admin"))
+    response = client.get(reverse("identification:run", args=[run.pk]), {"category": "low_results"})
+    lines = response.context["lines"].object_list
+    assert len(lines) == run.schools.filter(low_results=True).count()
+    assert all(line.low_results for line in lines)
+    assert "<svg" in response.content.decode()
+
+
+def test_why_page_explains_in_plain_russian(demo, client):
+    run = execute()
+    line = run.schools.filter(low_results=True).first()
+    client.force_login(User.objects.get(username="region_admin"))
+    page = client.get(reverse("identification:school", args=[run.pk, line.code])).content.decode()
+    assert line.explanation in page
+    assert "Индекс результатов по годам" in page
+    assert "Школы со схожими условиями" in page
+    assert "Объективность ВПР" in page
+
+
+def test_comparison_names_who_entered_and_left(demo, client):
+    admin = User.objects.get(username="region_admin")
+    before = execute(methodology=methodology_current())
+    wider = methodology_save(base=methodology_current(), parameters={"bottom_share": 0.2}, comment="Шире.", by=admin)
+    after = execute(methodology=wider)
+    client.force_login(admin)
+    response = client.get(reverse("identification:compare"), {"before": before.pk, "after": after.pk})
+    label, comparison = response.context["comparisons"][0]
+    assert label == "ШНОР"
+    entered = {item.code for item in comparison.entered}
+    assert entered == set(after.schools.filter(low_results=True).values_list("code", flat=True)) - set(
+        before.schools.filter(low_results=True).values_list("code", flat=True)
+    )
+    assert all(item.reason for item in comparison.entered)
+
+
+def test_methodology_form_saves_a_version(demo, client):
+    base = methodology_current()
+    client.force_login(User.objects.get(username="region_admin"))
+    form = client.get(reverse("identification:methodology_edit", args=[base.pk])).context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if field.initial is not None}
+    data = {key: ("on" if value is True else value) for key, value in data.items() if value is not False}
+    data.update({"bottom_share": "0,12", "comment": "Проверка формы."})
+    response = client.post(reverse("identification:methodology_edit", args=[base.pk]), data)
+    assert response.status_code == 302
+    assert methodology_current().params.bottom_share == 0.12
