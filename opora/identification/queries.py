@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from opora.accounts.models import Role, User
 from opora.accounts.scopes import home_region
@@ -44,6 +44,11 @@ def approved_lists_visible_to(user: User) -> QuerySet[ApprovedList]:
     if Role(user.role) != Role.REGION_ADMIN and municipality_id:
         lists = lists.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id))
     return lists
+
+
+def flag_counts(lines: QuerySet[RunSchool]) -> dict[str, int]:
+    """How many of the lines are ШНОР, ШНСУ, resilient, at objectivity risk, with mass failure."""
+    return lines.aggregate(**{flag: Count("pk", filter=Q(**{flag: True})) for flag in FLAGS})
 
 
 def run_report_frame(run: IdentificationRun, lines: QuerySet[RunSchool] | None = None) -> pl.DataFrame:

@@ -2,9 +2,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from opora.identification.queries import (
+    approved_lists_visible_to,
+    done_runs,
+    flag_counts,
+    lines_visible_to,
+    runs_visible_to,
+)
 from opora.schools.queries import scope_summary
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"summary": scope_summary(request.user)})
+    latest_run = done_runs(runs_visible_to(request.user)).first()
+    context = {
+        "summary": scope_summary(request.user),
+        "latest_run": latest_run,
+        "latest_counts": flag_counts(lines_visible_to(request.user, latest_run)) if latest_run else None,
+        "latest_list": approved_lists_visible_to(request.user).first(),
+    }
+    return render(request, "web/home.html", context)
