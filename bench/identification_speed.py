@@ -141,15 +141,15 @@ def time_aggregation(path: Path, repeats: int) -> tuple[list[float], list[float]
     ours = theirs = None
     connection = duckdb.connect()
     connection.execute("SET threads TO 2")
-    connection.register("thresholds", pl.DataFrame(
-        {"subject": list(DEFAULT_EGE_THRESHOLDS), "threshold": list(DEFAULT_EGE_THRESHOLDS.values())}
-    ))
+    values = ", ".join(f"('{subject}', {threshold})" for subject, threshold in DEFAULT_EGE_THRESHOLDS.items())
+    connection.execute(f"CREATE TABLE thresholds AS SELECT * FROM (VALUES {values}) AS t(subject, threshold)")
     for _ in range(repeats):
         started = time.perf_counter()
         ours = aggregate_student_results(pl.scan_parquet(path))
         polars_times.append(time.perf_counter() - started)
         started = time.perf_counter()
-        theirs = connection.execute(DUCKDB_SQL, [str(path)]).pl()
+        # fetchnumpy: DuckDB's .pl() would need pyarrow, which Опора does not depend on
+        theirs = pl.DataFrame(connection.execute(DUCKDB_SQL, [str(path)]).fetchnumpy())
         duckdb_times.append(time.perf_counter() - started)
     assert ours is not None and theirs is not None
     same = ours.cast({c: pl.Float64 for c in ours.columns if ours.schema[c].is_numeric()}).equals(

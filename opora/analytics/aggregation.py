@@ -74,16 +74,24 @@ def aggregate_student_results(
         .then(mark.cast(pl.Float64))
         .otherwise(pl.col("primary_score"))
     )
-    grouped = frame.group_by(list(AGGREGATE_KEYS)).agg(
+    # Row-wise columns first: the group-by then only sums, which the streaming engine does fast.
+    prepared = frame.with_columns(
+        score.alias("_score"),
+        threshold.alias("_threshold"),
+        (pl.col("test_score") < threshold).alias("_below"),
+        (mark < journal).alias("_lowered"),
+        (mark == journal).alias("_confirmed"),
+        (mark > journal).alias("_raised"),
+        *((mark == k).alias(f"_mark_{k}") for k in (2, 3, 4, 5)),
+    )
+    grouped = prepared.group_by(list(AGGREGATE_KEYS)).agg(
         pl.len().cast(pl.Int64).alias("participants"),
-        *((mark == k).sum().cast(pl.Int64).alias(f"marks_{k}") for k in (2, 3, 4, 5)),
+        *(pl.col(f"_mark_{k}").sum().cast(pl.Int64).alias(f"marks_{k}") for k in (2, 3, 4, 5)),
         mark.count().alias("_marked"),
-        score.mean().alias("_score"),
-        (pl.col("test_score") < threshold).sum().cast(pl.Int64).alias("below_threshold"),
-        threshold.first().alias("_threshold"),
-        (mark < journal).sum().cast(pl.Int64).alias("lowered"),
-        (mark == journal).sum().cast(pl.Int64).alias("confirmed"),
-        (mark > journal).sum().cast(pl.Int64).alias("raised"),
+        pl.col("_score").mean().alias("_score"),
+        pl.col("_below").sum().cast(pl.Int64).alias("below_threshold"),
+        pl.col("_threshold").max().alias("_threshold"),
+        *(pl.col(f"_{c}").sum().cast(pl.Int64).alias(c) for c in ("lowered", "confirmed", "raised")),
     )
     has_marks = ~is_ege & (pl.col("_marked") > 0)
     out = grouped.select(

@@ -190,13 +190,18 @@ def raw_results_index(
     participants); procedures are averaged with the methodology's weights Wₚ over the
     procedures the school has::
 
-        Lₚ = Σ_{c∈p} a_c n_c z_c / Σ_{c∈p} a_c n_c
-        Y  = Σₚ Wₚ Lₚ / Σₚ Wₚ,         so each test weighs ω_c = Wₚ a_c n_c / (Σ a n)ₚ / Σ W
+        π_c = a_c n_c / Σ_{c∈p} a_c n_c,     Lₚ = Σ_{c∈p} π_c z_c
+        Vₚ = Σ_g [ (1 − ρ) Σ_{c∈p,g} π_c² v_c + ρ (Σ_{c∈p,g} π_c √v_c)² ]
+        Eₚ = Wₚ / Vₚ  (``procedure_combination="precision"``)  or  Eₚ = Wₚ  (``"fixed"``)
+        Y  = Σₚ Eₚ Lₚ / Σₚ Eₚ,     so each test weighs ω_c = π_c Eₚ / Σ E
 
-    Tests written by the same grade share students, so their errors correlate (ρ =
-    ``same_students_correlation``); with g the grade::
+    Tests written by the same grade g share students, so their errors correlate (ρ =
+    ``same_students_correlation``)::
 
         V = Σ_g [ (1 − ρ) Σ_{c∈g} ω_c² v_c + ρ (Σ_{c∈g} ω_c √v_c)² ]
+
+    With precision weights a procedure with a handful of participants (a large Vₚ) cannot
+    outweigh one with hundreds; Wₚ still says how much each procedure is trusted.
 
     Parameters
     ----------
@@ -223,128 +228,116 @@ def raw_results_index(
     (0.5, 0.05)
     """
     rho = methodology.same_students_correlation
-    combination = methodology.procedure_combination
+    procedures = list(PROCEDURE_COLUMNS)
+    procedure_weight = np.array([methodology.procedure_weight(p) for p in procedures] + [0.0])
     cells = (
         scores.filter(pl.col("weight") > 0)
-        .with_columns(
-            pl.col("procedure")
-            .replace_strict(dict(methodology.procedure_weights), default=0.0, return_dtype=pl.Float64)
-            .alias("_procedure_weight"),
-            (pl.col("weight") * pl.col("participants")).alias("_a"),
+        .select(
+            "code", "year", "grade", "participants", "z", "variance", "weight",
+            pl.col("procedure").replace_strict(procedures, list(range(len(procedures))), default=len(procedures),
+                                               return_dtype=pl.Int64).alias("_p"),
         )
-        .filter(pl.col("_procedure_weight") > 0)
+        .filter(pl.col("_p") < len(procedures))
+        .sort("code", "year", "_p", "grade")
     )
-    with_vpr = _combine(cells, rho, combination).rename(
-        {"raw_index": "raw_index_with_vpr", "raw_variance": "_v_with"}
-    )
+    excluded = pl.DataFrame(schema={"code": pl.String, "year": pl.Int64})
     if without_vpr is not None and without_vpr.height:
-        excluded = (
-            without_vpr.select("code", pl.col("year").cast(pl.Int64))
-            .unique()
-            .with_columns(pl.lit(True).alias("vpr_excluded"))
-        )
-        marked = cells.join(excluded, on=["code", "year"], how="left", maintain_order="left").with_columns(
-            pl.col("vpr_excluded").fill_null(False)
-        )
-        kept = marked.filter(~(pl.col("vpr_excluded") & (pl.col("procedure") == VPR))).drop("vpr_excluded")
-        combined = _combine(kept, rho, combination)
-        flags = excluded
-    else:
-        combined = _combine(cells, rho, combination)
-        flags = pl.DataFrame(schema={"code": pl.String, "year": pl.Int64, "vpr_excluded": pl.Boolean})
-    levels = _procedure_levels(scores, rho)
-    out = (
-        with_vpr.select("code", "year", "raw_index_with_vpr")
-        .join(combined, on=["code", "year"], how="full", coalesce=True, maintain_order="left_right")
-        .join(flags, on=["code", "year"], how="left", maintain_order="left")
-        .join(levels, on=["code", "year"], how="left", maintain_order="left")
-        .with_columns(pl.col("vpr_excluded").fill_null(False))
-    )
-    columns = [
-        "code",
-        "year",
-        "raw_index",
-        "raw_variance",
-        "raw_index_with_vpr",
-        "vpr_excluded",
-        "tests",
-        "participants",
-    ]
+        excluded = without_vpr.select("code", pl.col("year").cast(pl.Int64)).unique()
+    school_years = cells.select("code", "year").unique(maintain_order=True)
+    school_years = school_years.join(
+        excluded.with_columns(pl.lit(True).alias("vpr_excluded")), on=["code", "year"], how="left",
+        maintain_order="left",
+    ).with_columns(pl.col("vpr_excluded").fill_null(False))
+    if cells.height == 0:
+        return _empty_raw(school_years)
+
+    def runs(*columns: str) -> np.ndarray:
+        """Ids 0, 1, … of consecutive runs of equal keys (the frame is sorted by them)."""
+        change = pl.any_horizontal(pl.col(c) != pl.col(c).shift() for c in columns).fill_null(True)
+        return cells.select(change.cast(pl.Int64).cum_sum() - 1).to_series().to_numpy()
+
+    sy = runs("code", "year")
+    syp = runs("code", "year", "_p")
+    sypg = runs("code", "year", "_p", "grade")
+    n_sy, n_syp, n_sypg = sy[-1] + 1, syp[-1] + 1, sypg[-1] + 1
+    procedure = cells["_p"].to_numpy()
+    grade = cells["grade"].to_numpy()
+    z = cells["z"].to_numpy()
+    v = cells["variance"].to_numpy()
+    participants = cells["participants"].to_numpy().astype(np.float64)
+    a = cells["weight"].to_numpy() * participants
+
+    # Within a procedure: πc = a_c / Σ a; per procedure and grade the sums A = Σ π √v, B = Σ π² v.
+    pi = a / np.bincount(syp, a, n_syp)[syp]
+    level = np.bincount(syp, pi * z, n_syp)
+    first_of_syp = np.flatnonzero(np.r_[True, syp[1:] != syp[:-1]])
+    first_of_sypg = np.flatnonzero(np.r_[True, sypg[1:] != sypg[:-1]])
+    A = np.bincount(sypg, pi * np.sqrt(v), n_sypg)
+    B = np.bincount(sypg, pi**2 * v, n_sypg)
+    syp_of_sypg = syp[first_of_sypg]
+    sy_of_sypg = sy[first_of_sypg]
+    grade_of_sypg = grade[first_of_sypg]
+    level_variance = np.bincount(syp_of_sypg, (1.0 - rho) * B + rho * A**2, n_syp)
+    sy_of_syp = sy[first_of_syp]
+    procedure_of_syp = procedure[first_of_syp]
+    tests = np.bincount(syp, None, n_syp)
+    taken = np.bincount(syp, participants, n_syp)
+
+    def combine(drop_vpr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        effective = procedure_weight[procedure_of_syp].copy()
+        if methodology.procedure_combination == "precision":
+            effective = effective / np.maximum(level_variance, 1e-12)
+        effective[drop_vpr[sy_of_syp] & (procedure_of_syp == procedures.index(VPR))] = 0.0
+        total = np.bincount(sy_of_syp, effective, n_sy)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = effective / total[sy_of_syp]
+        index = np.bincount(sy_of_syp, share * level, n_sy)
+        s = share[syp_of_sypg]
+        syg = sy_of_sypg * 16 + grade_of_sypg
+        keys, inverse = np.unique(syg, return_inverse=True)
+        s1 = np.bincount(inverse, s**2 * B, len(keys))
+        s2 = np.bincount(inverse, s * A, len(keys))
+        variance = np.bincount(keys // 16, (1.0 - rho) * s1 + rho * s2**2, n_sy)
+        used = share > 0
+        index[total <= 0] = np.nan
+        variance[total <= 0] = np.nan
+        return index, variance, np.bincount(sy_of_syp, tests * used, n_sy), np.bincount(sy_of_syp, taken * used, n_sy)
+
+    excluded_flags = school_years["vpr_excluded"].to_numpy()
+    index_with, _, _, _ = combine(np.zeros(n_sy, dtype=bool))
+    index, variance, used_tests, used_participants = combine(excluded_flags)
+    columns: dict[str, object] = {
+        "code": school_years["code"],
+        "year": school_years["year"],
+        "raw_index": index,
+        "raw_variance": variance,
+        "raw_index_with_vpr": index_with,
+        "vpr_excluded": excluded_flags,
+        "tests": used_tests.astype(np.int64),
+        "participants": used_participants.astype(np.int64),
+    }
+    for p, column in enumerate(procedures):
+        values = np.full(n_sy, np.nan)
+        variances = np.full(n_sy, np.nan)
+        here = procedure_of_syp == p
+        values[sy_of_syp[here]] = level[here]
+        variances[sy_of_syp[here]] = level_variance[here]
+        columns[PROCEDURE_COLUMNS[column]] = values
+        columns[PROCEDURE_COLUMNS[column].replace("level_", "variance_")] = variances
+    out = pl.DataFrame(columns).with_columns(pl.col(pl.Float64).fill_nan(None))
+    return out.sort("code", "year")
+
+
+def _empty_raw(school_years: pl.DataFrame) -> pl.DataFrame:
+    schema: dict[str, pl.DataType] = {
+        "code": pl.String(), "year": pl.Int64(), "raw_index": pl.Float64(), "raw_variance": pl.Float64(),
+        "raw_index_with_vpr": pl.Float64(), "vpr_excluded": pl.Boolean(), "tests": pl.Int64(),
+        "participants": pl.Int64(),
+    }
     for column in PROCEDURE_COLUMNS.values():
-        columns += [column, column.replace("level_", "variance_")]
-    return out.select(columns).sort("code", "year")
-
-
-def _combine(cells: pl.DataFrame, rho: float, combination: str) -> pl.DataFrame:
-    """Y and V per school-year from weighted cells (columns _procedure_weight, _a, z, variance).
-
-    Eager on purpose: one lazy plan with shared branches sums floats in a varying order.
-    """
-    school_year = ["code", "year"]
-    by_procedure = [*school_year, "procedure"]
-    with_within = cells.with_columns(
-        (pl.col("_a") / pl.col("_a").sum().over(by_procedure)).alias("_omega"),
-    )
-    effective = pl.col("_procedure_weight")
-    if combination == "precision":
-        effective = effective / pl.col("_v_procedure")
-    procedures = (
-        with_within.group_by(by_procedure, maintain_order=True)
-        .agg(pl.col("_procedure_weight").first())
-        .join(_correlated_variance(with_within, by_procedure, rho, "_v_procedure"), on=by_procedure, maintain_order="left")
-        .with_columns(effective.alias("_effective"))
-        .with_columns((pl.col("_effective") / pl.col("_effective").sum().over(school_year)).alias("_share"))
-        .select(*by_procedure, "_share")
-    )
-    with_omega = with_within.join(procedures, on=by_procedure, maintain_order="left").with_columns(
-        (pl.col("_omega") * pl.col("_share")).alias("_omega"),
-    )
-    index = with_omega.group_by(school_year, maintain_order=True).agg(
-        (pl.col("_omega") * pl.col("z")).sum().alias("raw_index"),
-        pl.len().alias("tests"),
-        pl.col("participants").sum().alias("participants"),
-    )
-    variance = _correlated_variance(with_omega, school_year, rho, "raw_variance")
-    return index.join(variance, on=school_year, maintain_order="left")
-
-
-def _correlated_variance(cells: pl.DataFrame, group: list[str], rho: float, name: str) -> pl.DataFrame:
-    """Σ_g [(1 − ρ) Σ ω² v + ρ (Σ ω √v)²] per group, g the grade (cells need _omega, variance)."""
-    return (
-        cells.group_by([*group, "grade"], maintain_order=True)
-        .agg(
-            (pl.col("_omega") ** 2 * pl.col("variance")).sum().alias("_sq"),
-            (pl.col("_omega") * pl.col("variance").sqrt()).sum().alias("_lin"),
-        )
-        .group_by(group, maintain_order=True)
-        .agg(((1.0 - rho) * pl.col("_sq") + rho * pl.col("_lin") ** 2).sum().alias(name))
-    )
-
-
-def _procedure_levels(scores: pl.DataFrame, rho: float) -> pl.DataFrame:
-    """Lₚ and its variance per school-year and procedure, wide (one column per procedure)."""
-    keys = ["code", "year", "procedure"]
-    cells = scores.filter(pl.col("weight") > 0).with_columns(
-        (pl.col("weight") * pl.col("participants")).alias("_a")
-    )
-    cells = cells.with_columns((pl.col("_a") / pl.col("_a").sum().over(keys)).alias("_omega"))
-    level = cells.group_by(keys, maintain_order=True).agg((pl.col("_omega") * pl.col("z")).sum().alias("level"))
-    variance = _correlated_variance(cells, keys, rho, "variance")
-    long = level.join(variance, on=keys, maintain_order="left")
-    wide = []
-    for procedure, column in PROCEDURE_COLUMNS.items():
-        wide.append(
-            long.filter(pl.col("procedure") == procedure).select(
-                "code",
-                "year",
-                pl.col("level").alias(column),
-                pl.col("variance").alias(column.replace("level_", "variance_")),
-            )
-        )
-    out = wide[0]
-    for part in wide[1:]:
-        out = out.join(part, on=["code", "year"], how="full", coalesce=True, maintain_order="left_right")
-    return out
+        schema[column] = pl.Float64()
+        schema[column.replace("level_", "variance_")] = pl.Float64()
+    return pl.DataFrame(schema=schema)
 
 
 def results_index(

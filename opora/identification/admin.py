@@ -31,3 +31,10 @@ class ApprovedListEntryInline(admin.TabularInline):
 class ApprovedListAdmin(admin.ModelAdmin):
     list_display = ["year", "region", "municipality", "order_number", "order_date", "approved_by"]
     inlines = [ApprovedListEntryInline]
+
+
+@admin.register(ApprovedListEntry)
+class ApprovedListEntryAdmin(admin.ModelAdmin):
+    list_display = ["approved_list", "number", "code", "name", "low_results", "unfavourable"]
+    list_filter = ["approved_list"]
+    search_fields = ["code", "name"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from opora.results.models import SchoolResult, YearOutcome
+from opora.results.models import SchoolResult, StudentResult, YearOutcome
 
 
 @admin.register(SchoolResult)
@@ -28,3 +28,12 @@ class YearOutcomeAdmin(admin.ModelAdmin):
     search_fields = ["school__code", "school__name"]
     list_select_related = ["school", "year"]
     autocomplete_fields = ["school"]
+
+
+@admin.register(StudentResult)
+class StudentResultAdmin(admin.ModelAdmin):
+    list_display = ["school", "year", "procedure", "grade", "subject", "participant_code", "mark", "journal_mark"]
+    list_filter = ["year", "procedure", "grade", "subject"]
+    search_fields = ["school__code", "participant_code"]
+    list_select_related = ["school", "year"]
+    raw_id_fields = ["school", "import_batch"]

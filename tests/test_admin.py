@@ -1,0 +1,24 @@
+"""The installation administrator opens the list and the form of every model in Django's admin."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
+def test_admin_pages_of_every_model_open(model, client, world):
+    client.force_login(world.users["superuser"])
+    info = (model._meta.app_label, model._meta.model_name)
+    assert client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
+    instance = model.objects.first()
+    if instance is not None:
+        assert client.get(reverse("admin:%s_%s_change" % info, args=[instance.pk])).status_code == 200
+
+
+def test_every_product_model_is_in_the_admin():
+    from django.apps import apps
+
+    product = {
+        m for m in apps.get_models() if m.__module__.startswith("opora.") and not m.__name__.startswith("Historical")
+    }
+    assert product - set(admin.site._registry) == set()
