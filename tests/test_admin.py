@@ -9,10 +9,10 @@ from django.urls import reverse
 def test_admin_pages_of_every_model_open(model, client, world):
     client.force_login(world.users["superuser"])
     info = (model._meta.app_label, model._meta.model_name)
-    assert client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
+    assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
     instance = model.objects.first()
     if instance is not None:
-        assert client.get(reverse("admin:%s_%s_change" % info, args=[instance.pk])).status_code == 200
+        assert client.get(reverse("admin:{}_{}_change".format(*info), args=[instance.pk])).status_code == 200
 
 
 def test_every_product_model_is_in_the_admin():
