@@ -2,12 +2,15 @@
 
 import io
 
+import pytest
+
 from django.core.management import call_command
 from django.urls import reverse
 
 from opora.intake.models import ImportBatch, ImportStatus
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens database connections
 def test_worker_checks_and_applies_a_queued_import(client, world, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client.force_login(world.users["coordinator"])
