@@ -20,6 +20,11 @@ from opora.support.models import Teacher
 PK = "_pk"
 
 
+def decimal_round(value: pl.Expr, places: int) -> pl.Expr:
+    """Rounding as Excel and the database do it: half away from zero (12,225 → 12,23)."""
+    return value.cast(pl.Float64).round(places, mode="half_away_from_zero")
+
+
 @dataclass(frozen=True)
 class FormTarget:
     """How one form is stored.
@@ -75,7 +80,7 @@ class FormTarget:
                 continue
             model_field = self.model._meta.get_field(self.model_field(name))
             if isinstance(model_field, models.DecimalField):
-                roundings.append(pl.col(name).cast(pl.Float64).round(model_field.decimal_places))
+                roundings.append(decimal_round(pl.col(name), model_field.decimal_places))
         return frame.with_columns(roundings) if roundings else frame
 
     def _dtype(self, name: str) -> pl.DataType:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import polars as pl
@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from opora.analytics import aggregate_student_results
 from opora.intake.diffing import Diff, changed_fields, diff_rows
 from opora.intake.models import ChangeAction, ImportBatch, ImportChange
-from opora.intake.targets import PK, RESULTS, STUDENT_RESULTS, FormTarget
+from opora.intake.targets import PK, RESULTS, STUDENT_RESULTS, FormTarget, decimal_round
 from opora.schools.models import Municipality, School, SchoolYear
 
 Progress = Callable[[int, str], None]
@@ -94,7 +94,7 @@ def _stored_value(target: FormTarget, name: str, value: Any) -> Any:
     if value is None:
         return "" if isinstance(field, (models.CharField, models.TextField)) and not field.null else None
     if isinstance(field, models.DecimalField):
-        return Decimal(str(round(float(value), field.decimal_places)))
+        return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-field.decimal_places), ROUND_HALF_UP)
     return value
 
 
@@ -220,7 +220,7 @@ def insert_marked(*, batch: ImportBatch, target: FormTarget, added: pl.DataFrame
         field = model._meta.get_field(target.model_field(name))
         value = pl.col(name) if name in frame.columns else pl.lit(None)
         if isinstance(field, models.DecimalField):
-            value = value.cast(pl.Float64).round(field.decimal_places)
+            value = decimal_round(value, field.decimal_places)
         elif isinstance(field, (models.CharField, models.TextField)) and not field.null:
             value = value.cast(pl.Utf8).fill_null("")
         columns[field.column] = value

@@ -126,7 +126,7 @@ def aggregate(students: pl.DataFrame) -> pl.DataFrame:
             pl.when(is_ege.first()).then(None).otherwise((mark == int(m)).sum()).cast(pl.Int64).alias(m)
             for m in MARKS
         ],
-        (score.sum() / pl.len()).round(2).alias("Средний балл"),
+        (score.sum() / pl.len()).round(2, mode="half_away_from_zero").alias("Средний балл"),
         pl.when(is_ege.first()).then((pl.col("Тестовый балл") < threshold).sum()).cast(pl.Int64).alias(BELOW),
         *[
             pl.when(is_vpr.first()).then(comparison.sum()).cast(pl.Int64).alias(name)

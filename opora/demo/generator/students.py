@@ -145,7 +145,7 @@ def aggregate_student_results(students: pl.DataFrame) -> pl.DataFrame:
     grouped = students.group_by(keys).agg(
         pl.len().cast(pl.Int64).alias("Участников"),
         *((mark == m).sum().cast(pl.Int64).alias(str(m)) for m in (2, 3, 4, 5)),
-        (score.sum() / pl.len()).round(2).alias("Средний балл"),
+        (score.sum() / pl.len()).round(2, mode="half_away_from_zero").alias("Средний балл"),
         (pl.col("Тестовый балл") < threshold).sum().cast(pl.Int64).alias(BELOW),
         (mark < journal).sum().cast(pl.Int64).alias("Понизили"),
         (mark == journal).sum().cast(pl.Int64).alias("Подтвердили"),
