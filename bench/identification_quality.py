@@ -39,9 +39,7 @@ def english(frame: pl.DataFrame, form: FileForm) -> pl.DataFrame:
     if "year" in out.columns:
         labels = out["year"].unique().to_list()
         out = out.with_columns(
-            pl.col("year").replace_strict(
-                {label: parse_school_year(label) for label in labels}, return_dtype=pl.Int64
-            )
+            pl.col("year").replace_strict({label: parse_school_year(label) for label in labels}, return_dtype=pl.Int64)
         )
     return out
 
@@ -194,8 +192,7 @@ def main() -> None:
     print(f"Разница F1: {gain:+.3f}  (цель: F1 ≥ 0,85 и разница ≥ 0,10)")
     print()
     print(
-        f"Доля ложных срабатываний (FP / истинно не низких), малые школы (< {args.small} обучающихся) "
-        "против больших:"
+        f"Доля ложных срабатываний (FP / истинно не низких), малые школы (< {args.small} обучающихся) против больших:"
     )
     for name, label in (("opora", "Опора"), ("baseline", "Базовый")):
         s, b = totals[f"{name}_small"], totals[f"{name}_large"]

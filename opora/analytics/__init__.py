@@ -13,7 +13,7 @@ from .failure import learning_failure, rosobrnadzor_signal
 from .indicators import result_indicators
 from .methodology import DEFAULT_EGE_THRESHOLDS, ContextVariable, Methodology
 from .objectivity import SIGNALS, objectivity_long, objectivity_signals
-from .results_index import raw_results_index, results_index, test_scores
+from .results_index import raw_results_index, results_index, standardised_scores
 from .shrinkage import FayHerriot, Posterior
 from .value_added import ValueAdded, value_added, value_added_covariates
 from .wellbeing import CONTEXT_VARIABLES, Wellbeing, context_variables, wellbeing_index
@@ -46,7 +46,7 @@ __all__ = [
     "result_indicators",
     "results_index",
     "rosobrnadzor_signal",
-    "test_scores",
+    "standardised_scores",
     "to_report_frame",
     "value_added",
     "value_added_covariates",

@@ -101,16 +101,16 @@ def conform(
         When a required column is missing (message in Russian, naming the frame).
     """
     lazy = frame.lazy()
-    present = lazy.collect_schema().names()
-    missing = [name for name in required if name not in present]
+    types = lazy.collect_schema()
+    missing = [name for name in required if name not in types]
     if missing:
         raise ValueError(f"В таблице «{what}» нет обязательных столбцов: {', '.join(missing)}")
-    return lazy.select(
-        (pl.col(name).cast(dtype, strict=False) if name in present else pl.lit(None, dtype=dtype)).alias(name)
-        for name, dtype in schema.items()
-    )
 
+    def column(name: str, dtype: pl.DataType) -> pl.Expr:
+        if name not in types:
+            return pl.lit(None, dtype=dtype).alias(name)
+        if dtype == pl.String and isinstance(types[name], pl.Categorical | pl.Enum):
+            return pl.col(name)  # text kept as categories (identify uses them to save memory)
+        return pl.col(name).cast(dtype, strict=False)
 
-def empty(schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    """An empty frame of the schema."""
-    return pl.DataFrame(schema=dict(schema))
+    return lazy.select(column(name, dtype) for name, dtype in schema.items())

@@ -23,7 +23,8 @@ def aggregate_student_results(
     - ``marks_2`` … ``marks_5`` = number of participants with that mark (null for the ЕГЭ,
       which has no marks);
     - ``mean_score`` = mean test score (ЕГЭ), mean mark («Годовые отметки»), otherwise mean
-      primary score (ВПР, ОГЭ), rounded to 0.01; null when no score is given;
+      primary score (ВПР, ОГЭ), rounded half away from zero to 0.01 (as Excel); null when no
+      score is given;
     - ``below_threshold`` (ЕГЭ) = participants whose test score is below the subject's minimum
       threshold (``ege_thresholds``; null for a subject without one);
     - ``lowered`` / ``confirmed`` / ``raised`` (ВПР) = participants whose ВПР mark is below /
@@ -56,9 +57,7 @@ def aggregate_student_results(
     >>> aggregate_student_results(rows).select("participants", "marks_2", "mean_score", "lowered", "raised").row(0)
     (3, 1, 10.0, 1, 1)
     """
-    frame = conform(
-        student_results, STUDENT_RESULTS_SCHEMA, STUDENT_RESULTS_REQUIRED, "Результаты участников"
-    )
+    frame = conform(student_results, STUDENT_RESULTS_SCHEMA, STUDENT_RESULTS_REQUIRED, "Результаты участников")
     procedure = pl.col("procedure")
     is_ege = procedure == EGE
     is_vpr = procedure == VPR
@@ -74,34 +73,26 @@ def aggregate_student_results(
         .then(mark.cast(pl.Float64))
         .otherwise(pl.col("primary_score"))
     )
-    # Row-wise columns first: the group-by then only sums, which the streaming engine does fast.
-    prepared = frame.with_columns(
-        score.alias("_score"),
-        threshold.alias("_threshold"),
-        (pl.col("test_score") < threshold).alias("_below"),
-        (mark < journal).alias("_lowered"),
-        (mark == journal).alias("_confirmed"),
-        (mark > journal).alias("_raised"),
-        *((mark == k).alias(f"_mark_{k}") for k in (2, 3, 4, 5)),
-    )
+    # The threshold is looked up row-wise (inside the aggregation it would run once per group).
+    prepared = frame.with_columns(score.alias("_score"), threshold.alias("_threshold"))
     grouped = prepared.group_by(list(AGGREGATE_KEYS)).agg(
         pl.len().cast(pl.Int64).alias("participants"),
-        *(pl.col(f"_mark_{k}").sum().cast(pl.Int64).alias(f"marks_{k}") for k in (2, 3, 4, 5)),
+        *((mark == k).sum().cast(pl.Int64).alias(f"marks_{k}") for k in (2, 3, 4, 5)),
         mark.count().alias("_marked"),
         pl.col("_score").mean().alias("_score"),
-        pl.col("_below").sum().cast(pl.Int64).alias("below_threshold"),
+        (pl.col("test_score") < pl.col("_threshold")).sum().cast(pl.Int64).alias("below_threshold"),
         pl.col("_threshold").max().alias("_threshold"),
-        *(pl.col(f"_{c}").sum().cast(pl.Int64).alias(c) for c in ("lowered", "confirmed", "raised")),
+        (mark < journal).sum().cast(pl.Int64).alias("lowered"),
+        (mark == journal).sum().cast(pl.Int64).alias("confirmed"),
+        (mark > journal).sum().cast(pl.Int64).alias("raised"),
     )
     has_marks = ~is_ege & (pl.col("_marked") > 0)
     out = grouped.select(
         *AGGREGATE_KEYS,
         "participants",
         *(pl.when(has_marks).then(pl.col(f"marks_{k}")).alias(f"marks_{k}") for k in (2, 3, 4, 5)),
-        pl.col("_score").round(2).alias("mean_score"),
-        pl.when(is_ege & pl.col("_threshold").is_not_null())
-        .then(pl.col("below_threshold"))
-        .alias("below_threshold"),
+        pl.col("_score").round(2, mode="half_away_from_zero").alias("mean_score"),
+        pl.when(is_ege & pl.col("_threshold").is_not_null()).then(pl.col("below_threshold")).alias("below_threshold"),
         *(pl.when(is_vpr).then(pl.col(c)).alias(c) for c in ("lowered", "confirmed", "raised")),
     )
-    return out.collect(engine="streaming").sort(list(AGGREGATE_KEYS))
+    return out.sort(list(AGGREGATE_KEYS)).collect(engine="streaming")

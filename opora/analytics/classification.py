@@ -24,7 +24,7 @@ from .failure import learning_failure, rosobrnadzor_signal
 from .indicators import result_indicators
 from .methodology import Methodology
 from .objectivity import objectivity_long, objectivity_signals
-from .results_index import raw_results_index, results_index, test_scores
+from .results_index import raw_results_index, results_index, standardised_scores
 from .value_added import value_added, value_added_covariates
 from .wellbeing import context_variables, wellbeing_index
 
@@ -72,8 +72,8 @@ class Identification:
         ``in_bottom``, ``bottom_threshold``, ИСБШ, objectivity risk, ВПР excluded.
     indicators : polars.DataFrame
         :func:`~opora.analytics.indicators.result_indicators` of the window.
-    test_scores : polars.DataFrame
-        Standardised tests (:func:`~opora.analytics.results_index.test_scores`).
+    standardised_scores : polars.DataFrame
+        Standardised tests (:func:`~opora.analytics.results_index.standardised_scores`).
     wellbeing : polars.DataFrame
         ИСБШ and standardised variables per school-year.
     context_reference : polars.DataFrame
@@ -97,7 +97,7 @@ class Identification:
     schools: pl.DataFrame
     yearly: pl.DataFrame
     indicators: pl.DataFrame
-    test_scores: pl.DataFrame
+    standardised_scores: pl.DataFrame
     wellbeing: pl.DataFrame
     context_reference: pl.DataFrame
     missing_context: pl.DataFrame
@@ -130,11 +130,13 @@ def bottom_group(frame: pl.DataFrame, value: str, share: float, *, by: str = "ye
         (pl.col("rank") <= (pl.col("_m").cast(pl.Float64) * share).ceil()).alias("in_bottom"),
     )
     thresholds = (
-        ranked.filter(pl.col("in_bottom")).group_by(by, maintain_order=True).agg(pl.col(value).max().alias("bottom_threshold"))
+        ranked.filter(pl.col("in_bottom"))
+        .group_by(by, maintain_order=True)
+        .agg(pl.col(value).max().alias("bottom_threshold"))
     )
-    return frame.join(ranked.select("code", by, "rank", "in_bottom"), on=["code", by], how="left", maintain_order="left").join(
-        thresholds, on=by, how="left", maintain_order="left"
-    )
+    return frame.join(
+        ranked.select("code", by, "rank", "in_bottom"), on=["code", by], how="left", maintain_order="left"
+    ).join(thresholds, on=by, how="left", maintain_order="left")
 
 
 def identify(
@@ -150,7 +152,7 @@ def identify(
 
     The steps (``docs/methodology.md`` states each with its formula):
 
-    1. standardise every test (:func:`test_scores`) of the N years ``year − N + 1 … year``;
+    1. standardise every test (:func:`standardised_scores`) of the N years ``year − N + 1 … year``;
     2. objectivity signals per school-year; at risk → the index is computed without the ВПР;
     3. raw results index per school-year, shrunk by empirical Bayes with an interval;
     4. per year, the bottom group: the ⌈``bottom_share``·m⌉ schools with the lowest index;
@@ -181,6 +183,21 @@ def identify(
     ------
     ValueError
         When the methodology is not valid or a required column is missing.
+
+    Examples
+    --------
+    >>> rows = [(c, 2026, "ОГЭ", 9, "Математика", 20, m2, 15 - m2, 5, 0) for c, m2 in zip("1234", (8, 2, 1, 0))]
+    >>> results = pl.DataFrame(rows, orient="row", schema=["code", "year", "procedure", "grade", "subject",
+    ...                        "participants", "marks_2", "marks_3", "marks_4", "marks_5"])
+    >>> context = pl.DataFrame({"code": list("1234"), "year": [2026] * 4, "students": [100, 200, 300, 400]})
+    >>> schools = pl.DataFrame({"code": list("1234"), "name": list("АБВГ"), "municipality": ["М"] * 4})
+    >>> outcomes = pl.DataFrame({"code": list("1234"), "year": [2026] * 4, "students_end": [100, 200, 300, 400],
+    ...                          "failing": [60, 2, 1, 0]})
+    >>> one_year = Methodology(years_window=1, years_required=1, bottom_share=0.25)
+    >>> result = identify(results=results, context=context, schools=schools, outcomes=outcomes, year=2026,
+    ...                   methodology=one_year)
+    >>> result.schools.select("code", "low_results", "learning_failure").row(0)
+    ('1', True, True)
     """
     m = methodology or Methodology()
     errors = m.validate()
@@ -191,11 +208,20 @@ def identify(
     window = list(range(first_year, year + 1))
     notes: list[str] = []
 
-    result_frame = (
-        conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО")
-        .filter(pl.col("year").is_between(first_year, year))
-        .sort("code", "year", "procedure", "grade", "subject")
-        .collect(engine=DETERMINISTIC)
+    conformed = conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО").with_columns(
+        # a few distinct texts on millions of rows: categories take a fraction of the memory
+        pl.col("procedure", "subject").cast(pl.Categorical)
+    )
+    # The canonical order makes the output independent of the input's row order; sorted year by
+    # year, a third of the memory at a time.
+    result_frame = pl.concat(
+        [
+            conformed.filter(pl.col("year") == y)
+            .sort("code", "procedure", "grade", "subject")
+            .collect(engine="streaming")  # no float sums here: streaming is exact and leaner
+            for y in window
+        ],
+        rechunk=False,
     )
     registry = (
         conform(schools, SCHOOLS_SCHEMA, SCHOOLS_REQUIRED, "Реестр ОО")
@@ -221,13 +247,9 @@ def identify(
             notes.append(f"Нет результатов за {y - 1}/{y} учебный год.")
 
     indicators = result_indicators(result_frame)
-    scores = test_scores(result_frame, m)
+    scores = standardised_scores(result_frame, m)
     signals = objectivity_signals(result_frame, scores, m)
-    excluded = (
-        signals.filter(pl.col("objectivity_risk")).select("code", "year")
-        if m.exclude_vpr_when_at_risk
-        else None
-    )
+    excluded = signals.filter(pl.col("objectivity_risk")).select("code", "year") if m.exclude_vpr_when_at_risk else None
     raw = raw_results_index(scores, m, without_vpr=excluded)
 
     variables = context_variables(context_frame, registry)
@@ -239,8 +261,15 @@ def identify(
     ranking_value = "raw_index" if m.low_results_rule == "rank" else "results_index"
     yearly = (
         bottom_group(index, ranking_value, m.bottom_share)
-        .join(wellbeing.index.select("code", "year", "wellbeing_index"), on=["code", "year"], how="left", maintain_order="left")
-        .join(signals.select("code", "year", "objectivity_risk"), on=["code", "year"], how="left", maintain_order="left")
+        .join(
+            wellbeing.index.select("code", "year", "wellbeing_index"),
+            on=["code", "year"],
+            how="left",
+            maintain_order="left",
+        )
+        .join(
+            signals.select("code", "year", "objectivity_risk"), on=["code", "year"], how="left", maintain_order="left"
+        )
         .sort("code", "year")
     )
     bottom_years = (
@@ -256,7 +285,7 @@ def identify(
 
     current = yearly.filter(pl.col("year") == year)
     median_index = current["results_index"].median()
-    wellbeing_now = _wellbeing_of_year(wellbeing.index, year, m.wellbeing_years)
+    wellbeing_now = _wellbeing_of_year(wellbeing.index, year, min(m.wellbeing_years, m.years_window))
     unfavourable = bottom_group(
         wellbeing_now.with_columns(pl.lit(year).alias("year")), "wellbeing_index", m.unfavourable_share
     ).select(
@@ -290,14 +319,20 @@ def identify(
     )
     out = (
         codes.join(registry, on="code", how="left", maintain_order="left")
-        .join(current.drop("year", "objectivity_risk", "wellbeing_index", "rank"), on="code", how="left", maintain_order="left")
+        .join(
+            current.drop("year", "objectivity_risk", "wellbeing_index", "rank"),
+            on="code",
+            how="left",
+            maintain_order="left",
+        )
         .join(bottom_years, on="code", how="left", maintain_order="left")
         .join(years_with_index, on="code", how="left", maintain_order="left")
         .join(wellbeing_now, on="code", how="left", maintain_order="left")
         .join(
             wellbeing.index.filter(pl.col("year") == year).select("code", "wellbeing_completeness"),
             on="code",
-            how="left", maintain_order="left"
+            how="left",
+            maintain_order="left",
         )
         .join(unfavourable, on="code", how="left", maintain_order="left")
         .join(added.schools.filter(pl.col("year") == year).drop("year"), on="code", how="left", maintain_order="left")
@@ -347,7 +382,7 @@ def identify(
         schools=out,
         yearly=yearly,
         indicators=indicators,
-        test_scores=scores,
+        standardised_scores=scores,
         wellbeing=wellbeing.index,
         context_reference=wellbeing.reference,
         missing_context=wellbeing.missing.filter(pl.col("year").is_between(first_year, year)),

@@ -179,9 +179,7 @@ def context_clusters(
     >>> context_clusters(wb, wb.select("code", "year"), 2026, m).schools["cluster"].to_list()[:2]
     [1, 1]
     """
-    chosen = [
-        v for v in methodology.wellbeing_variables if v.weight > 0 and f"z_{v.name}" in wellbeing.columns
-    ]
+    chosen = [v for v in methodology.wellbeing_variables if v.weight > 0 and f"z_{v.name}" in wellbeing.columns]
     data = wellbeing.filter((pl.col("year") == year) & pl.col("wellbeing_index").is_not_null()).sort("code")
     X = (
         np.column_stack([data[f"z_{v.name}"].fill_null(0.0).to_numpy() * math.sqrt(v.weight) for v in chosen])
@@ -204,16 +202,21 @@ def context_clusters(
         .with_columns(pl.int_range(1, pl.len() + 1).cast(pl.Int64).alias("cluster"))
     )
     schools = (
-        labelled.join(order.select("_label", "cluster"), on="_label", maintain_order="left").select("code", "cluster").sort("code")
+        labelled.join(order.select("_label", "cluster"), on="_label", maintain_order="left")
+        .select("code", "cluster")
+        .sort("code")
     )
     natural = [c for c in variables.columns if c not in ("code", "year")]
     profiles = (
         schools.join(data.select("code", "wellbeing_index"), on="code", maintain_order="left")
-        .join(variables.filter(pl.col("year") == year).select("code", *natural), on="code", how="left", maintain_order="left")
-        .group_by("cluster", maintain_order=True)
-        .agg(
-            pl.len().alias("schools"), pl.col("wellbeing_index").mean(), *(pl.col(c).mean() for c in natural)
+        .join(
+            variables.filter(pl.col("year") == year).select("code", *natural),
+            on="code",
+            how="left",
+            maintain_order="left",
         )
+        .group_by("cluster", maintain_order=True)
+        .agg(pl.len().alias("schools"), pl.col("wellbeing_index").mean(), *(pl.col(c).mean() for c in natural))
         .sort("cluster")
     )
     scores = pl.DataFrame(

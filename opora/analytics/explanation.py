@@ -34,6 +34,17 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{round(100 * value)} %"
 
 
+def of_years(count: int) -> str:
+    """«из N лет» with the right word: 1 → «года», otherwise «лет» (genitive after «из»).
+
+    Examples
+    --------
+    >>> of_years(1), of_years(3), of_years(21)
+    ('1 года', '3 лет', '21 года')
+    """
+    return f"{count} года" if count % 10 == 1 and count % 100 != 11 else f"{count} лет"
+
+
 def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
     """The «Пояснение» of one school from its row of ``Identification.schools``.
 
@@ -62,13 +73,13 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
         parts.append(
             f"Индекс результатов {number(index)} (интервал {number(row.get('results_index_lower'))} … "
             f"{number(row.get('results_index_upper'))}); в нижних {bottom} % школ региона "
-            f"{in_bottom} из {m.years_window} лет{listed}."
+            f"{in_bottom} из {of_years(m.years_window)}{listed}."
         )
     if row.get("low_results"):
         if m.low_results_rule == "rosobrnadzor":
             parts.append("ШНОР по признаку Рособрнадзора: не менее 30 % «2» по двум и более процедурам.")
         else:
-            parts.append(f"ШНОР: в нижней группе не менее {m.years_required} из {m.years_window} лет.")
+            parts.append(f"ШНОР: в нижней группе не менее {m.years_required} из {of_years(m.years_window)}.")
         cause = row.get("low_results_cause")
         prediction = row.get("predicted_index")
         added = row.get("value_added")
@@ -79,8 +90,7 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
         )
         if cause == "внутришкольные":
             parts.append(
-                f"{context}: результаты ниже, чем у школ в таких же условиях, — вероятны внутришкольные "
-                "причины."
+                f"{context}: результаты ниже, чем у школ в таких же условиях, — вероятны внутришкольные причины."
             )
         elif cause == "контекст":
             parts.append(
@@ -90,13 +100,13 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
         else:
             parts.append("Причину определить нельзя: ИСБШ не рассчитан.")
     elif index is not None and (row.get("years_in_bottom") or 0) > 0:
-        parts.append(f"Это меньше {m.years_required} лет из {m.years_window}: школа не относится к ШНОР.")
+        parts.append(f"Это меньше {m.years_required} из {of_years(m.years_window)}: школа не относится к ШНОР.")
     weight = row.get("shrinkage_weight")
     if index is not None and weight is not None and weight < 0.5:
         parts.append(
-            f"Участников мало ({row.get('participants')}): по методу эмпирического Байеса оценка сдвинута к "
-            f"среднему по региону, собственные данные школы весят {percent(weight)} (без сдвига "
-            f"{number(row.get('raw_index'))})."
+            f"Данных мало ({row.get('participants')} результатов участников за год): по методу эмпирического "
+            f"Байеса оценка сдвинута к среднему по региону, собственные данные школы весят {percent(weight)} "
+            f"(без сдвига {number(row.get('raw_index'))})."
         )
     wellbeing = row.get("wellbeing_index")
     if wellbeing is None:
@@ -105,9 +115,7 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
             f"данных, нужно не менее {percent(m.wellbeing_min_completeness)}."
         )
     elif row.get("unfavourable"):
-        parts.append(
-            f"ШНСУ: ИСБШ {number(wellbeing)} — в нижних {round(100 * m.unfavourable_share)} % школ региона."
-        )
+        parts.append(f"ШНСУ: ИСБШ {number(wellbeing)} — в нижних {round(100 * m.unfavourable_share)} % школ региона.")
     if row.get("resilient"):
         if m.resilient_rule == "above_median":
             parts.append(

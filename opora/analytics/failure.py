@@ -88,9 +88,7 @@ def learning_failure(
             .then(pl.lit("годовые отметки"))
             .alias("failing_source"),
         )
-        .with_columns(
-            (pl.col("failing_share") > methodology.failure_share).fill_null(False).alias("learning_failure")
-        )
+        .with_columns((pl.col("failing_share") > methodology.failure_share).fill_null(False).alias("learning_failure"))
         .select(
             "code",
             "year",
@@ -105,9 +103,7 @@ def learning_failure(
     )
 
 
-def rosobrnadzor_signal(
-    results: pl.DataFrame | pl.LazyFrame, year: int, methodology: Methodology
-) -> pl.DataFrame:
+def rosobrnadzor_signal(results: pl.DataFrame | pl.LazyFrame, year: int, methodology: Methodology) -> pl.DataFrame:
     """Rosobrnadzor's low-results signal for a year (as in its inspection acts, 2025).
 
     A test is (procedure, grade, subject); its share of «2» is n₂ / N (ЕГЭ: below the minimum
@@ -146,9 +142,7 @@ def rosobrnadzor_signal(
         .otherwise(pl.col("marks_2") / pl.col("participants"))
     )
     tests = frame.filter(
-        (pl.col("procedure") != ANNUAL_MARKS)
-        & pl.col("year").is_in([year - 1, year])
-        & (pl.col("participants") > 0)
+        (pl.col("procedure") != ANNUAL_MARKS) & pl.col("year").is_in([year - 1, year]) & (pl.col("participants") > 0)
     ).with_columns((fail >= methodology.rosobrnadzor_fail_share).fill_null(False).alias("_low"))
     current = tests.filter(pl.col("year") == year)
     previous = tests.filter((pl.col("year") == year - 1) & pl.col("_low")).select(
@@ -159,14 +153,9 @@ def rosobrnadzor_signal(
         .group_by("code", maintain_order=True)
         .agg(
             pl.col("_low").sum().cast(pl.Int64).alias("low_tests"),
-            (pl.col("_low") & pl.col("_low_before").fill_null(False))
-            .sum()
-            .cast(pl.Int64)
-            .alias("repeated_tests"),
+            (pl.col("_low") & pl.col("_low_before").fill_null(False)).sum().cast(pl.Int64).alias("repeated_tests"),
         )
-        .with_columns(
-            ((pl.col("low_tests") >= 2) & (pl.col("repeated_tests") >= 1)).alias("rosobrnadzor_signal")
-        )
+        .with_columns(((pl.col("low_tests") >= 2) & (pl.col("repeated_tests") >= 1)).alias("rosobrnadzor_signal"))
         .sort("code")
         .collect(engine=DETERMINISTIC)
     )

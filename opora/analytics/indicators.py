@@ -36,7 +36,7 @@ def result_indicators(results: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     Returns
     -------
     polars.DataFrame
-        One row per input row, sorted by the key, with the key, ``participants`` and the
+        One row per input row, in the input's order, with the key, ``participants`` and the
         indicators above.
 
     Examples
@@ -60,23 +60,19 @@ def result_indicators(results: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     def per_comparison(column: str) -> pl.Expr:
         return pl.when(has_comparison).then(pl.col(column) / compared)
 
-    return (
-        frame.select(
-            *INDICATOR_KEYS,
-            "participants",
-            per_mark(n3 + n4 + n5).alias("success_share"),
-            per_mark(n4 + n5).alias("quality_share"),
-            per_mark(n2).alias("fail_share"),
-            per_mark(100.0 * n5 + 64.0 * n4 + 36.0 * n3 + 16.0 * n2).alias("learning_degree"),
-            per_mark(2.0 * n2 + 3.0 * n3 + 4.0 * n4 + 5.0 * n5).alias("mean_mark"),
-            pl.col("mean_score"),
-            pl.when(pl.col("participants") > 0)
-            .then(pl.col("below_threshold") / pl.col("participants"))
-            .alias("below_threshold_share"),
-            per_comparison("lowered").alias("lowered_share"),
-            per_comparison("confirmed").alias("confirmed_share"),
-            per_comparison("raised").alias("raised_share"),
-        )
-        .sort(INDICATOR_KEYS)
-        .collect(engine=DETERMINISTIC)
-    )
+    return frame.select(
+        *INDICATOR_KEYS,
+        "participants",
+        per_mark(n3 + n4 + n5).alias("success_share"),
+        per_mark(n4 + n5).alias("quality_share"),
+        per_mark(n2).alias("fail_share"),
+        per_mark(100.0 * n5 + 64.0 * n4 + 36.0 * n3 + 16.0 * n2).alias("learning_degree"),
+        per_mark(2.0 * n2 + 3.0 * n3 + 4.0 * n4 + 5.0 * n5).alias("mean_mark"),
+        pl.col("mean_score"),
+        pl.when(pl.col("participants") > 0)
+        .then(pl.col("below_threshold") / pl.col("participants"))
+        .alias("below_threshold_share"),
+        per_comparison("lowered").alias("lowered_share"),
+        per_comparison("confirmed").alias("confirmed_share"),
+        per_comparison("raised").alias("raised_share"),
+    ).collect(engine=DETERMINISTIC)

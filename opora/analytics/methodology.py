@@ -19,7 +19,6 @@ EGE = "ЕГЭ"
 ANNUAL_MARKS = "Годовые отметки"
 CONTROL_TEST = "Контрольный срез"
 PROCEDURES = (VPR, OGE, EGE, ANNUAL_MARKS, CONTROL_TEST)
-STATE_EXAMS = (OGE, EGE)
 
 LOW_RESULTS_RULES = ("index", "rank", "rosobrnadzor")
 SHRINKAGE_TARGETS = ("region_mean", "context")
@@ -135,7 +134,9 @@ class Methodology:
     wellbeing_clip_z
         Standardised context variables are clipped to ±this value (outliers).
     wellbeing_years
-        ИСБШ of the analysis year is the mean over this many last years (1 = that year only).
+        ИСБШ of the analysis year is the mean of the school's ИСБШ over this many last years of
+        the window (1 = that year only; at most N is used): counts of small schools vary by
+        chance from year to year, while their conditions are long-term.
     unfavourable_share
         Share of schools with the lowest ИСБШ that are ШНСУ (0.25).
     value_added_covariates
@@ -171,6 +172,14 @@ class Methodology:
         Learning failure: more than this share of students failing (0.5).
     rosobrnadzor_fail_share
         Share of «2» of the Rosobrnadzor signal (0.30).
+
+    Examples
+    --------
+    >>> regional = Methodology(name="Методика области", version=2, bottom_share=0.15)
+    >>> regional.validate()
+    {}
+    >>> Methodology.from_dict(regional.to_dict()) == regional
+    True
     """
 
     name: str = "Методика Опоры"
@@ -192,7 +201,7 @@ class Methodology:
     wellbeing_variables: tuple[ContextVariable, ...] = DEFAULT_WELLBEING_VARIABLES
     wellbeing_min_completeness: float = 0.6
     wellbeing_clip_z: float = 3.0
-    wellbeing_years: int = 1
+    wellbeing_years: int = 3
     unfavourable_share: float = 0.25
     value_added_covariates: tuple[str, ...] = ("wellbeing",)
     internal_cause_threshold: float = 0.0
@@ -378,12 +387,6 @@ class Methodology:
         if not _is_number(self.wellbeing_clip_z) or self.wellbeing_clip_z <= 0:
             add("wellbeing_clip_z", "Нужно положительное число.")
         positive_int("wellbeing_years")
-        if (
-            isinstance(self.wellbeing_years, int)
-            and isinstance(self.years_window, int)
-            and self.wellbeing_years > self.years_window
-        ):
-            add("wellbeing_years", "Не больше числа лет анализа (N).")
 
         for covariate in self.value_added_covariates:
             if covariate not in VALUE_ADDED_COVARIATES:

@@ -27,7 +27,7 @@ def objectivity_signals(
     ``objectivity_min_participants``, FIOKO's 20) and z* = ``objectivity_z``:
 
     1. ``vpr_gap``: the ВПР level minus the ОГЭ/ЕГЭ level of the same school, both in student
-       sd (participant-weighted means of the tests' z from :func:`test_scores`)::
+       sd (participant-weighted means of the tests' z from :func:`standardised_scores`)::
 
            gap = L_ВПР − L_ГИА,  z = gap / √(Var L_ВПР + Var L_ГИА)
            fires when gap > ``vpr_gap_threshold`` and z > z*
@@ -55,7 +55,7 @@ def objectivity_signals(
     results : polars.DataFrame or polars.LazyFrame
         Form 3 (needs ``lowered``, ``confirmed``, ``raised`` and ``mean_score`` of the ВПР).
     scores : polars.DataFrame
-        Output of :func:`~opora.analytics.results_index.test_scores` for the same results.
+        Output of :func:`~opora.analytics.results_index.standardised_scores` for the same results.
     methodology : Methodology
 
     Returns
@@ -68,13 +68,18 @@ def objectivity_signals(
 
     Examples
     --------
-    >>> from opora.analytics.results_index import test_scores
+    >>> from opora.analytics.results_index import standardised_scores
     >>> empty = pl.DataFrame(schema={"code": pl.String, "year": pl.Int64, "procedure": pl.String,
     ...     "grade": pl.Int64, "subject": pl.String, "participants": pl.Int64})
-    >>> objectivity_signals(empty, test_scores(empty, Methodology()), Methodology()).height
+    >>> objectivity_signals(empty, standardised_scores(empty, Methodology()), Methodology()).height
     0
     """
-    frame = conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО").collect(engine=DETERMINISTIC)
+    frame = (
+        conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО")
+        .filter(pl.col("procedure") == VPR)
+        .drop("below_threshold")
+        .collect(engine=DETERMINISTIC)
+    )
     min_n = methodology.objectivity_min_participants
     z_star = methodology.objectivity_z
 
@@ -98,9 +103,9 @@ def objectivity_signals(
         return pl.when(enough & pl.col(value).is_not_null()).then(condition.fill_null(False))
 
     out = out.with_columns(
-        fired(
-            (pl.col("vpr_gap") > methodology.vpr_gap_threshold) & (pl.col("vpr_gap_z") > z_star), "vpr_gap"
-        ).alias("vpr_gap_fired"),
+        fired((pl.col("vpr_gap") > methodology.vpr_gap_threshold) & (pl.col("vpr_gap_z") > z_star), "vpr_gap").alias(
+            "vpr_gap_fired"
+        ),
         fired(
             (pl.col("lowered_ratio") < methodology.lowered_ratio_threshold) & (pl.col("lowered_z") > z_star),
             "lowered_ratio",
@@ -113,9 +118,7 @@ def objectivity_signals(
     fired_columns = ["vpr_gap_fired", "few_lowered_fired", "scores_at_cutoffs_fired"]
     out = out.with_columns(
         pl.sum_horizontal(pl.col(c).fill_null(False).cast(pl.Int64) for c in fired_columns).alias("signals"),
-        pl.sum_horizontal(pl.col(c).is_not_null().cast(pl.Int64) for c in fired_columns).alias(
-            "signals_available"
-        ),
+        pl.sum_horizontal(pl.col(c).is_not_null().cast(pl.Int64) for c in fired_columns).alias("signals_available"),
     ).with_columns((pl.col("signals") >= methodology.objectivity_min_signals).alias("objectivity_risk"))
     return out.select(
         "code",
@@ -191,31 +194,18 @@ def objectivity_long(signals: pl.DataFrame, methodology: Methodology) -> pl.Data
 
 def _gap(scores: pl.DataFrame) -> pl.DataFrame:
     """L_ВПР − L_ГИА with its z, from the tests' standardised scores."""
-    keys = ["code", "year", "_group"]
-    cells = (
-        scores.lazy()
-        .with_columns(
-            pl.when(pl.col("procedure") == VPR)
-            .then(pl.lit("vpr"))
-            .when(pl.col("procedure").is_in([OGE, EGE]))
-            .then(pl.lit("gia"))
-            .alias("_group")
-        )
-        .filter(pl.col("_group").is_not_null())
+    keys = ["code", "year", "_vpr"]
+    cells = scores.filter(pl.col("procedure").is_in([VPR, OGE, EGE])).select(
+        "code", "year", (pl.col("procedure") == VPR).alias("_vpr"), "participants", "z", "variance"
     )
-    cells = cells.with_columns((pl.col("participants") / pl.col("participants").sum().over(keys)).alias("_w"))
-    levels = (
-        cells.group_by(keys, maintain_order=True)
-        .agg(
-            (pl.col("_w") * pl.col("z")).sum().alias("level"),
-            (pl.col("_w") ** 2 * pl.col("variance")).sum().alias("var"),
-        )
-        .collect(engine=DETERMINISTIC)
+    # Σ w z and Σ w² v with w = n / Σ n, written without a window (faster on millions of rows)
+    n = pl.col("participants").cast(pl.Float64)
+    levels = cells.group_by(keys, maintain_order=True).agg(
+        ((n * pl.col("z")).sum() / n.sum()).alias("level"),
+        ((n * n * pl.col("variance")).sum() / n.sum() ** 2).alias("var"),
     )
-    vpr = levels.filter(pl.col("_group") == "vpr").select(
-        "code", "year", pl.col("level").alias("_lv"), pl.col("var").alias("_vv")
-    )
-    gia = levels.filter(pl.col("_group") == "gia").select(
+    vpr = levels.filter(pl.col("_vpr")).select("code", "year", pl.col("level").alias("_lv"), pl.col("var").alias("_vv"))
+    gia = levels.filter(~pl.col("_vpr")).select(
         "code", "year", pl.col("level").alias("_lg"), pl.col("var").alias("_vg")
     )
     return vpr.join(gia, on=["code", "year"], how="inner", maintain_order="left").select(
@@ -241,9 +231,7 @@ def _lowered(frame: pl.DataFrame) -> pl.DataFrame:
         .with_columns(compared.cast(pl.Float64).alias("_n"))
         .filter(pl.col("_n") > 0)
     )
-    vpr = vpr.with_columns(
-        (pl.col("lowered").sum().over(test) / pl.col("_n").sum().over(test)).alias("_region_share")
-    )
+    vpr = vpr.with_columns((pl.col("lowered").sum().over(test) / pl.col("_n").sum().over(test)).alias("_region_share"))
     out = vpr.group_by("code", "year", maintain_order=True).agg(
         (pl.col("lowered").sum() / pl.col("_n").sum()).alias("lowered_share"),
         ((pl.col("_n") * pl.col("_region_share")).sum() / pl.col("_n").sum()).alias("lowered_expected"),
@@ -295,9 +283,7 @@ def _cutoffs(frame: pl.DataFrame) -> pl.DataFrame:
         sigma2 = float(np.sum(n * residual**2)) / (m - present.sum())
         if sigma2 <= 0:
             continue
-        parts.append(
-            test.select("code", "year", "_n").with_columns(pl.Series("_r", residual / np.sqrt(sigma2)))
-        )
+        parts.append(test.select("code", "year", "_n").with_columns(pl.Series("_r", residual / np.sqrt(sigma2))))
     if not parts:
         return pl.DataFrame(
             schema={"code": pl.String, "year": pl.Int64, "cutoff_shift": pl.Float64, "cutoff_z": pl.Float64}

@@ -2,7 +2,7 @@
 
 Three steps, each a function:
 
-1. :func:`test_scores` puts every test of a school on one scale: the school's mean (mark or
+1. :func:`standardised_scores` puts every test of a school on one scale: the school's mean (mark or
    score) minus the region's mean of that test, in units of the region's student sd, with its
    sampling variance.
 2. :func:`raw_results_index` combines a school's tests into one number per year with the
@@ -31,7 +31,7 @@ PROCEDURE_COLUMNS = {
 }
 
 
-def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) -> pl.DataFrame:
+def standardised_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) -> pl.DataFrame:
     """Each school's result in each test as a standardised score with its sampling variance.
 
     A test is (year, procedure, grade, subject) over the region. For a school s with nₛ
@@ -58,113 +58,114 @@ def test_scores(results: pl.DataFrame | pl.LazyFrame, methodology: Methodology) 
     -------
     polars.DataFrame
         ``code, year, procedure, grade, subject, participants, measure, kind`` ("marks" or
-        "score"), ``region_mean, region_sd, within_variance, z, variance, weight``.
+        "score"), ``region_mean, region_sd, within_variance, z, variance, weight``; sorted by
+        year, then code, procedure, grade and subject.
 
     Examples
     --------
     >>> frame = pl.DataFrame({"code": ["a", "b"], "year": [2026, 2026], "procedure": ["ОГЭ"] * 2,
     ...     "grade": [9, 9], "subject": ["Математика"] * 2, "participants": [2, 2],
     ...     "marks_2": [0, 0], "marks_3": [1, 0], "marks_4": [1, 1], "marks_5": [0, 1]})
-    >>> [round(z, 2) for z in test_scores(frame, Methodology())["z"]]
+    >>> [round(z, 2) for z in standardised_scores(frame, Methodology())["z"]]
     [-0.71, 0.71]
     """
-    # Eager steps: a single lazy plan sums floats in an order that varies between runs.
-    frame = conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО").collect(engine=DETERMINISTIC)
+    frame = conform(results, RESULTS_SCHEMA, RESULTS_REQUIRED, "Результаты по ОО").select(
+        "code",
+        "year",
+        "procedure",
+        "grade",
+        "subject",
+        "participants",
+        "marks_2",
+        "marks_3",
+        "marks_4",
+        "marks_5",
+        "mean_score",
+    )
+    # Year by year (tests never span years): a third of the memory at a time. Eager steps: one lazy
+    # plan sums floats in an order that varies between runs.
+    years = sorted(frame.select(pl.col("year").unique()).collect(engine=DETERMINISTIC)["year"].drop_nulls().to_list())
+    parts = [
+        _year_scores(frame.filter(pl.col("year") == year).collect(engine=DETERMINISTIC), methodology) for year in years
+    ]
+    if not parts:
+        return _year_scores(frame.collect(engine=DETERMINISTIC), methodology)
+    return pl.concat(parts)
+
+
+KIND = pl.Enum(["marks", "score"])
+
+
+def _year_scores(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
     marks = [pl.col(f"marks_{k}").cast(pl.Float64) for k in (2, 3, 4, 5)]
     n_marks = marks[0] + marks[1] + marks[2] + marks[3]
     mark_sum = 2.0 * marks[0] + 3.0 * marks[1] + 4.0 * marks[2] + 5.0 * marks[3]
     mark_square_sum = 4.0 * marks[0] + 9.0 * marks[1] + 16.0 * marks[2] + 25.0 * marks[3]
     has_marks = n_marks.is_not_null() & (n_marks > 0)
-    has_score = (
-        (pl.col("procedure") == EGE) & pl.col("mean_score").is_not_null() & (pl.col("participants") > 0)
-    )
-    measured = (
-        frame.with_columns(
-            pl.when(has_marks).then(pl.lit("marks")).when(has_score).then(pl.lit("score")).alias("kind"),
-            pl.when(has_marks).then(n_marks).otherwise(pl.col("participants").cast(pl.Float64)).alias("n"),
-        )
-        .filter(pl.col("kind").is_not_null() & (pl.col("n") >= methodology.min_cell_participants))
-        .with_columns(
-            pl.when(pl.col("kind") == "marks")
-            .then(mark_sum / pl.col("n"))
-            .otherwise(pl.col("mean_score"))
-            .alias("measure"),
-            # Σₖ nₖ (k − m)² = Σ nₖ k² − n m²
-            pl.when(pl.col("kind") == "marks")
-            .then(pl.max_horizontal(mark_square_sum - mark_sum * mark_sum / pl.col("n"), pl.lit(0.0)))
-            .alias("within_ss"),
-        )
-    )
+    has_score = (pl.col("procedure") == EGE) & pl.col("mean_score").is_not_null() & (pl.col("participants") > 0)
     keys = list(TEST_KEYS)
     m = pl.col("measure")
     n = pl.col("n")
-    region = measured.with_columns(
-        (pl.col("n") * m).sum().over(keys).truediv(n.sum().over(keys)).alias("region_mean"),
-    ).with_columns(((m - pl.col("region_mean")) ** 2).alias("_d"))
+    region = (
+        frame.select(
+            "code",
+            *keys,
+            pl.when(has_marks).then(pl.lit("marks")).when(has_score).then(pl.lit("score")).cast(KIND).alias("kind"),
+            pl.when(has_marks).then(n_marks).otherwise(pl.col("participants").cast(pl.Float64)).alias("n"),
+            pl.when(has_marks).then(mark_sum / n_marks).otherwise(pl.col("mean_score")).alias("measure"),
+            # Σₖ nₖ (k − m)² = Σ nₖ k² − n m²
+            pl.when(has_marks)
+            .then(pl.max_horizontal(mark_square_sum - mark_sum * mark_sum / n_marks, pl.lit(0.0)))
+            .alias("within_ss"),
+        )
+        .filter(pl.col("kind").is_not_null() & (pl.col("n") >= methodology.min_cell_participants))
+        .with_columns((n * m).sum().over(keys).truediv(n.sum().over(keys)).alias("region_mean"))
+    )
     stats = region.group_by(keys, maintain_order=True).agg(
         pl.col("kind").first().alias("_kind"),
         pl.col("within_ss").sum().alias("_within_ss"),
         (n - 1.0).clip(lower_bound=0.0).sum().alias("_within_df"),
         n.sum().alias("_n_total"),
         pl.len().alias("_schools"),
-        (n * pl.col("_d")).sum().alias("_between_ss"),
+        (n * (m - pl.col("region_mean")) ** 2).sum().alias("_between_ss"),
     )
     # Form 3 has no within-school sd of the scores; moment estimators from the school means
     # confuse it with the lower means of small schools, so the methodology states it.
-    score_within = pl.lit(methodology.ege_score_sd**2)
     stats = (
         stats.with_columns(
             pl.when(pl.col("_kind") == "marks")
             .then(pl.when(pl.col("_within_df") > 0).then(pl.col("_within_ss") / pl.col("_within_df")))
-            .otherwise(score_within)
+            .otherwise(pl.lit(methodology.ege_score_sd**2))
             .alias("within_variance"),
         )
         .with_columns(
             pl.when(pl.col("_kind") == "marks")
             .then(pl.col("_within_ss"))
-            .otherwise(
-                pl.col("within_variance") * (pl.col("_n_total") - pl.col("_schools")).clip(lower_bound=0.0)
-            )
+            .otherwise(pl.col("within_variance") * (pl.col("_n_total") - pl.col("_schools")).clip(lower_bound=0.0))
             .alias("_within_total"),
         )
         .with_columns(
-            ((pl.col("_within_total") + pl.col("_between_ss")) / pl.col("_n_total"))
-            .sqrt()
-            .alias("region_sd"),
+            ((pl.col("_within_total") + pl.col("_between_ss")) / pl.col("_n_total")).sqrt().alias("region_sd"),
         )
+        .select(*keys, "within_variance", "region_sd")
     )
-    weights = _weight_expression(methodology)
-    scored = (
-        region.join(
-            stats.select(*keys, "within_variance", "region_sd", "_within_ss", "_between_ss"),
-            on=keys,
-            how="left", maintain_order="left"
-        )
-        .filter(
-            (pl.col("region_sd") > 0)
-            & pl.col("within_variance").is_not_null()
-            & (pl.col("within_variance") > 0)
-        )
-        .with_columns(
-            pl.col("n").cast(pl.Int64).alias("participants"),
+    return (
+        region.join(stats, on=keys, how="left", maintain_order="left")
+        .filter((pl.col("region_sd") > 0) & (pl.col("within_variance") > 0))
+        .select(
+            "code",
+            *keys,
+            n.cast(pl.Int64).alias("participants"),
+            "measure",
+            "kind",
+            "region_mean",
+            "region_sd",
+            "within_variance",
             ((m - pl.col("region_mean")) / pl.col("region_sd")).alias("z"),
             (pl.col("within_variance") / (n * pl.col("region_sd") ** 2)).alias("variance"),
-            weights.alias("weight"),
+            _weight_expression(methodology).alias("weight"),
         )
         .sort("code", *keys)
-    )
-    return scored.select(
-        "code",
-        *keys,
-        "participants",
-        "measure",
-        "kind",
-        "region_mean",
-        "region_sd",
-        "within_variance",
-        "z",
-        "variance",
-        "weight",
     )
 
 
@@ -206,7 +207,7 @@ def raw_results_index(
     Parameters
     ----------
     scores : polars.DataFrame
-        Output of :func:`test_scores`.
+        Output of :func:`standardised_scores`.
     methodology : Methodology
     without_vpr : polars.DataFrame, optional
         ``code, year`` of the school-years whose index is computed without the ВПР (objectivity
@@ -233,9 +234,16 @@ def raw_results_index(
     cells = (
         scores.filter(pl.col("weight") > 0)
         .select(
-            "code", "year", "grade", "participants", "z", "variance", "weight",
-            pl.col("procedure").replace_strict(procedures, list(range(len(procedures))), default=len(procedures),
-                                               return_dtype=pl.Int64).alias("_p"),
+            "code",
+            "year",
+            "grade",
+            "participants",
+            "z",
+            "variance",
+            "weight",
+            pl.col("procedure")
+            .replace_strict(procedures, list(range(len(procedures))), default=len(procedures), return_dtype=pl.Int64)
+            .alias("_p"),
         )
         .filter(pl.col("_p") < len(procedures))
         .sort("code", "year", "_p", "grade")
@@ -245,7 +253,9 @@ def raw_results_index(
         excluded = without_vpr.select("code", pl.col("year").cast(pl.Int64)).unique()
     school_years = cells.select("code", "year").unique(maintain_order=True)
     school_years = school_years.join(
-        excluded.with_columns(pl.lit(True).alias("vpr_excluded")), on=["code", "year"], how="left",
+        excluded.with_columns(pl.lit(True).alias("vpr_excluded")),
+        on=["code", "year"],
+        how="left",
         maintain_order="left",
     ).with_columns(pl.col("vpr_excluded").fill_null(False))
     if cells.height == 0:
@@ -330,8 +340,13 @@ def raw_results_index(
 
 def _empty_raw(school_years: pl.DataFrame) -> pl.DataFrame:
     schema: dict[str, pl.DataType] = {
-        "code": pl.String(), "year": pl.Int64(), "raw_index": pl.Float64(), "raw_variance": pl.Float64(),
-        "raw_index_with_vpr": pl.Float64(), "vpr_excluded": pl.Boolean(), "tests": pl.Int64(),
+        "code": pl.String(),
+        "year": pl.Int64(),
+        "raw_index": pl.Float64(),
+        "raw_variance": pl.Float64(),
+        "raw_index_with_vpr": pl.Float64(),
+        "vpr_excluded": pl.Boolean(),
+        "tests": pl.Int64(),
         "participants": pl.Int64(),
     }
     for column in PROCEDURE_COLUMNS.values():
@@ -356,6 +371,11 @@ def results_index(
 
         γₛ = τ̂² / (τ̂² + Vₛ),   index = γₛ Yₛ + (1 − γₛ) prior,   sd = √(γₛ Vₛ + (1 − γₛ)² g₂)
         interval = index ± z·sd   (z = 1.96 for ``confidence_level`` 0.95)
+
+    With ``borrow_strength_over_years`` (default) the yearly estimates are then replaced by those
+    of :class:`~opora.analytics.shrinkage.SchoolYearModel` fitted to the residuals Yₛₜ − priorₛₜ
+    of all years: each year leans on the school's other years as much as results prove stable
+    (``tau2_school``, ``tau2_year`` give the split).
 
     The index is in student sd: 0 is the region's average student; −0.5 means the school's
     students are on average half a student sd below.
@@ -403,9 +423,7 @@ def results_index(
         usable = usable.join(covariates, on=["code", "year"], how="left", maintain_order="left")
     parts = []
     for (year,), part in usable.sort("code").partition_by("year", as_dict=True, maintain_order=True).items():
-        parts.append(
-            _shrink_year(part, covariate_names, methodology).with_columns(pl.lit(year).alias("year"))
-        )
+        parts.append(_shrink_year(part, covariate_names, methodology).with_columns(pl.lit(year).alias("year")))
     shrunk = pl.concat(parts).select(
         "code", "year", "results_index", "results_index_sd", "shrinkage_weight", "prior_mean", "tau2"
     )

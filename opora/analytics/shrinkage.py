@@ -100,9 +100,7 @@ class FayHerriot:
         variance = weight * v + (1.0 - weight) ** 2 * g2
         return Posterior(mean=mean, variance=variance, weight=weight)
 
-    def _check(
-        self, X: np.ndarray, y: np.ndarray, v: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _check(self, X: np.ndarray, y: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         X = np.asarray(X, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         v = np.maximum(np.asarray(v, dtype=np.float64), self.min_variance)
@@ -177,7 +175,5 @@ class SchoolYearModel:
         CS = np.linalg.solve(Sigma, np.broadcast_to(C, Sigma.shape))  # Σ⁻¹ C
         variance = np.diag(C)[None, :] - np.einsum("tu,sut->st", C, CS)
         prior_variance = np.diag(C)[None, :]
-        weight = np.where(
-            prior_variance > 0, 1.0 - variance / np.where(prior_variance > 0, prior_variance, 1.0), 0.0
-        )
+        weight = np.where(prior_variance > 0, 1.0 - variance / np.where(prior_variance > 0, prior_variance, 1.0), 0.0)
         return Posterior(mean=mean, variance=np.maximum(variance, 0.0), weight=weight)

@@ -80,7 +80,9 @@ def value_added_covariates(
             )
             types = registry.filter(pl.col("school_type").is_not_null() & (pl.col("school_type") != ""))
             counts = (
-                types.group_by("school_type", maintain_order=True).len().sort(["len", "school_type"], descending=[True, False])
+                types.group_by("school_type", maintain_order=True)
+                .len()
+                .sort(["len", "school_type"], descending=[True, False])
             )
             if counts.height > 1:
                 others = counts["school_type"].to_list()[1:]
@@ -213,7 +215,5 @@ def value_added(raw: pl.DataFrame, covariates: pl.DataFrame, methodology: Method
         "schools": pl.Int64,
     }
     schools_frame = pl.concat(school_parts) if school_parts else pl.DataFrame(schema=school_schema)
-    coefficients = (
-        pl.concat(coefficient_parts) if coefficient_parts else pl.DataFrame(schema=coefficient_schema)
-    )
+    coefficients = pl.concat(coefficient_parts) if coefficient_parts else pl.DataFrame(schema=coefficient_schema)
     return ValueAdded(schools=schools_frame.sort("code", "year"), coefficients=coefficients)

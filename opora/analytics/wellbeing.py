@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 import polars as pl
 
@@ -127,9 +129,7 @@ class Wellbeing:
     reference: pl.DataFrame
 
 
-def context_variables(
-    context: pl.DataFrame | pl.LazyFrame, schools: pl.DataFrame | pl.LazyFrame
-) -> pl.DataFrame:
+def context_variables(context: pl.DataFrame | pl.LazyFrame, schools: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """The context variables of :data:`CONTEXT_VARIABLES` per school-year, in natural units.
 
     Shares are fractions (0–1); a part whose whole is 0 or unknown is null, never 0.
@@ -211,11 +211,13 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
     ).with_columns(pl.col(n).cast(pl.Float64) for n in names)
     long = frame.unpivot(index=["code", "year"], on=names, variable_name="variable", value_name="value")
     known = long.filter(pl.col("value").is_not_null() & pl.col("value").is_finite())
-    absent = long.filter(pl.col("value").is_null() | ~pl.col("value").is_finite()).select(
-        "code", "year", "variable"
-    )
+    absent = long.filter(pl.col("value").is_null() | ~pl.col("value").is_finite()).select("code", "year", "variable")
     candidates = (
-        absent.join(known.rename({"year": "filled_from_year", "value": "filled"}), on=["code", "variable"], maintain_order="left")
+        absent.join(
+            known.rename({"year": "filled_from_year", "value": "filled"}),
+            on=["code", "variable"],
+            maintain_order="left",
+        )
         .with_columns((pl.col("filled_from_year") - pl.col("year")).abs().alias("_distance"))
         .sort("code", "year", "variable", "_distance", "filled_from_year")
         .unique(["code", "year", "variable"], keep="first", maintain_order=True)
@@ -227,22 +229,16 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
         .with_columns(
             pl.col("variable").replace_strict(labels, return_dtype=pl.String).alias("label"),
             pl.when(pl.col("filled_from_year").is_not_null())
-            .then(
-                pl.format(
-                    "взято из {}/{} учебного года", pl.col("filled_from_year") - 1, pl.col("filled_from_year")
-                )
-            )
-            .otherwise(
-                pl.lit("нет данных ни за один год: переменная не учтена, веса остальных перераспределены")
-            )
+            .then(pl.format("взято из {}/{} учебного года", pl.col("filled_from_year") - 1, pl.col("filled_from_year")))
+            .otherwise(pl.lit("нет данных ни за один год: переменная не учтена, веса остальных перераспределены"))
             .alias("handling"),
         )
         .select("code", "year", "variable", "label", "filled_from_year", "handling")
         .sort("code", "year", "variable")
     )
-    filled = pl.concat(
-        [known, candidates.select("code", "year", "variable", pl.col("filled").alias("value"))]
-    ).pivot(on="variable", index=["code", "year"], values="value")
+    filled = pl.concat([known, candidates.select("code", "year", "variable", pl.col("filled").alias("value"))]).pivot(
+        on="variable", index=["code", "year"], values="value"
+    )
     for name in names:
         if name not in filled.columns:
             filled = filled.with_columns(pl.lit(None, dtype=pl.Float64).alias(name))
@@ -258,9 +254,10 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
         z_columns.append((variable.direction * z.clip(-clip, clip)).alias(f"z_{variable.name}"))
     scored = filled.with_columns(z_columns)
     total_weight = sum(v.weight for v in chosen)
-    weighted = pl.sum_horizontal(pl.col(f"z_{v.name}").fill_null(0.0) * v.weight for v in chosen)
-    known_weight = pl.sum_horizontal(
-        pl.when(pl.col(f"z_{v.name}").is_not_null()).then(v.weight).otherwise(0.0) for v in chosen
+    # Added one by one, left to right: sum_horizontal may add in a different order on a busy machine.
+    weighted = reduce(operator.add, (pl.col(f"z_{v.name}").fill_null(0.0) * v.weight for v in chosen))
+    known_weight = reduce(
+        operator.add, (pl.when(pl.col(f"z_{v.name}").is_not_null()).then(v.weight).otherwise(0.0) for v in chosen)
     )
     scored = scored.with_columns(
         (known_weight / total_weight).alias("wellbeing_completeness"),

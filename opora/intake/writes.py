@@ -132,9 +132,7 @@ def apply_diff(*, batch: ImportBatch, target: FormTarget, diff: Diff) -> None:
     _change_noted(batch, target, references, diff)
 
 
-def _create_noted(
-    batch: ImportBatch, target: FormTarget, references: References, added_rows: pl.DataFrame
-) -> None:
+def _create_noted(batch: ImportBatch, target: FormTarget, references: References, added_rows: pl.DataFrame) -> None:
     model = target.model
     history = hasattr(model, "history")  # the registry keeps its own change journal
     added = [model(**references.record_values(target, row)) for row in added_rows.iter_rows(named=True)]
@@ -147,10 +145,7 @@ def _create_noted(
         else model.objects.bulk_create(added, batch_size=BATCH_SIZE)
     )
     ImportChange.objects.bulk_create(
-        [
-            ImportChange(batch=batch, model=target.label, object_id=obj.pk, action=ChangeAction.ADDED)
-            for obj in created
-        ],
+        [ImportChange(batch=batch, model=target.label, object_id=obj.pk, action=ChangeAction.ADDED) for obj in created],
         batch_size=BATCH_SIZE,
     )
 
@@ -185,9 +180,7 @@ def _change_noted(batch: ImportBatch, target: FormTarget, references: References
             instance.fill_search_text()
         updated_fields.add("search_text")
     if history:
-        bulk_update_with_history(
-            list(instances.values()), model, sorted(updated_fields), batch_size=BATCH_SIZE
-        )
+        bulk_update_with_history(list(instances.values()), model, sorted(updated_fields), batch_size=BATCH_SIZE)
     else:
         model.objects.bulk_update(list(instances.values()), sorted(updated_fields), batch_size=BATCH_SIZE)
     ImportChange.objects.bulk_create(notes, batch_size=BATCH_SIZE)
@@ -252,9 +245,7 @@ def insert_rows(model: type[models.Model], frame: pl.DataFrame) -> None:
                 cursor.executemany(sql, chunk.rows())
 
 
-def student_results_apply(
-    *, batch: ImportBatch, frame: pl.DataFrame, progress: Progress
-) -> tuple[int, int, int]:
+def student_results_apply(*, batch: ImportBatch, frame: pl.DataFrame, progress: Progress) -> tuple[int, int, int]:
     """Store participants' results and recompute the school figures (form 3) they make up."""
     target = STUDENT_RESULTS
     years = frame["year"].unique().to_list()
@@ -271,13 +262,9 @@ def student_results_apply(
     current = pl.concat([previous, frame], how="diagonal_relaxed")
     touched = frame.select("code", "year", "procedure", "subject").unique()
     aggregates = aggregate_student_results(current.join(touched, on=["code", "year", "procedure", "subject"]))
-    results = RESULTS.rounded(
-        aggregates.select([name for name in aggregates.columns if name in _results_fields()])
-    )
+    results = RESULTS.rounded(aggregates.select([name for name in aggregates.columns if name in _results_fields()]))
     stored_results = RESULTS.stored(batch.region, years=years)
-    results_diff = diff_rows(
-        results, stored_results, key_fields=RESULTS.key_fields, value_fields=RESULTS.value_fields
-    )
+    results_diff = diff_rows(results, stored_results, key_fields=RESULTS.key_fields, value_fields=RESULTS.value_fields)
     progress(90, "Запись показателей по ОО")
     apply_diff(batch=batch, target=RESULTS, diff=results_diff)
     return diff.added.height, diff.changed.height, diff.unchanged
