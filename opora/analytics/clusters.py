@@ -26,6 +26,8 @@ class ContextClustering:
       ``sample_size`` schools); the higher the better;
     - Calinski–Harabasz = [tr(B) / (k − 1)] / [tr(W) / (n − k)]; the higher the better.
 
+    With more than ``sample_size`` schools (a country) the clusters and k are found on a fixed
+    random sample of ``sample_size`` schools and every school goes to the nearest centre.
     Deterministic for a given row order (fixed ``random_state``); callers sort the rows by
     school code so the result does not depend on the input order.
 
@@ -36,6 +38,7 @@ class ContextClustering:
     criterion : {"silhouette", "calinski_harabasz"}
     random_state : int
     sample_size : int
+        Schools the silhouette (and, for larger regions, the clustering) is computed on.
     n_init : int
         k-means restarts.
 
@@ -80,33 +83,43 @@ class ContextClustering:
         """Cluster the rows of X (schools × standardised context variables)."""
         X = np.asarray(X, dtype=np.float64)
         n = X.shape[0]
-        if self.method == "ward" and n > WARD_MAX_SCHOOLS:
+        # A country: the clusters are found on a fixed sample, every school goes to the nearest centre.
+        sampled = n > self.sample_size
+        rows = (
+            np.sort(np.random.default_rng(self.random_state).choice(n, self.sample_size, replace=False))
+            if sampled
+            else np.arange(n)
+        )
+        fitted = X[rows]
+        m = fitted.shape[0]
+        if self.method == "ward" and m > WARD_MAX_SCHOOLS:
             raise ValueError(
                 f"Метод Уорда требует памяти порядка n²: не более {WARD_MAX_SCHOOLS} школ; выберите k-средних."
             )
-        distinct = len(np.unique(X, axis=0)) if n else 0
-        k_high = min(self.k_max, n - 1, distinct)
+        distinct = len(np.unique(fitted, axis=0)) if m else 0
+        k_high = min(self.k_max, m - 1, distinct)
         self.scores_: dict[int, float] = {}
-        if k_high < max(2, self.k_min):
-            self.k_ = 1
-            self.labels_ = np.zeros(n, dtype=np.int64)
-            self.cluster_centers_ = X.mean(axis=0, keepdims=True) if n else np.zeros((1, X.shape[1]))
-            return self
         best: tuple[float, int, np.ndarray] | None = None
         for k in range(max(2, self.k_min), k_high + 1):
-            labels = self._labels(X, k)
+            labels = self._labels(fitted, k)
             if len(np.unique(labels)) < 2:
                 continue
-            score = self._score(X, labels)
+            score = self._score(fitted, labels)
             self.scores_[k] = score
             if best is None or score > best[0] + 1e-12:
                 best = (score, k, labels)
         if best is None:
             self.k_ = 1
             self.labels_ = np.zeros(n, dtype=np.int64)
+            self.cluster_centers_ = X.mean(axis=0, keepdims=True) if n else np.zeros((1, X.shape[1]))
+            return self
+        _, self.k_, labels = best
+        self.cluster_centers_ = np.vstack([fitted[labels == c].mean(axis=0) for c in range(self.k_)])
+        if sampled:
+            distance = ((X[:, None, :] - self.cluster_centers_[None, :, :]) ** 2).sum(axis=2)
+            self.labels_ = distance.argmin(axis=1).astype(np.int64)
         else:
-            _, self.k_, self.labels_ = best
-        self.cluster_centers_ = np.vstack([X[self.labels_ == c].mean(axis=0) for c in range(self.k_)])
+            self.labels_ = labels
         return self
 
     def _labels(self, X: np.ndarray, k: int) -> np.ndarray:

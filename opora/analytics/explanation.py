@@ -34,6 +34,11 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{round(100 * value)} %"
 
 
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: first letter small, unless the label starts with an abbreviation."""
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
 def of_years(count: int) -> str:
     """«из N лет» with the right word: 1 → «года», otherwise «лет» (genitive after «из»).
 
@@ -70,10 +75,14 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
         years = row.get("bottom_years") or []
         in_bottom = row.get("years_in_bottom") or 0
         listed = f" ({', '.join(f'{y - 1}/{y}' for y in years)})" if years else ""
+        where = (
+            f"в нижних {bottom} % школ региона {in_bottom} из {of_years(m.years_window)}{listed}"
+            if in_bottom
+            else f"в нижние {bottom} % школ региона не входила ни в одном из {of_years(m.years_window)}"
+        )
         parts.append(
             f"Индекс результатов {number(index)} (интервал {number(row.get('results_index_lower'))} … "
-            f"{number(row.get('results_index_upper'))}); в нижних {bottom} % школ региона "
-            f"{in_bottom} из {of_years(m.years_window)}{listed}."
+            f"{number(row.get('results_index_upper'))}); {where}."
         )
     if row.get("low_results"):
         if m.low_results_rule == "rosobrnadzor":
@@ -127,7 +136,7 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
                 "Резильентная: условия неблагоприятные, а результаты значимо выше ожидаемых для таких условий."
             )
     fired = [
-        SIGNALS[name] + f" ({number(row.get(value))})"
+        _in_sentence(SIGNALS[name]) + f" ({number(row.get(value))})"
         for name, value in (
             ("vpr_gap", "vpr_gap"),
             ("few_lowered", "lowered_ratio"),
@@ -154,7 +163,7 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
         gap = row["peer_gap"]
         direction = "выше" if gap >= 0 else "ниже"
         parts.append(
-            f"Кластер {row['cluster']}: индекс на {number(abs(gap))} {direction} среднего по "
-            f"{row.get('peers')} школам со схожими условиями."
+            f"Кластер {row['cluster']} (школ со схожими условиями, кроме этой: {row.get('peers')}): индекс на "
+            f"{number(abs(gap))} {direction} их среднего."
         )
     return " ".join(parts)

@@ -151,8 +151,9 @@ class Methodology:
     cluster_method, cluster_k_min, cluster_k_max, cluster_criterion, cluster_random_state,
     cluster_sample_size
         Clustering of schools by context: k-means or Ward, k chosen in [k_min, k_max] by the
-        silhouette or Calinski–Harabasz criterion (the silhouette is computed on a fixed sample
-        of at most ``cluster_sample_size`` schools).
+        silhouette or Calinski–Harabasz criterion; with more than ``cluster_sample_size``
+        schools both are found on a fixed sample of that many and every school goes to the
+        nearest centre.
     objectivity_min_participants
         Least ВПР participants of a school for the objectivity signals (FIOKO: 20).
     objectivity_z

@@ -1,0 +1,217 @@
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opora.analytics import Methodology, raw_results_index, results_index, standardised_scores
+from tests.analytics.frames import demo, marks_row, results_frame
+
+M = Methodology()
+
+
+def scores_frame(rows):
+    return pl.DataFrame(
+        rows,
+        schema={
+            "code": pl.String,
+            "year": pl.Int64,
+            "procedure": pl.String,
+            "grade": pl.Int64,
+            "subject": pl.String,
+            "participants": pl.Int64,
+            "z": pl.Float64,
+            "variance": pl.Float64,
+            "weight": pl.Float64,
+        },
+        orient="row",
+    )
+
+
+class TestTestScores:
+    def test_two_schools_symmetric(self):
+        frame = results_frame(
+            [
+                marks_row("a", 2026, "ОГЭ", 9, "Математика", (0, 1, 1, 0)),
+                marks_row("b", 2026, "ОГЭ", 9, "Математика", (0, 0, 1, 1)),
+            ]
+        )
+        out = standardised_scores(frame, M)
+        # M = 4, within SS = 1 (df 2) → σ²_w = 0.5; S² = (1 + 1) / 4
+        assert out["z"].to_list() == pytest.approx([-(2**-0.5), 2**-0.5])
+        assert out["within_variance"].to_list() == pytest.approx([0.5, 0.5])
+        assert out["variance"].to_list() == pytest.approx([0.5, 0.5])
+
+    def test_weighted_mean_of_each_test_is_zero(self):
+        out = standardised_scores(demo()["results"], M)
+        check = out.group_by("year", "procedure", "grade", "subject").agg(
+            ((pl.col("participants") * pl.col("z")).sum() / pl.col("participants").sum()).abs().alias("m")
+        )
+        assert check["m"].max() < 1e-9
+
+    def test_ege_uses_the_mean_test_score_and_the_stated_sd(self):
+        rows = [
+            {
+                **marks_row(str(i), 2026, "ЕГЭ", 11, "Русский язык", (0, 0, 0, 0)),
+                "participants": 10,
+                "marks_2": None,
+                "marks_3": None,
+                "marks_4": None,
+                "marks_5": None,
+                "mean_score": 60.0 + i,
+            }
+            for i in range(5)
+        ]
+        out = standardised_scores(results_frame(rows), Methodology(ege_score_sd=10.0))
+        assert set(out["kind"]) == {"score"}
+        assert out["within_variance"].to_list() == pytest.approx([100.0] * 5)
+        assert out["z"].is_sorted()
+
+    def test_small_tests_are_left_out(self):
+        frame = results_frame(
+            [
+                marks_row("a", 2026, "ВПР", 5, "Математика", (1, 1, 0, 0)),
+                marks_row("b", 2026, "ВПР", 5, "Математика", (0, 5, 5, 2)),
+                marks_row("c", 2026, "ВПР", 5, "Математика", (1, 4, 5, 2)),
+            ]
+        )
+        out = standardised_scores(frame, Methodology(min_cell_participants=3))
+        assert out["code"].to_list() == ["b", "c"]
+
+    def test_rows_without_marks_or_usable_score_are_left_out(self):
+        row = {**marks_row("a", 2026, "ВПР", 5, "Математика", (0, 0, 0, 0)), "participants": 10, "marks_2": None}
+        assert standardised_scores(results_frame([row]), M).height == 0
+
+
+class TestRawIndex:
+    def test_example_equal_precision(self):
+        frame = scores_frame(
+            [
+                ("a", 2026, "ВПР", 5, "Математика", 10, 1.0, 0.1, 1.0),
+                ("a", 2026, "ОГЭ", 9, "Математика", 10, 0.0, 0.1, 1.0),
+            ]
+        )
+        assert raw_results_index(frame, M).select("raw_index", "raw_variance").row(0) == pytest.approx((0.5, 0.05))
+
+    def test_precision_weights_a_tiny_procedure_less(self):
+        frame = scores_frame(
+            [
+                ("a", 2026, "ВПР", 5, "Математика", 100, 1.0, 0.01, 1.0),
+                ("a", 2026, "ОГЭ", 9, "Математика", 2, -1.0, 0.5, 1.0),
+            ]
+        )
+        precise = raw_results_index(frame, M)["raw_index"][0]
+        fixed = raw_results_index(frame, Methodology(procedure_combination="fixed"))["raw_index"][0]
+        assert fixed == pytest.approx(0.0)
+        assert precise == pytest.approx((1.0 / 0.01 - 1.0 / 0.5) / (1 / 0.01 + 1 / 0.5))
+
+    def test_same_grade_tests_correlate(self):
+        rows = [
+            ("a", 2026, "ВПР", 5, "Математика", 10, 0.0, 0.1, 1.0),
+            ("a", 2026, "ВПР", 5, "Русский язык", 10, 0.0, 0.1, 1.0),
+        ]
+        same = raw_results_index(scores_frame(rows), M)["raw_variance"][0]
+        apart = raw_results_index(scores_frame([rows[0], (*rows[1][:3], 6, *rows[1][4:])]), M)["raw_variance"][0]
+        assert same == pytest.approx(0.1 * (1 + 0.5) / 2)
+        assert apart == pytest.approx(0.05)
+
+    def test_procedure_levels(self):
+        frame = scores_frame(
+            [
+                ("a", 2026, "ВПР", 5, "Математика", 30, 0.6, 0.1, 1.0),
+                ("a", 2026, "ВПР", 6, "Математика", 10, 0.2, 0.1, 1.0),
+                ("a", 2026, "ОГЭ", 9, "Математика", 10, -0.5, 0.1, 1.0),
+            ]
+        )
+        row = raw_results_index(frame, M).row(0, named=True)
+        assert row["level_vpr"] == pytest.approx(0.5)
+        assert row["level_oge"] == pytest.approx(-0.5)
+        assert row["level_ege"] is None
+
+    def test_vpr_left_out_for_a_school_at_risk(self):
+        frame = scores_frame(
+            [
+                ("a", 2026, "ВПР", 5, "Математика", 10, 1.0, 0.1, 1.0),
+                ("a", 2026, "ОГЭ", 9, "Математика", 10, -0.4, 0.1, 1.0),
+                ("b", 2026, "ВПР", 5, "Математика", 10, 0.3, 0.1, 1.0),
+            ]
+        )
+        out = raw_results_index(frame, M, without_vpr=pl.DataFrame({"code": ["a", "b"], "year": [2026, 2026]}))
+        a, b = out.row(0, named=True), out.row(1, named=True)
+        assert (
+            a["vpr_excluded"]
+            and a["raw_index"] == pytest.approx(-0.4)
+            and a["raw_index_with_vpr"] == pytest.approx(0.3)
+        )
+        assert b["raw_index"] is None and b["raw_index_with_vpr"] == pytest.approx(0.3)
+
+    def test_zero_weight_procedure_is_not_used(self):
+        frame = scores_frame(
+            [
+                ("a", 2026, "Контрольный срез", 5, "Математика", 10, 5.0, 0.1, 0.0),
+                ("a", 2026, "ОГЭ", 9, "Математика", 10, 0.2, 0.1, 1.0),
+            ]
+        )
+        assert raw_results_index(frame, M)["raw_index"][0] == pytest.approx(0.2)
+
+
+class TestShrunkIndex:
+    def test_noisy_school_is_pulled_to_the_mean_and_precise_one_is_not(self):
+        raw = pl.DataFrame(
+            {
+                "code": list("abcdef"),
+                "year": [2026] * 6,
+                "raw_index": [-1.0, -0.5, 0.0, 0.5, 1.0, -3.0],
+                "raw_variance": [0.001] * 5 + [10.0],
+            }
+        )
+        out = results_index(raw, M)
+        assert out["results_index"][0] == pytest.approx(-1.0, abs=0.01)
+        assert out["results_index"][5] > -0.5
+        assert (out["results_index_lower"] <= out["results_index"]).all()
+        assert (out["results_index"] <= out["results_index_upper"]).all()
+        assert out["shrinkage_weight"][5] < 0.1 < 0.9 < out["shrinkage_weight"][0]
+
+    def test_context_target_uses_the_covariates(self):
+        raw = pl.DataFrame(
+            {
+                "code": [str(i) for i in range(8)],
+                "year": [2026] * 8,
+                "raw_index": [-1.0, -0.9, -1.1, 1.0, 0.9, 1.1, 0.0, -2.0],
+                "raw_variance": [0.01] * 7 + [50.0],
+            }
+        )
+        covariates = pl.DataFrame(
+            {"code": [str(i) for i in range(8)], "year": [2026] * 8, "wellbeing": [-1.0] * 3 + [1.0] * 3 + [0.0, -1.0]}
+        )
+        out = results_index(raw, Methodology(shrinkage_target="context"), covariates=covariates)
+        # the tiny school 7 is pulled toward what its context predicts (−1), not toward 0
+        assert out["results_index"][7] == pytest.approx(-1.0, abs=0.15)
+
+    def test_other_years_lend_strength(self):
+        rows = []
+        for i in range(30):
+            level = (i - 15) / 10
+            for year in (2024, 2025, 2026):
+                rows.append((str(i), year, level, 0.02))
+        rows.append(("x", 2024, 1.0, 0.3))
+        rows.append(("x", 2025, 1.0, 0.3))
+        rows.append(("x", 2026, -1.5, 0.3))
+        raw = pl.DataFrame(rows, schema=["code", "year", "raw_index", "raw_variance"], orient="row")
+        pooled = results_index(raw, M).filter((pl.col("code") == "x") & (pl.col("year") == 2026))
+        alone = results_index(raw, Methodology(borrow_strength_over_years=False)).filter(
+            (pl.col("code") == "x") & (pl.col("year") == 2026)
+        )
+        assert pooled["results_index"][0] > alone["results_index"][0]
+        assert pooled["results_index_sd"][0] < alone["results_index_sd"][0]
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_index_is_invariant_to_row_order(seed):
+    results = demo()["results"]
+    base = results_index(raw_results_index(standardised_scores(results, M), M), M).sort("code", "year")
+    shuffled = results.sample(fraction=1.0, shuffle=True, seed=seed)
+    other = results_index(raw_results_index(standardised_scores(shuffled, M), M), M).sort("code", "year")
+    assert base["code"].equals(other["code"])
+    assert np.allclose(base["results_index"].to_numpy(), other["results_index"].to_numpy(), atol=1e-12, equal_nan=True)
