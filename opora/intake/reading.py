@@ -341,7 +341,7 @@ def _check_package(data: bytes, name: str, max_rows: int, max_unpacked_bytes: in
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         names = set(package.namelist())
-    except Exception as error:  # BadZipFile, NotImplementedError (unknown zip version), zlib.error, …
+    except Exception as error:  # BadZipFile, an unsupported zip compression method, zlib.error, …
         raise FileRefused(
             f"Файл «{name}» повреждён: архив книги Excel не удалось распаковать. Сохраните файл заново "
             "и загрузите снова."

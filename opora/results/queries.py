@@ -5,41 +5,17 @@ from __future__ import annotations
 import polars as pl
 
 from opora.analytics import result_indicators
-from opora.results.models import Procedure, SchoolResult
+from opora.intake.targets import PK, RESULTS
+from opora.results.models import Procedure
 from opora.schools.models import School
 
-RESULT_FIELDS = (
-    "participants",
-    "marks_2",
-    "marks_3",
-    "marks_4",
-    "marks_5",
-    "mean_score",
-    "below_threshold",
-    "lowered",
-    "confirmed",
-    "raised",
-)
-SCHEMA = {
-    "code": pl.Utf8,
-    "year": pl.Int64,
-    "procedure": pl.Utf8,
-    "grade": pl.Int64,
-    "subject": pl.Utf8,
-    **{name: pl.Float64 if name == "mean_score" else pl.Int64 for name in RESULT_FIELDS},
-}
+RESULT_FIELDS = RESULTS.value_fields
+COLUMNS = [*RESULTS.key_fields, *RESULTS.value_fields]
 
 
 def school_results_frame(school: School) -> pl.DataFrame:
     """The school's form 3 rows over all years, as a frame of the model's fields."""
-    rows = SchoolResult.objects.filter(school=school).values_list(
-        "school__code", "year__end_year", "procedure", "grade", "subject", *RESULT_FIELDS
-    )
-    return pl.DataFrame(
-        [tuple(float(v) if hasattr(v, "as_tuple") else v for v in row) for row in rows],
-        schema=SCHEMA,
-        orient="row",
-    )
+    return RESULTS.stored(school.municipality.region, codes=[school.code]).drop(PK).select(COLUMNS)
 
 
 def procedures_of(frame: pl.DataFrame) -> list[str]:
@@ -79,6 +55,6 @@ def subject_summary(frame: pl.DataFrame, procedure: str) -> pl.DataFrame:
         )
         .alias("mean_score"),
     )
-    indicators = result_indicators(summed.select(list(SCHEMA)))
+    indicators = result_indicators(summed.select(COLUMNS))
     counts = summed.select("year", "subject", "marks_2", "marks_3", "marks_4", "marks_5")
     return indicators.drop("grade").join(counts, on=["year", "subject"]).sort("subject", "year")
