@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -62,13 +61,6 @@ class Scope:
         if self.region_id is not None:
             return municipalities.filter(region_id=self.region_id)
         return municipalities.none()
-
-    def filter_regions(self, regions: QuerySet[Region]) -> QuerySet[Region]:
-        if self.everything:
-            return regions
-        if self.region_id is None:
-            return regions.none()
-        return regions.filter(pk=self.region_id)
 
 
 NO_SCOPE = Scope()
@@ -124,14 +116,6 @@ def visible_school_or_404(user: User, code: str) -> School:
 def can_change_school(user: User, school: School) -> bool:
     scope = scope_of(user)
     return not scope.read_only and scope.filter_schools(School.objects.filter(pk=school.pk)).exists()
-
-
-def require_role(user: User, *roles: Role) -> None:
-    """Refuse (403) a user whose role is not one of ``roles``; superusers pass."""
-    if user.is_superuser:
-        return
-    if not user.is_authenticated or Role(user.role) not in roles:
-        raise PermissionDenied("Эта страница недоступна для вашей роли.")
 
 
 IMPORTER_ROLES = (Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR)
