@@ -31,6 +31,12 @@ def lines_visible_to(user: User, run: IdentificationRun) -> QuerySet[RunSchool]:
     return run.schools.filter(school__in=School.objects.visible_to(user))
 
 
+def latest_line_of(user: User, school: School) -> RunSchool | None:
+    """The school's line in the latest finished run the user may see."""
+    run = done_runs(runs_visible_to(user)).filter(schools__school=school).first()
+    return run.schools.select_related("run__year").get(school=school) if run else None
+
+
 def approved_lists_visible_to(user: User) -> QuerySet[ApprovedList]:
     """Lists of the user's region: the regional ones and those of the user's own municipality."""
     lists = ApprovedList.objects.select_related("region", "municipality", "year", "run", "approved_by")

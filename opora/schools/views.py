@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from opora.accounts.scopes import can_change_school, visible_school_or_404
 from opora.analytics import result_indicators
+from opora.identification.queries import latest_line_of
 from opora.results.charts import mark_distribution, shares_by_year
 from opora.results.models import Procedure
 from opora.results.queries import procedures_of, school_indicators, school_results_frame, subject_summary
@@ -139,6 +140,7 @@ def school_detail(request: HttpRequest, code: str) -> HttpResponse:
         "context_rows": context_rows,
         "outcomes": school_outcomes(school),
         "can_change": can_change_school(request.user, school),
+        "run_line": latest_line_of(request.user, school),
         **results,
     }
     return render(request, "schools/school_detail.html", context)

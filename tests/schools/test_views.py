@@ -96,3 +96,10 @@ def test_card_pages_are_paginated(client, world):
     second = client.get(reverse("schools:list"), {"page": 2})
     assert len(first.context["page"].object_list) == 50
     assert len(second.context["page"].object_list) == 12
+
+
+def test_card_shows_the_school_in_the_latest_run(coordinator_client, world):
+    page = coordinator_client.get(reverse("schools:detail", args=[world.school.code])).content.decode()
+    assert "Выявление на 2025/2026 учебный год" in page
+    assert "Пояснение для проверки." in page
+    assert reverse("identification:school", args=[world.run.pk, world.school.code]) in page
