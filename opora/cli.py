@@ -8,6 +8,12 @@ import os
 import sys
 
 
+def print_progress(percent: int, message: str) -> None:
+    """Progress of long work on one terminal line, on standard error."""
+    sys.stderr.write(f"\r{percent:3d}% {message:<70}")
+    sys.stderr.flush()
+
+
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opora.settings")
     from django.core.management import execute_from_command_line

@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from opora.accounts.models import Role
@@ -35,7 +34,7 @@ from opora.identification.queries import (
 )
 from opora.identification.services import methodology_current, methodology_save, run_approve, run_create
 from opora.identification.tasks import execute_run
-from opora.web.xlsx_export import XLSX_CONTENT_TYPE
+from opora.web.xlsx_export import XLSX_CONTENT_TYPE, download_response
 
 CATEGORIES = {
     "low_results": ("ШНОР", Q(low_results=True)),
@@ -58,12 +57,6 @@ SORTS = {
 
 def _run_or_404(request: HttpRequest, pk: int) -> IdentificationRun:
     return get_object_or_404(runs_visible_to(request.user), pk=pk)
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
 
 
 @login_required
@@ -153,8 +146,9 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     frame = run_report_frame(run, lines)
     name = f"Выявление {run.year.label.replace('/', '-')} расчёт {run.pk}"
     if fmt == "csv":
-        return _download(frame.write_csv().encode("utf-8-sig"), f"{name}.csv", "text/csv; charset=utf-8")
-    return _download(report_workbook(frame), f"{name}.xlsx", XLSX_CONTENT_TYPE)
+        csv = frame.write_csv().encode("utf-8-sig")
+        return download_response(csv, filename=f"{name}.csv", content_type="text/csv; charset=utf-8")
+    return download_response(report_workbook(frame), filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 @login_required
@@ -326,8 +320,8 @@ def list_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     name = f"Перечень ШНОР и ШНСУ {approved.year.label.replace('/', '-')} (приказ {approved.order_number})"
     if fmt == "docx":
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return _download(approved_list_docx(document), f"{name}.docx", content_type)
-    return _download(approved_list_xlsx(document), f"{name}.xlsx", XLSX_CONTENT_TYPE)
+        return download_response(approved_list_docx(document), filename=f"{name}.docx", content_type=content_type)
+    return download_response(approved_list_xlsx(document), filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 @login_required

@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from opora.accounts.scopes import can_import, home_region
@@ -28,24 +27,16 @@ from opora.intake.tasks import apply_import, check_import
 from opora.intake.writing import template_workbook, write_workbook
 from opora.schools.models import SchoolYear
 from opora.schools.queries import visible_municipalities
-from opora.web.xlsx_export import XLSX_CONTENT_TYPE, xlsx_response
+from opora.web.xlsx_export import download_response, xlsx_response
 
 
 def _require_importer(request: HttpRequest) -> None:
     if not can_import(request.user):
-        raise PermissionDenied(
-            "Загружать файлы могут региональный администратор и муниципальный координатор."
-        )
+        raise PermissionDenied("Загружать файлы могут региональный администратор и муниципальный координатор.")
 
 
 def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
     return get_object_or_404(import_history(request.user), pk=pk)
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
 
 
 @login_required
@@ -103,9 +94,7 @@ def import_list_export(request: HttpRequest) -> HttpResponse:
         "Ошибок",
         "SHA-256",
     )
-    return xlsx_response(
-        filename="История загрузок.xlsx", sheet_title="История загрузок", columns=columns, rows=rows
-    )
+    return xlsx_response(filename="История загрузок.xlsx", sheet_title="История загрузок", columns=columns, rows=rows)
 
 
 def _detail_context(request: HttpRequest, batch: ImportBatch) -> dict:
@@ -186,7 +175,7 @@ def form_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def form_template(request: HttpRequest, form_key: str) -> HttpResponse:
     form = _form_or_404(form_key)
-    return _xlsx(template_workbook(form), f"Шаблон — {form.title}.xlsx")
+    return download_response(template_workbook(form), filename=f"Шаблон — {form.title}.xlsx")
 
 
 @login_required
@@ -205,7 +194,7 @@ def form_export(request: HttpRequest, form_key: str) -> HttpResponse:
         municipality_id=municipality.pk if municipality else None,
     )
     suffix = f" {year.label.replace('/', '-')}" if year else ""
-    return _xlsx(write_workbook(frame, form), f"{form.title}{suffix}.xlsx")
+    return download_response(write_workbook(frame, form), filename=f"{form.title}{suffix}.xlsx")
 
 
 def _chosen_year(request: HttpRequest) -> tuple[YearForm, SchoolYear | None]:

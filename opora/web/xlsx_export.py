@@ -72,6 +72,13 @@ def workbook_bytes(
     return buffer.getvalue()
 
 
+def download_response(content: bytes, *, filename: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
+    """A file for the browser to save, its Russian name kept (RFC 6266)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
 def xlsx_response(
     *,
     filename: str,
@@ -81,9 +88,7 @@ def xlsx_response(
     text_columns: Iterable[int] = (),
 ) -> HttpResponse:
     content = workbook_bytes(sheet_title=sheet_title, columns=columns, rows=rows, text_columns=text_columns)
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
+    return download_response(content, filename=filename)
 
 
 def _column_letter(index: int) -> str:

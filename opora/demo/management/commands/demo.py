@@ -19,9 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026, help="зерно генератора (по умолчанию 2026)")
         parser.add_argument("--schools", type=int, default=150, help="число школ (по умолчанию 150)")
-        parser.add_argument(
-            "--export", metavar="DIR", help="записать файлы форм в папку DIR, не загружая в базу"
-        )
+        parser.add_argument("--export", metavar="DIR", help="записать файлы форм в папку DIR, не загружая в базу")
         parser.add_argument(
             "--truth",
             metavar="FILE",
@@ -31,9 +29,7 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="загрузить, только если в базе ещё нет ни одной школы"
         )
 
-    def handle(
-        self, *args, seed: int, schools: int, export: str | None, truth: str | None, if_empty: bool, **kw
-    ):
+    def handle(self, *args, seed: int, schools: int, export: str | None, truth: str | None, if_empty: bool, **kw):
         if schools < 5:
             raise CommandError("Число школ должно быть не меньше 5.")
         if export is None and if_empty and School.objects.exists():
@@ -53,9 +49,7 @@ class Command(BaseCommand):
             report = demo_region_load(region_data=region)
         except DemoAlreadyLoaded as error:
             raise CommandError(f"{error} Используйте новую базу данных.") from error
-        truth_path = write_truth(
-            region, Path(truth) if truth else Path(settings.VAR_DIR) / "demo_hidden_truth.csv"
-        )
+        truth_path = write_truth(region, Path(truth) if truth else Path(settings.VAR_DIR) / "demo_hidden_truth.csv")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Загружен регион «{report.region.name}»: школ {report.schools}, "

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from opora.cli import print_progress
 from opora.identification.queries import report_workbook, run_report_frame
 from opora.identification.services import methodology_current, run_create, run_execute
 from opora.schools.models import Region, SchoolYear
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         run = run_create(region=target, year=school_year, methodology=version, by=None)
         try:
-            run = run_execute(run=run, progress=self._progress)
+            run = run_execute(run=run, progress=print_progress)
         except ValueError as error:
             raise CommandError(str(error)) from error
         sys.stderr.write("\n")
@@ -66,7 +67,3 @@ class Command(BaseCommand):
         if len(regions) == 1:
             return regions[0]
         raise CommandError("Укажите --region." if regions else "В базе нет регионов: загрузите реестр ОО.")
-
-    def _progress(self, percent: int, message: str) -> None:
-        sys.stderr.write(f"\r{percent:3d}% {message:<70}")
-        sys.stderr.flush()

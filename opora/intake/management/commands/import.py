@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from opora.cli import print_progress
 from opora.intake.formats import FORMS
 from opora.intake.models import ImportBatch, ImportStatus
 from opora.intake.reading import FileRefused, read_table
@@ -39,7 +40,7 @@ class Command(BaseCommand):
                     region=target_region, file_name=path.name, content=content, form_key=kind, by=None
                 )
                 try:
-                    batch = import_check(batch=batch, progress=self._progress)
+                    batch = import_check(batch=batch, progress=print_progress)
                     self._print_report(batch)
                 finally:
                     discard_files(batch)
@@ -48,17 +49,13 @@ class Command(BaseCommand):
                 raise CommandError(f"Ошибок в файле: {batch.error_count}. Ничего не записано.")
             self.stdout.write("Проверка без записи (--dry-run): база данных не изменена.")
             return
-        batch = import_upload(
-            region=target_region, file_name=path.name, content=content, form_key=kind, by=None
-        )
-        batch = import_check(batch=batch, progress=self._progress)
+        batch = import_upload(region=target_region, file_name=path.name, content=content, form_key=kind, by=None)
+        batch = import_check(batch=batch, progress=print_progress)
         self._print_report(batch)
         if batch.status != ImportStatus.READY:
-            raise CommandError(
-                f"Ошибок в файле: {batch.error_count}. Ничего не записано (загрузка № {batch.pk})."
-            )
+            raise CommandError(f"Ошибок в файле: {batch.error_count}. Ничего не записано (загрузка № {batch.pk}).")
         try:
-            batch = import_apply(batch=batch, by=None, progress=self._progress)
+            batch = import_apply(batch=batch, by=None, progress=print_progress)
         except ImportRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         sys.stderr.write("\n")
@@ -74,9 +71,7 @@ class Command(BaseCommand):
             region = Region.objects.filter(name=name).first()
             if region is None:
                 if kind != "schools":
-                    raise CommandError(
-                        f"Регион «{name}» не найден. Новый регион создаётся загрузкой реестра ОО."
-                    )
+                    raise CommandError(f"Регион «{name}» не найден. Новый регион создаётся загрузкой реестра ОО.")
                 region = Region.objects.create(name=name)
             return region
         regions = list(Region.objects.all()[:2])
@@ -95,10 +90,6 @@ class Command(BaseCommand):
         except FileRefused:
             return None
         return recognition.form.key if recognition is not None else None
-
-    def _progress(self, percent: int, message: str) -> None:
-        sys.stderr.write(f"\r{percent:3d}% {message:<60}")
-        sys.stderr.flush()
 
     def _print_report(self, batch: ImportBatch) -> None:
         sys.stderr.write("\n")
