@@ -1,0 +1,47 @@
+"""The benchmark scripts still run: each on a tiny input, checking that it prints its figures.
+
+The figures themselves are not checked here (speed and quality are read from the full runs that
+the README lists); this only keeps the scripts from rotting as the product changes.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CASES = [
+    (
+        ["identification_quality.py", "--seeds", "1", "2", "--schools", "80", "--aggregated"],
+        ["ШНОР против скрытой истины", "Разница F1", "Предел: оракул", "стандартная ошибка"],
+    ),
+    (
+        ["identification_speed.py", "--schools", "300", "--rows", "20000", "--repeats", "1"],
+        ["отношение", "результаты совпадают: да"],
+    ),
+    (
+        ["import_students.py", "--rows", "2000", "--schools", "20", "--backends", "sqlite"],
+        ["rows/s", "peak memory"],
+    ),
+    (
+        ["read_students.py", "--rows", "2000", "--xlsx-rows", "300"],
+        ['"errors": 0'],
+    ),
+]
+
+
+@pytest.mark.parametrize(("arguments", "expected"), CASES, ids=[case[0][0] for case in CASES])
+def test_bench_runs_on_a_tiny_input(arguments, expected, tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / arguments[0]), *arguments[1:]],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "OPORA_VAR_DIR": str(tmp_path / "var")},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    for text in expected:
+        assert text in done.stdout, done.stdout[-3000:]
