@@ -96,6 +96,9 @@ class SumRule:
     expected: str
     when: Condition | None = None
     all_or_none: bool = False
+    short_reason: str | None = None
+    """When set, a sum below the total is allowed with a warning giving this reason (the parts
+    count only the participants for whom they are known); a sum above it stays an error."""
 
 
 @dataclass(frozen=True)
@@ -658,7 +661,8 @@ RESULTS = FileForm(
                 field,
                 example=example,
                 note="ВПР: отметка ниже / равна / выше отметки по журналу; заполняются все три или ни "
-                "одного; «Понизили» + «Подтвердили» + «Повысили» = «Участников».",
+                "одного; «Понизили» + «Подтвердили» + «Повысили» = «Участников» (меньше, если у части "
+                "участников нет отметки по журналу).",
             )
             for header, field, example in (
                 ("Понизили", "lowered", "5"),
@@ -672,7 +676,13 @@ RESULTS = FileForm(
         SumRule(
             ("marks_2", "marks_3", "marks_4", "marks_5"), "participants", "числу участников", when=_FOR_MARKS
         ),
-        SumRule(("lowered", "confirmed", "raised"), "participants", "числу участников", all_or_none=True),
+        SumRule(
+            ("lowered", "confirmed", "raised"),
+            "participants",
+            "числу участников",
+            all_or_none=True,
+            short_reason="у части участников нет отметки по журналу, сравнение ВПР с журналом — по остальным",
+        ),
     ),
 )
 

@@ -548,15 +548,40 @@ class _Validation:
                 )
             complete = pl.all_horizontal([p.is_not_null() for p in parts]) & pl.col(rule.total).is_not_null()
             total = pl.sum_horizontal(parts)
+            if rule.short_reason is None:
+                checks.append(
+                    _Check(
+                        applies & complete & (total != pl.col(rule.total)),
+                        rule.total,
+                        lambda row, r=rule, n=names: (
+                            f"сумма {n} = {sum(row[p] for p in r.parts)} не равна «{self.header(r.total)}» "
+                            f"({row[r.total]}); ожидается сумма, равная {r.expected}"
+                        ),
+                        (*rule.parts, rule.total),
+                    )
+                )
+                continue
             checks.append(
                 _Check(
-                    applies & complete & (total != pl.col(rule.total)),
+                    applies & complete & (total > pl.col(rule.total)),
                     rule.total,
                     lambda row, r=rule, n=names: (
-                        f"сумма {n} = {sum(row[p] for p in r.parts)} не равна «{self.header(r.total)}» "
-                        f"({row[r.total]}); ожидается сумма, равная {r.expected}"
+                        f"сумма {n} = {sum(row[p] for p in r.parts)} больше, чем «{self.header(r.total)}» "
+                        f"({row[r.total]}); сумма не может быть больше «{self.header(r.total)}»"
                     ),
                     (*rule.parts, rule.total),
+                )
+            )
+            checks.append(
+                _Check(
+                    applies & complete & (total < pl.col(rule.total)),
+                    rule.total,
+                    lambda row, r=rule, n=names: (
+                        f"сумма {n} = {sum(row[p] for p in r.parts)} меньше, чем «{self.header(r.total)}» "
+                        f"({row[r.total]}): {r.short_reason}"
+                    ),
+                    (*rule.parts, rule.total),
+                    level="warning",
                 )
             )
         return checks

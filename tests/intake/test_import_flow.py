@@ -247,3 +247,39 @@ def test_apply_twice_is_refused(world):
     import_apply(batch=batch, by=None)
     with pytest.raises(ImportRefused, match="нельзя применить"):
         import_apply(batch=batch, by=None)
+
+
+def test_results_aggregated_from_students_without_some_journal_marks_export_and_import_back(
+    client, db, demo_files, django_user_model
+):
+    _region, directory = demo_files
+    run_import(directory / "01_schools.xlsx", "--region", REGION)
+    students = sorted(directory.glob("04_student_results_*.csv"))[-1]
+    frame = pl.read_csv(students, separator=";", infer_schema=False)
+    vpr = frame["Процедура"] == "ВПР"
+    first_vpr = int(vpr.arg_true()[0])
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == first_vpr).then(None).otherwise(pl.col("Отметка по журналу")).alias(
+            "Отметка по журналу"
+        )
+    )
+    edited = directory.parent / "students_without_a_journal_mark.csv"
+    frame.write_csv(edited, separator=";")
+    run_import(edited)
+    short = [
+        row
+        for row in SchoolResult.objects.filter(procedure="ВПР")
+        if row.lowered + row.confirmed + row.raised == row.participants - 1
+    ]
+    assert len(short) == 1
+
+    admin = django_user_model.objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    exported = client.get(reverse("intake:form_export", args=["results"]))
+    batch = import_upload(
+        region=Region.objects.get(), file_name="results.xlsx", content=exported.content, form_key=None, by=None
+    )
+    batch = import_check(batch=batch)
+    assert (batch.status, batch.added, batch.changed) == (ImportStatus.READY, 0, 0)
+    assert batch.report["warning_count"] == 1
+    assert "нет отметки по журналу" in batch.report["warnings"][0]
