@@ -468,6 +468,7 @@ def test_write_truth(region, tmp_path):
         "quality",
         "disadvantage",
         "true_results",
+        "subject_effect",
         "truly_low_results",
         "unfavourable",
         "resilient",
@@ -475,8 +476,8 @@ def test_write_truth(region, tmp_path):
         "mass_failure",
     ]
     assert truth["code"].to_list() == region.truth["code"].to_list()
-    assert truth.select(pl.exclude("code", "quality", "disadvantage", "true_results")).equals(
-        region.truth.select(pl.exclude("code", "quality", "disadvantage", "true_results"))
+    assert truth.select(pl.exclude("code", "quality", "disadvantage", "true_results", "subject_effect")).equals(
+        region.truth.select(pl.exclude("code", "quality", "disadvantage", "true_results", "subject_effect"))
     )
     assert np.allclose(truth["true_results"].to_numpy(), region.truth["true_results"].to_numpy())
 

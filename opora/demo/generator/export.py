@@ -70,7 +70,7 @@ def export_region(region: DemoRegion, directory: Path) -> list[Path]:
 def write_truth(region: DemoRegion, path: Path) -> Path:
     """Write the hidden truth (one row per school) as CSV, UTF-8, «,» separator; return the path.
 
-    Columns: code, quality, disadvantage, true_results, truly_low_results, unfavourable,
+    Columns: code, quality, disadvantage, true_results, subject_effect, truly_low_results, unfavourable,
     resilient, inflates_vpr, mass_failure (see docs/demo.md). The product never reads it.
     """
     path = Path(path)

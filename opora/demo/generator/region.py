@@ -156,6 +156,7 @@ def _truth(population: Population) -> pl.DataFrame:
             "quality": quality,
             "disadvantage": disadvantage,
             "true_results": true_results,
+            "subject_effect": population.subject_effect.mean(axis=1),
             "truly_low_results": top_share(-true_results, LOW_RESULTS_SHARE),
             "unfavourable": unfavourable,
             "resilient": unfavourable & (true_results > np.median(true_results)),
