@@ -567,7 +567,7 @@ class _Validation:
                     rule.total,
                     lambda row, r=rule, n=names: (
                         f"сумма {n} = {sum(row[p] for p in r.parts)} больше, чем «{self.header(r.total)}» "
-                        f"({row[r.total]}); сумма не может быть больше «{self.header(r.total)}»"
+                        f"({row[r.total]}); ожидается сумма не больше «{self.header(r.total)}»"
                     ),
                     (*rule.parts, rule.total),
                 )
