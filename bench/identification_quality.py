@@ -183,7 +183,7 @@ def evaluate(
             "oracle_subjects",
         )
     }
-    per_seed: list[tuple[float, float, float]] = []
+    per_seed: list[tuple[float, ...]] = []
     rng = np.random.default_rng(0)
     for seed in seeds:
         region = generate_region(seed=seed, n_schools=n_schools, with_students=with_students)
