@@ -176,6 +176,23 @@ def test_why_page_explains_in_plain_russian(demo, client):
     assert "Объективность ВПР" in page
 
 
+def test_why_page_counts_the_whole_cluster_and_says_how_many_peers_the_user_may_see(demo, client):
+    run = execute()
+    coordinator = User.objects.get(username="coordinator")
+    mine = run.schools.filter(school__municipality=coordinator.municipality)
+    line = next(
+        item
+        for item in mine.exclude(cluster=None)
+        if run.schools.filter(cluster=item.cluster).exclude(school__municipality=coordinator.municipality).exists()
+    )
+    peers_in_region = line.details["row"]["peers"]
+    visible = mine.filter(cluster=line.cluster).exclude(pk=line.pk).count()
+    client.force_login(coordinator)
+    page = client.get(reverse("identification:school", args=[run.pk, line.code])).content.decode()
+    assert f"Школ региона в кластере с индексом результатов, кроме этой: {peers_in_region}" in page
+    assert f"Вам доступны для просмотра: {visible}." in page
+
+
 def test_comparison_names_who_entered_and_left(demo, client):
     admin = User.objects.get(username="region_admin")
     before = execute(methodology=methodology_current())
