@@ -15,6 +15,14 @@ from opora.schools.models import School
 from opora.web.xlsx_export import workbook_bytes
 
 FLAGS = ("low_results", "unfavourable", "resilient", "objectivity_risk", "learning_failure")
+# How the run page captions the count of each flag.
+FLAG_CAPTIONS = {
+    "low_results": "ШНОР",
+    "unfavourable": "ШНСУ",
+    "resilient": "резильентных",
+    "objectivity_risk": "с риском необъективности",
+    "learning_failure": "с неуспешностью более 50 %",
+}
 
 
 def runs_visible_to(user: User) -> QuerySet[IdentificationRun]:

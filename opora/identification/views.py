@@ -24,9 +24,11 @@ from opora.identification.documents import ApprovedListDocument, ListEntry, appr
 from opora.identification.forms import ApproveForm, MethodologyForm, RunForm
 from opora.identification.models import ApprovedList, IdentificationRun, Methodology, RunStatus
 from opora.identification.queries import (
+    FLAG_CAPTIONS,
     approved_lists_visible_to,
     compare_runs,
     done_runs,
+    flag_counts,
     lines_visible_to,
     report_workbook,
     run_report_frame,
@@ -106,6 +108,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(request, pk)
     lines, sort = _filtered_lines(request, run)
     visible = lines_visible_to(request.user, run)
+    visible_schools = visible.count()
     context = {
         "run": run,
         "lines": Paginator(lines, 50).get_page(request.GET.get("page")),
@@ -113,20 +116,26 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "categories": [(key, label) for key, (label, _q) in CATEGORIES.items()],
         "municipalities": sorted(set(visible.values_list("municipality", flat=True))),
         "chart": index_scatter(visible, run.summary) if run.status == RunStatus.DONE and visible.exists() else None,
+        "counts": flag_counts(visible),
+        "flag_captions": FLAG_CAPTIONS.items(),
+        "visible_schools": visible_schools,
+        "partial_scope": visible_schools != run.summary.get("schools"),
         "can_approve": can_approve_list(request.user) and run.status == RunStatus.DONE,
         "other_runs": done_runs(runs_visible_to(request.user))
         .exclude(pk=run.pk)
         .filter(year__end_year__gte=run.year.end_year - 1)[:20],
-        "columns": (
-            ("code", "Код ОО", False),
-            ("name", "Школа", False),
-            ("municipality", "Муниципалитет", False),
-            ("index", "Индекс результатов", True),
-            ("wellbeing", "ИСБШ", True),
-            ("value_added", "Добавленная ценность", True),
-            ("years", "Лет в нижней группе", True),
-        ),
     }
+    # One municipality in sight: its name on every line would only push the categories off the screen.
+    context["show_municipality"] = len(context["municipalities"]) > 1
+    context["columns"] = (
+        ("code", "Код ОО", False),
+        ("name", "Школа", False),
+        *((("municipality", "Муниципалитет", False),) if context["show_municipality"] else ()),
+        ("index", "Индекс результатов", True),
+        ("wellbeing", "ИСБШ", True),
+        ("value_added", "Добавленная ценность", True),
+        ("years", "Лет в нижней группе", True),
+    )
     if request.htmx and request.htmx.target == "run-status":
         response = render(request, "identification/run_detail.html#status", context)
         if run.is_finished:

@@ -165,6 +165,23 @@ def test_run_page_filters_by_category_and_shows_the_chart(demo, client):
     assert "<svg" in response.content.decode()
 
 
+def test_run_page_counts_the_users_schools_and_shows_the_region_beside_them(demo, client):
+    run = execute()
+    coordinator = User.objects.get(username="coordinator")
+    mine = run.schools.filter(school__municipality=coordinator.municipality)
+    client.force_login(coordinator)
+    response = client.get(reverse("identification:run", args=[run.pk]))
+    assert response.context["visible_schools"] == mine.count() < run.summary["schools"]
+    assert response.context["counts"]["unfavourable"] == mine.filter(unfavourable=True).count()
+    assert "в скобках — по всему региону" in response.content.decode()
+
+    client.force_login(User.objects.get(username="region_admin"))
+    response = client.get(reverse("identification:run", args=[run.pk]))
+    assert response.context["visible_schools"] == run.summary["schools"]
+    assert response.context["counts"]["unfavourable"] == run.summary["counts"]["unfavourable"]
+    assert "в скобках — по всему региону" not in response.content.decode()
+
+
 def test_why_page_explains_in_plain_russian(demo, client):
     run = execute()
     line = run.schools.filter(low_results=True).first()
