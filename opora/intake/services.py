@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,12 +43,41 @@ def _no_progress(percent: int, message: str) -> None:
 
 
 def batch_progress(batch: ImportBatch) -> Progress:
-    """A progress callback that stores the figure on the batch for the page to show."""
+    """A progress callback that stores the figure for the page to show.
+
+    Outside a transaction it goes to the batch's row. Inside one (the write of a confirmed file is
+    a single transaction) an update of the row would stay invisible to the page until the commit,
+    and on SQLite another connection could not write at all; so there it goes to a small file
+    beside the checked data, which :func:`live_progress` reads.
+    """
 
     def report(percent: int, message: str) -> None:
-        ImportBatch.objects.filter(pk=batch.pk).update(progress=percent, progress_message=message[:300])
+        message = message[:300]
+        if transaction.get_connection().in_atomic_block:
+            path = _progress_path(batch)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            draft = path.with_suffix(".tmp")
+            draft.write_text(json.dumps({"progress": percent, "message": message}, ensure_ascii=False), "utf-8")
+            draft.replace(path)
+        else:
+            ImportBatch.objects.filter(pk=batch.pk).update(progress=percent, progress_message=message)
 
     return report
+
+
+def live_progress(batch: ImportBatch) -> tuple[int, str]:
+    """The batch's progress and stage, including what its running transaction reported."""
+    if not batch.is_finished:
+        try:
+            stored = json.loads(_progress_path(batch).read_text("utf-8"))
+            return int(stored["progress"]), str(stored["message"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    return batch.progress, batch.progress_message
+
+
+def _progress_path(batch: ImportBatch) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{batch.pk}.json"
 
 
 def known_codes_for(region: Region, user: User | None) -> set[str]:
@@ -97,6 +127,8 @@ def import_check(*, batch: ImportBatch, progress: Progress = _no_progress) -> Im
             progress_message="Сбой при проверке файла: данные не изменены. Сообщите администратору системы.",
         )
         raise
+    finally:
+        _progress_path(batch).unlink(missing_ok=True)
 
 
 def _check(batch: ImportBatch, progress: Progress) -> ImportBatch:
@@ -293,6 +325,8 @@ def import_apply(*, batch: ImportBatch, by: User | None, progress: Progress = _n
             status=ImportStatus.FAILED, progress_message="Сбой при записи: данные не изменены"
         )
         raise
+    finally:
+        _progress_path(batch).unlink(missing_ok=True)
     path.unlink(missing_ok=True)
     return batch
 

@@ -21,6 +21,7 @@ from opora.intake.services import (
     import_discard,
     import_rollback,
     import_upload,
+    live_progress,
     rollback_check,
 )
 from opora.intake.tasks import apply_import, check_import
@@ -98,6 +99,7 @@ def import_list_export(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, batch: ImportBatch) -> dict:
+    batch.progress, batch.progress_message = live_progress(batch)
     return {
         "batch": batch,
         "rollback": rollback_check(batch),
