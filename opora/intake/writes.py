@@ -319,16 +319,25 @@ def undo_changes(batch: ImportBatch) -> None:
     for label in MARKED_MODELS:
         apps.get_model(label).objects.filter(import_batch=batch).delete()
     changes = batch.changes.all()
-    for change in changes.filter(action=ChangeAction.CHANGED).order_by("-pk").iterator():
-        model = apps.get_model(change.model)
-        instance = model.objects.filter(pk=change.object_id).first()
-        if instance is None:
-            continue
-        for field, value in change.before.items():
-            setattr(instance, field, _python_value(model, field, value))
-        if isinstance(instance, School):
-            instance.fill_search_text()
-        instance.save()
+    changed = changes.filter(action=ChangeAction.CHANGED)
+    for label in sorted(set(changed.values_list("model", flat=True))):
+        model = apps.get_model(label)
+        # Newest first, so that were a record changed twice its oldest values win.
+        befores = dict(changed.filter(model=label).order_by("-pk").values_list("object_id", "before"))
+        instances = model.objects.in_bulk(list(befores))
+        fields: set[str] = set()
+        for pk, instance in instances.items():
+            for field, value in befores[pk].items():
+                setattr(instance, field, _python_value(model, field, value))
+                fields.add(field)
+        if model is School:
+            for instance in instances.values():
+                instance.fill_search_text()
+            fields.add("search_text")
+        if hasattr(model, "history"):
+            bulk_update_with_history(list(instances.values()), model, sorted(fields), batch_size=BATCH_SIZE)
+        else:
+            update_rows(model, list(instances.values()), sorted(fields))
     labels = set(changes.filter(action=ChangeAction.ADDED).values_list("model", flat=True))
     for label in sorted(labels, key=lambda name: UNDO_ORDER.index(name) if name in UNDO_ORDER else -1):
         ids = changes.filter(action=ChangeAction.ADDED, model=label).values_list("object_id", flat=True)

@@ -283,3 +283,20 @@ def test_results_aggregated_from_students_without_some_journal_marks_export_and_
     assert (batch.status, batch.added, batch.changed) == (ImportStatus.READY, 0, 0)
     assert batch.report["warning_count"] == 1
     assert "нет отметки по журналу" in batch.report["warnings"][0]
+
+
+def test_rollback_restores_changed_school_results(db, demo_files, tmp_path):
+    region, directory = demo_files
+    run_import(directory / "01_schools.xlsx", "--region", REGION)
+    run_import(directory / "03_results.xlsx")
+    before = dict(SchoolResult.objects.values_list("pk", "mean_score"))
+    changed_rows = region.results.filter(pl.col("Средний балл").is_not_null()).head(5)
+    changed_rows = changed_rows.with_columns((pl.col("Средний балл") + 1).alias("Средний балл"))
+    path = tmp_path / "results-changed.csv"
+    changed_rows.write_csv(path, separator=";")
+    run_import(path)
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.changed == 5
+    assert dict(SchoolResult.objects.values_list("pk", "mean_score")) != before
+    import_rollback(batch=batch, by=None)
+    assert dict(SchoolResult.objects.values_list("pk", "mean_score")) == before
