@@ -174,6 +174,7 @@ def test_run_page_counts_the_users_schools_and_shows_the_region_beside_them(demo
     assert response.context["visible_schools"] == mine.count() < run.summary["schools"]
     assert response.context["counts"]["unfavourable"] == mine.filter(unfavourable=True).count()
     assert "в скобках — по всему региону" in response.content.decode()
+    assert 'href="?category=objectivity_risk#results"' in response.content.decode()
 
     client.force_login(User.objects.get(username="region_admin"))
     response = client.get(reverse("identification:run", args=[run.pk]))
