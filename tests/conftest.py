@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from opora.accounts.models import Role, User
 from opora.identification.models import ApprovedList, IdentificationRun, RunSchool, RunStatus
@@ -30,6 +31,8 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     # Background tasks run at once, inside the test (the worker has its own test).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Rolled-back tests reuse primary keys: nothing cached may outlive its test.
+    cache.clear()
 
 
 @dataclass

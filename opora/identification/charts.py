@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+
 import altair as alt
+from django.core.cache import cache
 from django.db.models import QuerySet
 
-from opora.identification.models import RunSchool
+from opora.identification.models import IdentificationRun, RunSchool
 from opora.results.charts import svg_of
+from opora.web.templatetags.opora_format import num
 
 CATEGORY_COLOURS = {
     "ШНОР и ШНСУ": "#a4262c",
@@ -29,16 +34,23 @@ def category_of(line: RunSchool) -> str:
     return "Прочие"
 
 
-def index_scatter(lines: QuerySet[RunSchool], summary: dict) -> str:
-    """Each school as a point (ИСБШ, results index) coloured by category, and the fitted line."""
+def index_scatter(lines: QuerySet[RunSchool], summary: dict, *, link: Callable[[str], str]) -> str:
+    """Each school as a point (ИСБШ, results index) coloured by category, and the fitted line.
+
+    A point shows its school when the pointer rests on it and opens ``link(code)`` when clicked.
+    """
     points = [
         {
             "ИСБШ": line.wellbeing_index,
             "Индекс результатов": line.results_index,
             "Категория": category_of(line),
-            "Школа": f"{line.code} {line.name[:60]}",
+            "Подпись": (
+                f"{line.code} {line.school.display_name}: ИСБШ {num(line.wellbeing_index, 2)}, "
+                f"индекс {num(line.results_index, 2)} ({category_of(line).lower()})"
+            ),
+            "Ссылка": link(line.code),
         }
-        for line in lines
+        for line in lines.select_related("school")
         if line.wellbeing_index is not None and line.results_index is not None
     ]
     layers = [
@@ -51,12 +63,8 @@ def index_scatter(lines: QuerySet[RunSchool], summary: dict) -> str:
                 "Категория:N",
                 scale=alt.Scale(domain=list(CATEGORY_COLOURS), range=list(CATEGORY_COLOURS.values())),
             ),
-            tooltip=[
-                "Школа:N",
-                "Категория:N",
-                alt.Tooltip("ИСБШ:Q", format=".2f"),
-                alt.Tooltip("Индекс результатов:Q", format=".2f"),
-            ],
+            description="Подпись:N",
+            href="Ссылка:N",
         )
     ]
     coefficients = {row["term"]: row["coefficient"] for row in summary.get("coefficients", [])}
@@ -68,10 +76,21 @@ def index_scatter(lines: QuerySet[RunSchool], summary: dict) -> str:
         ]
         layers.append(
             alt.Chart(alt.Data(values=line))
-            .mark_line(color="#1b1f24", strokeDash=[6, 4])
+            .mark_line(color="#1b1f24", strokeDash=[6, 4], aria=False)
             .encode(x="ИСБШ:Q", y="Индекс результатов:Q")
         )
     chart = alt.layer(*layers).properties(
         width=560, height=360, title="Результаты и социальные условия: пунктир — ожидаемый по условиям результат"
     )
-    return svg_of(chart)
+    return svg_of(chart, hover_titles=True)
+
+
+def cached_index_scatter(run: IdentificationRun, lines: QuerySet[RunSchool], *, link: Callable[[str], str]) -> str:
+    """:func:`index_scatter`, kept for an hour per run and set of schools (a finished run never changes)."""
+    ids = ",".join(str(pk) for pk in lines.order_by("pk").values_list("pk", flat=True))
+    key = f"opora:index-scatter:{run.pk}:{run.output_checksum}:{hashlib.sha256(ids.encode()).hexdigest()}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = index_scatter(lines, run.summary, link=link)
+        cache.set(key, svg, timeout=3600)
+    return svg

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from opora.accounts.models import Role
@@ -19,7 +20,7 @@ from opora.accounts.scopes import (
     home_region,
     visible_school_or_404,
 )
-from opora.identification.charts import index_scatter
+from opora.identification.charts import cached_index_scatter
 from opora.identification.documents import ApprovedListDocument, ListEntry, approved_list_docx, approved_list_xlsx
 from opora.identification.forms import ApproveForm, MethodologyForm, RunForm
 from opora.identification.models import ApprovedList, IdentificationRun, Methodology, RunStatus
@@ -115,7 +116,6 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sort": sort,
         "categories": [(key, label) for key, (label, _q) in CATEGORIES.items()],
         "municipalities": sorted(set(visible.values_list("municipality", flat=True))),
-        "chart": index_scatter(visible, run.summary) if run.status == RunStatus.DONE and visible.exists() else None,
         "counts": flag_counts(visible),
         "flag_captions": FLAG_CAPTIONS.items(),
         "visible_schools": visible_schools,
@@ -143,6 +143,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     if request.htmx and request.htmx.target == "results":
         return render(request, "identification/run_detail.html#results", context)
+    # Only the whole page shows the chart: sorting, filtering and paging replace the table alone.
+    context["chart"] = (
+        cached_index_scatter(run, visible, link=lambda code: reverse("identification:school", args=[run.pk, code]))
+        if run.status == RunStatus.DONE and visible_schools
+        else None
+    )
     return render(request, "identification/run_detail.html", context)
 
 

@@ -33,6 +33,13 @@ def test_coordinator_runs_identification_and_approves_the_list(username, demo_re
     visit.screenshot("identification-why")
     visit.open(f"/identification/runs/{IdentificationRun.objects.get().pk}/")
 
+    point = page.locator("figure.chart svg a").first
+    code = re.search(r"^(\d{6}) ", point.locator("title").text_content()).group(1)
+    point.locator("path").click()
+    expect(page).to_have_url(re.compile(rf"/schools/{code}/$"))
+    expect(page.get_by_role("heading", name="Почему")).to_be_visible()
+    visit.open(f"/identification/runs/{IdentificationRun.objects.get().pk}/")
+
     page.get_by_role("link", name="Утвердить перечень").click()
     page.get_by_label("Номер приказа").fill("15-од")
     page.get_by_label("Дата приказа").fill("2026-11-20")

@@ -183,6 +183,22 @@ def test_run_page_counts_the_users_schools_and_shows_the_region_beside_them(demo
     assert "в скобках — по всему региону" not in response.content.decode()
 
 
+def test_chart_points_name_their_school_and_link_to_its_page_on_this_site(demo, client):
+    run = execute()
+    client.force_login(User.objects.get(username="coordinator"))
+    page = client.get(reverse("identification:run", args=[run.pk])).content.decode()
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    line = run.schools.filter(school__municipality__name=User.objects.get(username="coordinator").municipality.name)
+    line = line.exclude(results_index=None).exclude(wellbeing_index=None).first()
+    assert f'xlink:href="{reverse("identification:school", args=[run.pk, line.code])}"' in chart
+    assert f"<title>{line.code} {line.school.display_name}: ИСБШ" in chart.replace("&quot;", '"')
+    assert "vega.github.io" not in chart and "https://" not in chart
+    # the other municipalities' schools are not drawn
+    assert chart.count("<title>") == run.schools.filter(school__municipality=line.school.municipality).exclude(
+        results_index=None
+    ).exclude(wellbeing_index=None).count()
+
+
 def test_why_page_explains_in_plain_russian(demo, client):
     run = execute()
     line = run.schools.filter(low_results=True).first()
