@@ -25,7 +25,7 @@ from opora.intake.services import (
     rollback_check,
 )
 from opora.intake.tasks import apply_import, check_import
-from opora.intake.writing import template_workbook, write_workbook
+from opora.intake.writing import EXCEL_DATA_ROWS, template_workbook, write_csv, write_workbook
 from opora.schools.models import SchoolYear
 from opora.schools.queries import visible_municipalities
 from opora.web.xlsx_export import download_response, xlsx_response
@@ -196,6 +196,11 @@ def form_export(request: HttpRequest, form_key: str) -> HttpResponse:
         municipality_id=municipality.pk if municipality else None,
     )
     suffix = f" {year.label.replace('/', '-')}" if year else ""
+    if frame.height > EXCEL_DATA_ROWS:
+        # More rows than a sheet of Excel holds: CSV, which Опора loads back the same way.
+        return download_response(
+            write_csv(frame, form), filename=f"{form.title}{suffix}.csv", content_type="text/csv; charset=utf-8"
+        )
     return download_response(write_workbook(frame, form), filename=f"{form.title}{suffix}.xlsx")
 
 

@@ -4,7 +4,8 @@
 ``read_table`` and ``validate`` read back into the same frame: codes as text (leading zeros
 kept, the column formatted as text), school years as «2023/2024», counts and decimals as
 numbers, dates as dates. The sheet is written as XML straight from Polars expressions, so a
-million rows take seconds. ``template_workbook`` gives the header row, one example row and a
+million rows take seconds; ``write_csv`` does the same in CSV for data beyond a sheet of Excel.
+``template_workbook`` gives the header row, one example row and a
 sheet «Инструкция» describing every column.
 """
 
@@ -64,6 +65,33 @@ def write_workbook(frame: pl.DataFrame, form: FileForm, target: Target | None = 
                 sheet.write(rows.str.join("").item().encode())
             sheet.write(b"</sheetData></worksheet>")
     return buffer.getvalue() if buffer is not None else None
+
+
+# Rows of data a sheet of Excel holds (1 048 576 rows with the header).
+EXCEL_DATA_ROWS = 1_048_575
+
+
+def write_csv(frame: pl.DataFrame, form: FileForm) -> bytes:
+    """Write the form's data as CSV for Excel in Russian: UTF-8 with BOM, «;», decimal commas.
+
+    For data that does not fit a sheet of Excel (:data:`EXCEL_DATA_ROWS`); ``read_table`` and
+    ``validate`` read it back into the same frame, like the workbook of :func:`write_workbook`.
+    """
+    prepared = _prepared(frame, form).select(_csv_value(column) for column in form.columns)
+    return b"\xef\xbb\xbf" + prepared.write_csv(separator=";", null_value="").encode("utf-8")
+
+
+def _csv_value(column: Column) -> pl.Expr:
+    value = pl.col(column.field)
+    if column.kind == "decimal":
+        text = pl.when(value.cast(pl.Float64).is_finite()).then(value.cast(pl.Float64).cast(pl.String))
+        value = text.str.replace(".", ",", literal=True)
+    elif column.kind == "date":
+        value = value.cast(pl.Date).dt.strftime("%d.%m.%Y")
+    elif column.kind == "school_year":
+        year = value.cast(pl.Int64)
+        value = pl.concat_str([(year - 1).cast(pl.String), pl.lit("/"), year.cast(pl.String)])
+    return value.alias(column.header)
 
 
 def _prepared(frame: pl.DataFrame, form: FileForm) -> pl.DataFrame:

@@ -300,3 +300,22 @@ def test_rollback_restores_changed_school_results(db, demo_files, tmp_path):
     assert dict(SchoolResult.objects.values_list("pk", "mean_score")) != before
     import_rollback(batch=batch, by=None)
     assert dict(SchoolResult.objects.values_list("pk", "mean_score")) == before
+
+
+def test_an_export_beyond_a_sheet_of_excel_comes_as_csv_that_imports_back(
+    client, db, demo_files, django_user_model, monkeypatch
+):
+    _region, directory = demo_files
+    import_all(directory)
+    monkeypatch.setattr("opora.intake.views.EXCEL_DATA_ROWS", 10)  # a sheet of Excel holds 1 048 575
+    admin = django_user_model.objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    exported = client.get(reverse("intake:form_export", args=["results"]))
+    assert exported["Content-Type"] == "text/csv; charset=utf-8"
+    assert ".csv" in exported["Content-Disposition"]
+    batch = import_upload(
+        region=Region.objects.get(), file_name="results.csv", content=exported.content, form_key=None, by=None
+    )
+    batch = import_check(batch=batch)
+    assert (batch.form_key, batch.status, batch.added, batch.changed) == ("results", ImportStatus.READY, 0, 0)
+    assert batch.unchanged == SchoolResult.objects.count()

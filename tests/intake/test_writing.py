@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from opora.intake.formats import FORMS, STUDENT_RESULTS, TEACHERS
 from opora.intake.reading import read_table
 from opora.intake.validation import check_file, validate
-from opora.intake.writing import INSTRUCTION_SHEET, template_workbook, write_workbook
+from opora.intake.writing import INSTRUCTION_SHEET, template_workbook, write_csv, write_workbook
 from tests.intake.form_data import FORM_KEYS, valid_frames
 
 
@@ -27,6 +27,20 @@ def test_a_written_frame_reads_back_the_same(key, data):
     assert result.ok, result.report()
     assert result.frame.equals(frame)
     assert result.rows.to_list() == list(range(2, frame.height + 2))
+
+
+@pytest.mark.parametrize("key", FORM_KEYS)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_frame_written_as_csv_reads_back_the_same(key, data):
+    form = FORMS[key]
+    frame = data.draw(valid_frames(form))
+
+    result = check_file(write_csv(frame, form), file_name="выгрузка.csv")
+
+    assert result.form is form
+    assert result.ok, result.report()
+    assert result.frame.equals(frame)
 
 
 @pytest.mark.parametrize("key", FORM_KEYS)
