@@ -76,18 +76,11 @@ def completeness(
 
     Grades a school does not teach make some gaps expected (an ООШ has no ЕГЭ); the page says so.
     """
-    schools = list(
-        School.objects.visible_to(user)
-        .active()
-        .select_related("municipality")
-        .order_by("municipality__name", "code")
-    )
-    ids = [school.pk for school in schools]
+    visible = School.objects.visible_to(user).active()
+    schools = list(visible.select_related("municipality").order_by("municipality__name", "code"))
 
     def having(queryset) -> set[int]:
-        return set(
-            queryset.filter(year=year, school_id__in=ids).values_list("school_id", flat=True).distinct()
-        )
+        return set(queryset.filter(year=year, school__in=visible).values_list("school_id", flat=True).distinct())
 
     sets = {
         "context": having(SchoolContext.objects),

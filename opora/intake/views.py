@@ -214,7 +214,7 @@ def _chosen_year(request: HttpRequest) -> tuple[YearForm, SchoolYear | None]:
 def completeness_view(request: HttpRequest) -> HttpResponse:
     form, year = _chosen_year(request)
     summary, rows = completeness(request.user, year) if year else ([], [])
-    gaps = [row for row in rows if row.missing]
+    gaps = Paginator([row for row in rows if row.missing], 100).get_page(request.GET.get("page"))
     return render(
         request,
         "intake/completeness.html",
