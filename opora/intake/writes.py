@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import polars as pl
-from django.db import connection, models
+from django.db import connection, models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from opora.analytics import aggregate_student_results
@@ -270,17 +270,16 @@ def update_rows(model: type[models.Model], instances: list[models.Model], field_
         for instance in instances
     ]
     assignments = ", ".join(f"{quote(field.column)} = {temporary}.{quote(field.column)}" for field in fields)
-    with connection.cursor() as cursor:
+    placeholders = ", ".join(["%s"] * len(columns))
+    # In a savepoint of its own: should a statement fail, the temporary table goes with it.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {temporary} AS SELECT {listed} FROM {table} WHERE 1 = 0")
-        try:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {temporary} ({listed}) VALUES ({placeholders})", rows)
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM {temporary} "
-                f"WHERE {table}.{quote(pk.column)} = {temporary}.{quote(pk.column)}"
-            )
-        finally:
-            cursor.execute(f"DROP TABLE {temporary}")
+        cursor.executemany(f"INSERT INTO {temporary} ({listed}) VALUES ({placeholders})", rows)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {temporary} "
+            f"WHERE {table}.{quote(pk.column)} = {temporary}.{quote(pk.column)}"
+        )
+        cursor.execute(f"DROP TABLE {temporary}")
 
 
 def student_results_apply(*, batch: ImportBatch, frame: pl.DataFrame, progress: Progress) -> tuple[int, int, int]:

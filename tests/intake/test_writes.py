@@ -2,6 +2,9 @@
 
 from decimal import Decimal
 
+import pytest
+from django.db import IntegrityError
+
 from opora.intake.writes import update_rows
 from opora.results.models import SchoolResult
 from tests.factories import SchoolResultFactory
@@ -26,3 +29,14 @@ def test_update_rows_with_nothing_to_write_does_nothing(db):
     update_rows(SchoolResult, [], ["marks_2"])
     update_rows(SchoolResult, [row], [])
     assert SchoolResult.objects.get().marks_2 == 1
+
+
+def test_a_failed_update_leaves_the_rows_and_lets_the_next_one_work(db):
+    row = SchoolResultFactory(marks_2=1, participants=20)
+    row.participants = -5  # the column takes no negative number
+    with pytest.raises(IntegrityError):
+        update_rows(SchoolResult, [row], ["participants"])
+    assert SchoolResult.objects.get().participants == 20
+    row.participants = 25
+    update_rows(SchoolResult, [row], ["participants"])
+    assert SchoolResult.objects.get().participants == 25
