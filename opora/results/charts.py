@@ -36,6 +36,13 @@ def year_label(year: int) -> str:
     return f"{year - 1}/{str(year)[-2:]}"
 
 
+def _percent(column: str) -> pl.Expr:
+    """«12,5 %» from a number of per cent."""
+    return pl.concat_str(
+        pl.col(column).round(1).cast(pl.String).str.replace(".", ",", literal=True), pl.lit("\u00a0%")
+    )
+
+
 def shares_by_year(summary: pl.DataFrame, *, title: str) -> str:
     """УО and КО of each subject over the years (lines), in per cent."""
     long = (
@@ -48,6 +55,11 @@ def shares_by_year(summary: pl.DataFrame, *, title: str) -> str:
         .unpivot(index=["subject", "Учебный год"], variable_name="Показатель", value_name="Процент")
         .drop_nulls("Процент")
         .rename({"subject": "Предмет"})
+        .with_columns(
+            pl.concat_str(
+                "Предмет", pl.lit(", "), "Учебный год", pl.lit(": "), "Показатель", pl.lit(" "), _percent("Процент")
+            ).alias("Подпись")
+        )
     )
     chart = (
         alt.Chart(alt.Data(values=long.to_dicts()), title=title)
@@ -57,11 +69,11 @@ def shares_by_year(summary: pl.DataFrame, *, title: str) -> str:
             y=alt.Y("Процент:Q", scale=alt.Scale(domain=[0, 100]), title="%"),
             color=alt.Color("Предмет:N"),
             strokeDash=alt.StrokeDash("Показатель:N"),
-            tooltip=["Предмет:N", "Учебный год:N", "Показатель:N", alt.Tooltip("Процент:Q", format=".1f")],
+            description="Подпись:N",
         )
         .properties(width=420, height=220)
     )
-    return svg_of(chart)
+    return svg_of(chart, hover_titles=True)
 
 
 def mark_distribution(summary: pl.DataFrame, *, title: str) -> str:
@@ -78,6 +90,11 @@ def mark_distribution(summary: pl.DataFrame, *, title: str) -> str:
         )
         .unpivot(index=["Предмет", "Учебный год"], variable_name="Отметка", value_name="Процент")
         .drop_nulls("Процент")
+        .with_columns(
+            pl.concat_str(
+                "Предмет", pl.lit(", "), "Учебный год", pl.lit(": "), "Отметка", pl.lit(" — "), _percent("Процент")
+            ).alias("Подпись")
+        )
     )
     chart = (
         alt.Chart(alt.Data(values=long.to_dicts()), title=title)
@@ -92,8 +109,8 @@ def mark_distribution(summary: pl.DataFrame, *, title: str) -> str:
             ),
             row=alt.Row("Предмет:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
             order=alt.Order("Отметка:N"),
-            tooltip=["Предмет:N", "Учебный год:N", "Отметка:N", alt.Tooltip("Процент:Q", format=".1f")],
+            description="Подпись:N",
         )
         .properties(width=360, height=alt.Step(16))
     )
-    return svg_of(chart)
+    return svg_of(chart, hover_titles=True)

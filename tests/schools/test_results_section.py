@@ -58,6 +58,9 @@ def test_card_shows_results_summed_over_grades_with_charts(client, world, result
     page = response.content.decode()
     assert page.count("<svg") == 2
     assert "70,0\u00a0%" in page  # КО 2026
+    # the pointer on a point or a bar names it
+    assert "<title>Математика, 2025/26: КО 70,0\u00a0%</title>" in page
+    assert "<title>Математика, 2025/26: «4» — 50,0\u00a0%</title>" in page
 
 
 def test_tab_switch_returns_only_the_section(client, world, results):
