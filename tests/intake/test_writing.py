@@ -15,32 +15,19 @@ from tests.intake.form_data import FORM_KEYS, valid_frames
 
 
 @pytest.mark.parametrize("key", FORM_KEYS)
+@pytest.mark.parametrize(("write", "file_name"), [(write_workbook, "выгрузка.xlsx"), (write_csv, "выгрузка.csv")])
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_a_written_frame_reads_back_the_same(key, data):
+def test_a_written_frame_reads_back_the_same(key, write, file_name, data):
     form = FORMS[key]
     frame = data.draw(valid_frames(form))
 
-    result = check_file(write_workbook(frame, form), file_name="выгрузка.xlsx")
+    result = check_file(write(frame, form), file_name=file_name)
 
     assert result.form is form
     assert result.ok, result.report()
     assert result.frame.equals(frame)
     assert result.rows.to_list() == list(range(2, frame.height + 2))
-
-
-@pytest.mark.parametrize("key", FORM_KEYS)
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_a_frame_written_as_csv_reads_back_the_same(key, data):
-    form = FORMS[key]
-    frame = data.draw(valid_frames(form))
-
-    result = check_file(write_csv(frame, form), file_name="выгрузка.csv")
-
-    assert result.form is form
-    assert result.ok, result.report()
-    assert result.frame.equals(frame)
 
 
 @pytest.mark.parametrize("key", FORM_KEYS)
