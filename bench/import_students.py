@@ -73,11 +73,12 @@ def child(backend: str, csv_path: Path, schools: int) -> None:
     django.setup()
     from django.core.management import call_command
 
+    from opora.intake.regions import region_create
     from opora.intake.services import import_apply, import_check, import_upload
-    from opora.schools.models import Municipality, Region, School
+    from opora.schools.models import Municipality, School
 
     call_command("migrate", verbosity=0)
-    region = Region.objects.create(name="Область для замера")
+    region = region_create(name="Область для замера")
     municipalities = {
         code[:2]: Municipality.objects.get_or_create(region=region, name=f"Муниципалитет {code[:2]}")[0]
         for code in school_codes(schools)

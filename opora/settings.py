@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "opora.support",
     "opora.identification",
     "opora.demo",
+    "opora.cli",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ admin.site.index_title = "Справочники, пользователи и д
 urlpatterns = [
     path("", include("opora.web.urls")),
     path("accounts/", include("opora.accounts.urls")),
-    path("schools/", include("opora.schools.urls")),
+    path("schools/", include("opora.web.school_urls")),
     path("data/", include("opora.intake.urls")),
     path("identification/", include("opora.identification.urls")),
     path("admin/", admin.site.urls),

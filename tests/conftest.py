@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 
+import opora.core.tasks
 from opora.accounts.models import Role, User
 from opora.identification.models import ApprovedList, IdentificationRun, RunSchool, RunStatus
-from opora.identification.services import methodology_current, run_approve
+from opora.identification.services import region_methodology, run_approve
 from opora.intake.models import ImportBatch, ImportStatus
 from opora.schools.models import Locality, Municipality, Region, School, SchoolType
 from tests.factories import (
@@ -25,12 +26,22 @@ from tests.factories import (
 )
 
 
+class _CommitAtOnce:
+    """Stands for ``django.db.transaction`` in ``opora.core.tasks``: a test's transaction never commits."""
+
+    @staticmethod
+    def on_commit(callback, using=None, robust=False):
+        callback()
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(settings, tmp_path, monkeypatch):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "uploads"
-    # Background tasks run at once, inside the test (the worker has its own test).
+    # Background tasks run at once, inside the test (the worker has its own test), and a service's
+    # task is enqueued at once rather than after a commit (tests/core/test_tasks.py checks the real way).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr(opora.core.tasks, "transaction", _CommitAtOnce)
     # Rolled-back tests reuse primary keys: nothing cached may outlive its test.
     cache.clear()
 
@@ -131,7 +142,6 @@ def world(db) -> World:
         status=ImportStatus.INVALID,
         form_key="schools",
     )
-    methodology = methodology_current()
     runs = {}
     for key, run_region, members in (
         ("run", region, (school, sibling, neighbour_school)),
@@ -140,7 +150,7 @@ def world(db) -> World:
         run = IdentificationRun.objects.create(
             region=run_region,
             year=SchoolYearFactory(end_year=2026),
-            methodology=methodology,
+            methodology=region_methodology(run_region),
             status=RunStatus.DONE,
             summary={"schools": len(members), "counts": {}},
         )

@@ -3,16 +3,23 @@
 import factory
 
 from opora.accounts.models import Role, User
+from opora.intake.regions import region_create
 from opora.results.models import Procedure, SchoolResult, YearOutcome
 from opora.schools.models import Locality, Municipality, Region, School, SchoolContext, SchoolType, SchoolYear
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
+    """A region as the product creates it: with every module's defaults (its methodology, …)."""
+
     class Meta:
         model = Region
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Область № {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return region_create(**kwargs)
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):

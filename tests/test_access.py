@@ -195,13 +195,22 @@ CASES = (
     ),
     Case("identification:methodologies", "методики", EVERYONE),
     Case(
-        "identification:methodology", "версия методики", EVERYONE, kwargs=lambda world: {"pk": world.run.methodology_id}
+        "identification:methodology",
+        "версия методики своего региона",
+        _only(*REGION_PERSONAS),
+        kwargs=lambda world: {"pk": world.run.methodology_id},
     ),
     Case(
         "identification:methodology_edit",
-        "изменение методики",
-        _only("superuser", "region_admin", "other_region_admin", otherwise=FORBIDDEN),
+        "изменение методики своего региона",
+        {**_only("superuser", "region_admin", otherwise=FORBIDDEN), "other_region_admin": NOT_FOUND},
         kwargs=lambda world: {"pk": world.run.methodology_id},
+    ),
+    Case(
+        "identification:methodology_edit",
+        "изменение методики другого региона",
+        {**_only("superuser", "other_region_admin", otherwise=FORBIDDEN), "region_admin": NOT_FOUND},
+        kwargs=lambda world: {"pk": world.far_run.methodology_id},
     ),
     Case("intake:completeness_export", "выгрузка полноты данных", EVERYONE),
 )

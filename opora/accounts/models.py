@@ -6,8 +6,6 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from opora.schools.models import Municipality, Region, School
-
 
 class Role(models.TextChoices):
     REGION_ADMIN = "region_admin", "Региональный администратор"
@@ -29,19 +27,21 @@ class User(AbstractUser):
     patronymic = models.CharField("отчество", max_length=150, blank=True)
     position = models.CharField("должность", max_length=300, blank=True)
     region = models.ForeignKey(
-        Region, models.PROTECT, null=True, blank=True, related_name="users", verbose_name="регион"
+        "schools.Region", models.PROTECT, null=True, blank=True, related_name="users", verbose_name="регион"
     )
     municipality = models.ForeignKey(
-        Municipality,
+        "schools.Municipality",
         models.PROTECT,
         null=True,
         blank=True,
         related_name="users",
         verbose_name="муниципалитет",
     )
-    school = models.ForeignKey(School, models.PROTECT, null=True, blank=True, related_name="team", verbose_name="школа")
+    school = models.ForeignKey(
+        "schools.School", models.PROTECT, null=True, blank=True, related_name="team", verbose_name="школа"
+    )
     curated_schools = models.ManyToManyField(
-        School, blank=True, related_name="curators", verbose_name="курируемые школы"
+        "schools.School", blank=True, related_name="curators", verbose_name="курируемые школы"
     )
 
     class Meta:

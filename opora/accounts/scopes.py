@@ -1,88 +1,142 @@
-"""What a user may see and change: the one place that decides it.
+"""What a user may see: the one place that decides which rows of any table a user reaches.
 
-Every page, export and API endpoint asks this module. A user's scope follows from the role:
+A user's scope follows from the role:
 
-============================  ====================================  ==============
-role                          sees                                  changes
-============================  ====================================  ==============
-регион. администратор         the region                            the region
-муницип. координатор          the municipality                      the municipality
-куратор                       the schools assigned to them          nothing of the registry
-команда школы                 the school                            its own data
-наблюдатель                   the region or its municipality        nothing
-============================  ====================================  ==============
+============================  ==========================================
+role                          sees
+============================  ==========================================
+регион. администратор         the region
+муницип. координатор          the municipality
+куратор                       the schools assigned to them
+команда школы                 the school
+наблюдатель                   the region or, when one is set, its municipality
+============================  ==========================================
 
-An installation administrator (superuser) sees every region.
+An installation administrator (superuser) sees every region. What a user may *do* is the
+access table of ``opora.accounts.access``.
+
+Every model whose rows belong to a region, a municipality or a school declares where its rows
+say so (:class:`ScopePaths`) and gets ``Model.objects.visible_to(user)`` from
+:func:`scoped_queryset`: pages, exports, the command line and the API filter rows only
+through it. The module names no model of another app: a path is a lookup
+(``school__municipality``), so the apps below it (the whole product) can use it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from django.db.models import QuerySet
-from django.http import Http404
+from django.db import models
+from django.db.models import Q
 
-from opora.accounts.models import Role, User
-from opora.schools.models import Municipality, Region, School
+from opora.accounts.models import Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from opora.accounts.models import User
+
+Model = TypeVar("Model", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class ScopePaths:
+    """Where a model's rows name their region, municipality and school (ORM lookups).
+
+    ``municipality_optional`` marks rows that may belong to the whole region (a regional list
+    has no municipality): every user of the region sees those.
+    """
+
+    region: str
+    municipality: str | None = None
+    school: str | None = None
+    municipality_optional: bool = False
+
+
+REGION_ROWS = ScopePaths(region="region")
+SCHOOL_ROWS = ScopePaths(
+    region="school__municipality__region", municipality="school__municipality", school="school"
+)
+
 
 @dataclass(frozen=True)
 class Scope:
-    """The part of the installation a user works with."""
+    """The part of the installation a user works with.
+
+    ``municipality_ids`` and ``school_ids`` are None when the user is not limited to some
+    municipalities or schools of the region.
+    """
 
     everything: bool = False
     region_id: int | None = None
-    municipality_id: int | None = None
-    school_ids: frozenset[int] = frozenset()
-    read_only: bool = True
+    municipality_ids: frozenset[int] | None = None
+    school_ids: frozenset[int] | None = None
 
-    def filter_schools(self, schools: QuerySet[School]) -> QuerySet[School]:
+    def filter(self, queryset: models.QuerySet[Model], paths: ScopePaths) -> models.QuerySet[Model]:
+        """The rows of ``queryset`` inside the scope."""
         if self.everything:
-            return schools
-        if self.school_ids:
-            return schools.filter(pk__in=self.school_ids)
-        if self.municipality_id is not None:
-            return schools.filter(municipality_id=self.municipality_id)
-        if self.region_id is not None:
-            return schools.filter(municipality__region_id=self.region_id)
-        return schools.none()
-
-    def filter_municipalities(self, municipalities: QuerySet[Municipality]) -> QuerySet[Municipality]:
-        if self.everything:
-            return municipalities
-        if self.municipality_id is not None:
-            return municipalities.filter(pk=self.municipality_id)
-        if self.school_ids:
-            return municipalities.filter(schools__in=self.school_ids).distinct()
-        if self.region_id is not None:
-            return municipalities.filter(region_id=self.region_id)
-        return municipalities.none()
+            return queryset
+        if self.region_id is None:
+            return queryset.none()
+        condition = Q(**{paths.region: self.region_id})
+        if self.municipality_ids is not None and paths.municipality is not None:
+            within = Q(**{f"{paths.municipality}__in": self.municipality_ids})
+            if paths.municipality_optional:
+                within |= Q(**{f"{paths.municipality}__isnull": True})
+            condition &= within
+        if self.school_ids is not None and paths.school is not None:
+            condition &= Q(**{f"{paths.school}__in": self.school_ids})
+        return queryset.filter(condition)
 
 
 NO_SCOPE = Scope()
 
 
-def scope_of(user: User | AnonymousUser) -> Scope:
+def scope_of(user: User | AnonymousUser | None) -> Scope:
     """The scope of a user; an anonymous or inactive user sees nothing."""
-    if not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
     if user.is_superuser:
-        return Scope(everything=True, read_only=False)
+        return Scope(everything=True)
     role = Role(user.role)
-    if role == Role.REGION_ADMIN:
-        return Scope(region_id=user.region_id, read_only=False)
-    if role == Role.MUNICIPAL_COORDINATOR:
-        return Scope(municipality_id=user.municipality_id, region_id=user.region_id, read_only=False)
-    if role == Role.CURATOR:
-        return Scope(school_ids=frozenset(user.curated_schools.values_list("pk", flat=True)))
+    region_id = user.region_id
     if role == Role.SCHOOL_TEAM:
-        ids = frozenset([user.school_id]) if user.school_id else frozenset()
-        return Scope(school_ids=ids, read_only=False)
-    return Scope(region_id=user.region_id, municipality_id=user.municipality_id)
+        if user.school_id is None:
+            return NO_SCOPE
+        school = user.school
+        return Scope(
+            region_id=school.municipality.region_id,
+            municipality_ids=frozenset([school.municipality_id]),
+            school_ids=frozenset([school.pk]),
+        )
+    if role == Role.CURATOR:
+        pairs = list(user.curated_schools.values_list("pk", "municipality_id"))
+        return Scope(
+            region_id=region_id,
+            municipality_ids=frozenset(municipality for _, municipality in pairs),
+            school_ids=frozenset(school for school, _ in pairs),
+        )
+    if role in (Role.MUNICIPAL_COORDINATOR, Role.OBSERVER) and user.municipality_id is not None:
+        region_id = region_id or user.municipality.region_id
+        return Scope(region_id=region_id, municipality_ids=frozenset([user.municipality_id]))
+    return Scope(region_id=region_id)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows where its rows name their region, municipality and school."""
+
+    scope_paths: ClassVar[ScopePaths] = SCHOOL_ROWS
+
+    def visible_to(self, user: User | AnonymousUser | None) -> Any:
+        """The rows the user may see: the one scoping rule of the product."""
+        return scope_of(user).filter(self, self.scope_paths)
+
+
+def scoped_queryset(paths: ScopePaths, base: type[models.QuerySet] = ScopedQuerySet) -> type[ScopedQuerySet]:
+    """A queryset class filtering by ``paths`` (``objects = scoped_queryset(...).as_manager()``)."""
+    bases = (base,) if issubclass(base, ScopedQuerySet) else (ScopedQuerySet, base)
+    return type("ScopedQuerySet", bases, {"scope_paths": paths, "__module__": base.__module__})
 
 
 def describe_scope(user: User) -> str:
@@ -100,69 +154,3 @@ def describe_scope(user: User) -> str:
     if user.region is not None:
         return user.region.name
     return "Без области доступа"
-
-
-def visible_school_or_404(user: User, code: str) -> School:
-    """The school with this code if the user may see it; otherwise «not found».
-
-    A school outside the scope answers 404, not 403, so that its existence is not disclosed.
-    """
-    school = School.objects.visible_to(user).select_related("municipality__region").filter(code=code).first()
-    if school is None:
-        raise Http404("Школа не найдена")
-    return school
-
-
-def can_change_school(user: User, school: School) -> bool:
-    scope = scope_of(user)
-    return not scope.read_only and scope.filter_schools(School.objects.filter(pk=school.pk)).exists()
-
-
-IMPORTER_ROLES = (Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR)
-
-
-def can_import(user: User) -> bool:
-    """Regional administrators and municipal coordinators load files; the others read."""
-    return user.is_authenticated and user.is_active and (user.is_superuser or Role(user.role) in IMPORTER_ROLES)
-
-
-def home_region(user: User) -> Region | None:
-    """The region a user works in: where their files go and what their exports cover.
-
-    For an installation administrator it is the only region, if there is one region.
-    """
-    if user.is_superuser:
-        regions = list(Region.objects.all()[:2])
-        return regions[0] if len(regions) == 1 else None
-    if user.region_id is not None:
-        return user.region
-    if user.municipality_id is not None:
-        return user.municipality.region
-    if user.school_id is not None:
-        return user.school.municipality.region
-    return None
-
-
-def imports_visible_to(user: User, imports: QuerySet) -> QuerySet:
-    """The imports a user may see: the region's for its administrator, one's own for a coordinator."""
-    if not can_import(user):
-        return imports.none()
-    if user.is_superuser:
-        return imports
-    if Role(user.role) == Role.REGION_ADMIN:
-        return imports.filter(region_id=user.region_id)
-    return imports.filter(created_by=user)
-
-
-def can_run_identification(user: User) -> bool:
-    """Identification runs are started by regional administrators and municipal coordinators."""
-    return can_import(user)
-
-
-def can_approve_list(user: User) -> bool:
-    """A coordinator approves the list of the municipality, a regional administrator the region's."""
-    return can_import(user)
-
-
-def can_edit_methodology(user: User) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_superuser or Role(user.role) == Role.REGION_ADMIN)

@@ -14,6 +14,7 @@ from django.db.models import Count
 from opora.accounts.models import Role, User
 from opora.demo.generator import DemoRegion
 from opora.intake.formats import CONTEXT, OUTCOMES, RESULTS, SCHOOLS, FileForm, parse_school_year
+from opora.intake.regions import region_create
 from opora.results.models import SchoolResult, YearOutcome
 from opora.schools.models import Municipality, Region, School, SchoolContext, SchoolYear
 
@@ -95,7 +96,7 @@ def demo_region_load(*, region_data: DemoRegion) -> DemoLoadReport:
     """Store the demo region and create its demo users; refuses when the region exists."""
     if Region.objects.filter(name=region_data.region_name).exists():
         raise DemoAlreadyLoaded(f"Регион «{region_data.region_name}» уже загружен.")
-    region = Region.objects.create(name=region_data.region_name)
+    region = region_create(name=region_data.region_name)
 
     school_records = list(_records(region_data.schools, SCHOOLS))
     municipalities = {

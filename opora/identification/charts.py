@@ -9,9 +9,9 @@ import altair as alt
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from opora.core.charts import svg_of
+from opora.core.formatting import num
 from opora.identification.models import IdentificationRun, RunSchool
-from opora.results.charts import svg_of
-from opora.web.templatetags.opora_format import num
 
 CATEGORY_COLOURS = {
     "ШНОР и ШНСУ": "#a4262c",

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from opora.identification.flags import FLAGS, category_text, state_word
+
 DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "docx" / "approved_list.docx"
 GENERIC_AUTHORITY = "Орган управления образованием"
 NO_ENTRIES = "Школы, отвечающие критериям, не выявлены."
@@ -47,12 +50,11 @@ XLSX_HEADER = (
     "Код ОО",
     "Наименование ОО",
     "Муниципалитет",
-    "ШНОР",
-    "Причина низких результатов",
-    "ШНСУ",
-    "Резильентная",
-    "Риск необъективности",
-    "Неуспешность более 50%",
+    *(
+        header
+        for flag in FLAGS.values()
+        for header in ((flag.column, flag.cause_column) if flag.cause_field else (flag.column,))
+    ),
     "Лет в нижней группе",
 )
 # Default of the methodology; named in the preamble when the entries do not tell the window.
@@ -72,7 +74,7 @@ _MONTHS_GENITIVE = (
     "ноября",
     "декабря",
 )
-_CAUSES = {"внутришкольные": "внутришкольные", "контекст": "социальный контекст"}
+_CAUSES = {"внутришкольные": "внутришкольные", "контекст": "социальный контекст", "не определена": "не определены"}
 _PERIODS = {
     1: "последний год",
     2: "два последних года",
@@ -80,7 +82,8 @@ _PERIODS = {
     4: "четыре последних года",
     5: "пять последних лет",
 }
-_XLSX_WIDTHS = (7, 12, 48, 24, 8, 24, 8, 13, 14, 14, 12)
+# Column widths: the school's identity, then one per flag (its cause wider), then the years.
+_XLSX_WIDTHS = (7, 12, 48, 24, *(24 if header.startswith("Причина") else 14 for header in XLSX_HEADER[4:-1]), 12)
 _XLSX_WRAPPED = {3, 4, 6}  # 1-based columns with long text
 
 
@@ -98,18 +101,10 @@ class ListEntry:
         Full name of the school.
     municipality
         Its municipality.
-    low_results
-        ШНОР.
+    flags
+        The school's flags by key (``opora.identification.flags``): True, False or None (not known).
     low_results_cause
-        «контекст», «внутришкольные» or "" (only for ШНОР).
-    unfavourable
-        ШНСУ.
-    resilient
-        A resilient school (results above what its context predicts).
-    objectivity_risk
-        Signs of non-objective ВПР results.
-    mass_failure
-        More than 50% of students failing.
+        «контекст», «внутришкольные», «не определена» or "" (only for ШНОР).
     years_in_bottom
         Years in the bottom group of the window (K of "K of N").
     window_years
@@ -120,12 +115,8 @@ class ListEntry:
     code: str
     name: str
     municipality: str
-    low_results: bool
+    flags: Mapping[str, bool | None]
     low_results_cause: str
-    unfavourable: bool
-    resilient: bool
-    objectivity_risk: bool
-    mass_failure: bool
     years_in_bottom: int
     window_years: int
 
@@ -212,35 +203,31 @@ def entry_category(entry: ListEntry) -> str:
     ValueError
         The school is neither ШНОР nor ШНСУ, so it has no place in the list.
     """
-    kinds = [kind for kind, flag in (("ШНОР", entry.low_results), ("ШНСУ", entry.unfavourable)) if flag]
-    if not kinds:
+    category = category_text(dict(entry.flags))
+    if not category:
         raise ValueError(f"School {entry.code} is neither low-results nor unfavourable: it cannot be listed.")
-    category = " и ".join(kinds)
-    return f"{category} (резильентная)" if entry.resilient else category
+    return category
 
 
 def entry_basis(entry: ListEntry) -> str:
     """Column «Основание»: why the school is in the list, in the words of the order.
 
-    >>> entry = ListEntry(1, "0101", "МБОУ СОШ № 1", "Заречный", True, "внутришкольные", False, False,
-    ...                   True, False, 3, 3)
+    >>> flags = {"low_results": True, "objectivity_risk": True}
+    >>> entry = ListEntry(1, "0101", "МБОУ СОШ № 1", "Заречный", flags, "внутришкольные", 3, 3)
     >>> entry_basis(entry)
     'низкие результаты 3 года из 3; причины: внутришкольные; риск необъективности результатов ВПР'
     """
     parts = []
-    if entry.low_results:
-        if entry.window_years > 0:
-            parts.append(f"низкие результаты {years_phrase(entry.years_in_bottom)} из {entry.window_years}")
+    for flag in FLAGS.values():
+        if not entry.flags.get(flag.key) or not flag.basis:
+            continue
+        if flag.cause_field:  # the years in the bottom group and the cause of low results
+            years = f" {years_phrase(entry.years_in_bottom)} из {entry.window_years}" if entry.window_years > 0 else ""
+            parts.append(flag.basis + years)
+            if entry.low_results_cause:
+                parts.append(f"причины: {_CAUSES.get(entry.low_results_cause, entry.low_results_cause)}")
         else:
-            parts.append("низкие результаты")
-        if entry.low_results_cause:
-            parts.append(f"причины: {_CAUSES.get(entry.low_results_cause, entry.low_results_cause)}")
-    if entry.unfavourable:
-        parts.append("неблагоприятные социальные условия")
-    if entry.objectivity_risk:
-        parts.append("риск необъективности результатов ВПР")
-    if entry.mass_failure:
-        parts.append("неуспешность более 50% обучающихся")
+            parts.append(flag.basis)
     return "; ".join(parts)
 
 
@@ -414,27 +401,17 @@ def _order_reference(document: ApprovedListDocument) -> str:
 
 
 def _xlsx_row(entry: ListEntry) -> list[object]:
-    cause = _CAUSES.get(entry.low_results_cause, entry.low_results_cause) if entry.low_results else ""
     years = f"{entry.years_in_bottom} из {entry.window_years}" if entry.window_years > 0 else str(entry.years_in_bottom)
-    return [
-        entry.number,
-        entry.code,
-        entry.name,
-        entry.municipality,
-        _yes_no(entry.low_results),
-        cause,
-        _yes_no(entry.unfavourable),
-        _yes_no(entry.resilient),
-        _yes_no(entry.objectivity_risk),
-        _yes_no(entry.mass_failure),
-        years,
-    ]
+    cells: list[object] = [entry.number, entry.code, entry.name, entry.municipality]
+    for flag in FLAGS.values():
+        value = entry.flags.get(flag.key)
+        cells.append(state_word(value))
+        if flag.cause_field:
+            cells.append(_CAUSES.get(entry.low_results_cause, entry.low_results_cause) if value else "")
+    return [*cells, years]
 
 
 def _last_years(count: int) -> str:
     number, noun = years_phrase(count).split()
     return f"{number} {'последний' if noun == 'год' else 'последних'} {noun}"
 
-
-def _yes_no(flag: bool) -> str:
-    return "да" if flag else "нет"

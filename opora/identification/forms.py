@@ -4,7 +4,8 @@ from django import forms
 
 from opora.analytics import Methodology as MethodologyParameters
 from opora.identification.models import Methodology
-from opora.schools.models import SchoolYear
+from opora.identification.services import latest_methodologies
+from opora.schools.models import Region, SchoolYear
 
 # Parameters a regional administrator edits in the form, with their Russian names.
 EDITABLE = {
@@ -50,12 +51,10 @@ class RunForm(forms.Form):
     )
     methodology = forms.ModelChoiceField(label="Методика", queryset=Methodology.objects.none(), empty_label=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, region: Region, **kwargs):
         super().__init__(*args, **kwargs)
-        latest = {}
-        for item in Methodology.objects.order_by("name", "-version"):
-            latest.setdefault(item.name, item.pk)
-        self.fields["methodology"].queryset = Methodology.objects.filter(pk__in=latest.values())
+        latest = [methodology.pk for methodology in latest_methodologies(region)]
+        self.fields["methodology"].queryset = Methodology.objects.filter(pk__in=latest)
 
 
 class ApproveForm(forms.Form):

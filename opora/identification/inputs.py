@@ -1,4 +1,8 @@
-"""The stored data an identification run reads, as frames for the analytics, with their checksums."""
+"""The stored data an identification run reads, as frames for the analytics, with their checksums.
+
+The data are read through the frames of the apps that own them (schools, results); nothing here
+knows the file forms.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,22 @@ import hashlib
 
 import polars as pl
 
-from opora.intake.targets import PK, TARGETS
-from opora.schools.models import Region, School
-
-SCHOOL_FIELDS = ("code", "name", "municipality", "school_type", "locality")
-
-
-def region_schools(region: Region) -> pl.DataFrame:
-    rows = (
-        School.objects.filter(municipality__region=region, is_active=True)
-        .order_by("code")
-        .values_list("code", "name", "municipality__name", "school_type", "locality")
-    )
-    frame = pl.DataFrame(list(rows), schema=dict.fromkeys(SCHOOL_FIELDS, pl.Utf8), orient="row")
-    return frame.with_columns(pl.col(name).replace("", None) for name in ("school_type", "locality"))
+from opora.results.frames import outcomes_frame, results_frame
+from opora.schools.frames import context_frame, schools_frame
+from opora.schools.models import Region
 
 
 def region_inputs(region: Region, *, year: int, window: int) -> dict[str, pl.DataFrame]:
     """Forms 1, 2, 3 and 5 of the region's active schools for the years of the window."""
     years = list(range(year - window + 1, year + 1))
-    schools = region_schools(region)
-    codes = schools["code"]
-    frames = {"schools": schools}
-    for key in ("context", "results", "outcomes"):
-        stored = TARGETS[key].stored(region, years=years).drop(PK)
-        frames[key] = stored.filter(pl.col("code").is_in(codes.implode())).sort(stored.columns)
-    return frames
+    schools = schools_frame(region)
+    active = pl.col("code").is_in(schools["code"].implode())
+    return {
+        "schools": schools,
+        "context": context_frame(region, years=years).filter(active),
+        "results": results_frame(region, years=years).filter(active),
+        "outcomes": outcomes_frame(region, years=years).filter(active),
+    }
 
 
 def frame_checksum(frame: pl.DataFrame) -> str:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from opora.accounts.scopes import REGION_ROWS, SCHOOL_ROWS, ScopePaths, scoped_queryset
 from opora.analytics import Methodology as MethodologyParameters
+from opora.identification.flags import FLAGS, categories
 from opora.schools.models import Municipality, Region, School, SchoolYear
 
 
 class Methodology(models.Model):
-    """One version of a named methodology; a change makes a new version, old ones are kept."""
+    """One version of a region's named methodology; a change makes a new version, old ones are kept."""
 
+    region = models.ForeignKey(Region, models.PROTECT, related_name="methodologies", verbose_name="регион")
     name = models.CharField("название", max_length=200)
     version = models.PositiveIntegerField("версия")
     parameters = models.JSONField("параметры")
@@ -21,11 +24,15 @@ class Methodology(models.Model):
     )
     created_at = models.DateTimeField("создана", auto_now_add=True)
 
+    objects = scoped_queryset(REGION_ROWS).as_manager()
+
     class Meta:
         verbose_name = "методика"
         verbose_name_plural = "методики"
-        ordering = ["name", "-version"]
-        constraints = [models.UniqueConstraint(fields=["name", "version"], name="methodology_unique_version")]
+        ordering = ["region", "name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name", "version"], name="methodology_unique_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}, версия {self.version}"
@@ -36,7 +43,9 @@ class Methodology(models.Model):
 
     @property
     def is_latest(self) -> bool:
-        return not Methodology.objects.filter(name=self.name, version__gt=self.version).exists()
+        return not Methodology.objects.filter(
+            region_id=self.region_id, name=self.name, version__gt=self.version
+        ).exists()
 
 
 class RunStatus(models.TextChoices):
@@ -69,6 +78,8 @@ class IdentificationRun(models.Model):
     created_at = models.DateTimeField("запущен", auto_now_add=True)
     finished_at = models.DateTimeField("завершён", null=True, blank=True)
 
+    objects = scoped_queryset(REGION_ROWS).as_manager()
+
     class Meta:
         verbose_name = "расчёт выявления"
         verbose_name_plural = "расчёты выявления"
@@ -82,7 +93,25 @@ class IdentificationRun(models.Model):
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
 
-class RunSchool(models.Model):
+class FlaggedSchool(models.Model):
+    """A school with the flags of identification: one field per flag of the registry (three states)."""
+
+    low_results_cause = models.CharField("причина низких результатов", max_length=100, blank=True)
+    years_in_bottom = models.PositiveSmallIntegerField("лет в нижней группе", default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def category(self) -> str:
+        return categories(self)
+
+
+for _flag in FLAGS.values():
+    FlaggedSchool.add_to_class(_flag.key, models.BooleanField(_flag.verbose_name, null=True))
+
+
+class RunSchool(FlaggedSchool):
     """A school's line of a run: indices, flags and the plain-Russian explanation."""
 
     run = models.ForeignKey(IdentificationRun, models.CASCADE, related_name="schools", verbose_name="расчёт")
@@ -96,15 +125,10 @@ class RunSchool(models.Model):
     wellbeing_index = models.FloatField("ИСБШ", null=True)
     value_added = models.FloatField("добавленная ценность", null=True)
     cluster = models.IntegerField("кластер", null=True)
-    low_results = models.BooleanField("ШНОР", default=False)
-    low_results_cause = models.CharField("причина низких результатов", max_length=100, blank=True)
-    unfavourable = models.BooleanField("ШНСУ", default=False)
-    resilient = models.BooleanField("резильентная", default=False)
-    objectivity_risk = models.BooleanField("риск необъективности", default=False)
-    learning_failure = models.BooleanField("неуспешность более 50%", default=False)
-    years_in_bottom = models.PositiveSmallIntegerField("лет в нижней группе", default=0)
     explanation = models.TextField("пояснение", blank=True)
     details = models.JSONField("подробности для пояснения", default=dict, blank=True)
+
+    objects = scoped_queryset(SCHOOL_ROWS).as_manager()
 
     class Meta:
         verbose_name = "строка расчёта"
@@ -113,16 +137,7 @@ class RunSchool(models.Model):
         constraints = [models.UniqueConstraint(fields=["run", "school"], name="run_school_unique")]
 
     def __str__(self) -> str:
-        return f"{self.run_id}: {self.code}"
-
-    @property
-    def category(self) -> str:
-        parts = []
-        if self.low_results:
-            parts.append("ШНОР")
-        if self.unfavourable:
-            parts.append("ШНСУ")
-        return " и ".join(parts) or "—"
+        return f"расчёт № {self.run_id}: {self.code}"
 
 
 class ApprovedList(models.Model):
@@ -145,6 +160,10 @@ class ApprovedList(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="утвердил")
     approved_at = models.DateTimeField("утверждён", auto_now_add=True)
 
+    objects = scoped_queryset(
+        ScopePaths(region="region", municipality="municipality", municipality_optional=True)
+    ).as_manager()
+
     class Meta:
         verbose_name = "утверждённый перечень"
         verbose_name_plural = "утверждённые перечни"
@@ -158,7 +177,7 @@ class ApprovedList(models.Model):
         return self.municipality.name if self.municipality_id else self.region.name
 
 
-class ApprovedListEntry(models.Model):
+class ApprovedListEntry(FlaggedSchool):
     """A school of an approved list, copied from the run so that the list stays as approved."""
 
     approved_list = models.ForeignKey(ApprovedList, models.CASCADE, related_name="entries", verbose_name="перечень")
@@ -167,13 +186,8 @@ class ApprovedListEntry(models.Model):
     code = models.CharField("код ОО", max_length=32)
     name = models.CharField("наименование", max_length=500)
     municipality = models.CharField("муниципалитет", max_length=200)
-    low_results = models.BooleanField("ШНОР")
-    low_results_cause = models.CharField("причина низких результатов", max_length=100, blank=True)
-    unfavourable = models.BooleanField("ШНСУ")
-    resilient = models.BooleanField("резильентная")
-    objectivity_risk = models.BooleanField("риск необъективности")
-    learning_failure = models.BooleanField("неуспешность более 50%")
-    years_in_bottom = models.PositiveSmallIntegerField("лет в нижней группе")
+
+    objects = scoped_queryset(SCHOOL_ROWS).as_manager()
 
     class Meta:
         verbose_name = "школа перечня"

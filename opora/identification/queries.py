@@ -7,36 +7,22 @@ from dataclasses import dataclass
 import polars as pl
 from django.db.models import Count, Q, QuerySet
 
-from opora.accounts.models import Role, User
-from opora.accounts.scopes import home_region
+from opora.accounts.models import User
 from opora.analytics import REPORT_COLUMNS
-from opora.identification.models import ApprovedList, IdentificationRun, RunSchool, RunStatus
+from opora.core.tables import workbook_bytes
+from opora.identification.flags import FLAG_KEYS, FLAGS
+from opora.identification.models import ApprovedList, ApprovedListEntry, IdentificationRun, RunSchool, RunStatus
 from opora.schools.models import School
-from opora.web.xlsx_export import workbook_bytes
-
-FLAGS = ("low_results", "unfavourable", "resilient", "objectivity_risk", "learning_failure")
-# How the run page captions the count of each flag.
-FLAG_CAPTIONS = {
-    "low_results": "ШНОР",
-    "unfavourable": "ШНСУ",
-    "resilient": "резильентных",
-    "objectivity_risk": "с риском необъективности",
-    "learning_failure": "с неуспешностью более 50 %",
-}
 
 
 def runs_visible_to(user: User) -> QuerySet[IdentificationRun]:
     """Runs of the user's region (every region for an installation administrator)."""
-    runs = IdentificationRun.objects.select_related("region", "year", "methodology", "created_by")
-    if user.is_superuser:
-        return runs
-    region = home_region(user)
-    return runs.filter(region=region) if region is not None else runs.none()
+    return IdentificationRun.objects.visible_to(user).select_related("region", "year", "methodology", "created_by")
 
 
 def lines_visible_to(user: User, run: IdentificationRun) -> QuerySet[RunSchool]:
     """The run's lines of the schools the user may see: a school team sees only its own."""
-    return run.schools.filter(school__in=School.objects.visible_to(user))
+    return run.schools.visible_to(user)
 
 
 def latest_line_of(user: User, school: School) -> RunSchool | None:
@@ -46,27 +32,22 @@ def latest_line_of(user: User, school: School) -> RunSchool | None:
 
 
 def approved_lists_visible_to(user: User) -> QuerySet[ApprovedList]:
-    """Lists of the user's region: the regional ones and those of the user's own municipality."""
-    lists = ApprovedList.objects.select_related("region", "municipality", "year", "run", "approved_by")
-    if user.is_superuser:
-        return lists
-    region = home_region(user)
-    if region is None:
-        return lists.none()
-    lists = lists.filter(region=region)
-    municipality_id = user.municipality_id or (user.school.municipality_id if user.school_id else None)
-    if Role(user.role) != Role.REGION_ADMIN and municipality_id:
-        lists = lists.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id))
-    return lists
+    """Lists of the user's region: the regional ones and those of the user's municipalities."""
+    return ApprovedList.objects.visible_to(user).select_related("region", "municipality", "year", "run", "approved_by")
+
+
+def entries_visible_to(user: User, approved: ApprovedList) -> QuerySet[ApprovedListEntry]:
+    """The list's schools the user may see: a school team sees only its own line."""
+    return approved.entries.visible_to(user).order_by("number")
 
 
 def flag_counts(lines: QuerySet[RunSchool]) -> dict[str, int]:
-    """How many of the lines are ШНОР, ШНСУ, resilient, at objectivity risk, with mass failure."""
-    return lines.aggregate(**{flag: Count("pk", filter=Q(**{flag: True})) for flag in FLAGS})
+    """How many of the lines have each flag (ШНОР, ШНСУ, resilient, …), by key."""
+    return lines.aggregate(**{key: Count("pk", filter=Q(**{key: True})) for key in FLAG_KEYS})
 
 
 def run_report_frame(run: IdentificationRun, lines: QuerySet[RunSchool] | None = None) -> pl.DataFrame:
-    """The run's table with the 17 columns of the report, named in Russian; flags as 1/0."""
+    """The run's table with the columns of the report, named in Russian; flags as 1, 0 or empty."""
     lines = run.schools.all() if lines is None else lines
     fields = list(REPORT_COLUMNS)
     rows = []
@@ -75,7 +56,7 @@ def run_report_frame(run: IdentificationRun, lines: QuerySet[RunSchool] | None =
         for name in fields:
             value = getattr(line, name)
             if name in FLAGS:
-                value = int(bool(value))
+                value = None if value is None else int(value)
             elif name == "low_results_cause":
                 value = value or None
             row.append(value)

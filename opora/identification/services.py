@@ -1,75 +1,100 @@
-"""Every write of the identification: methodology versions, runs, approval of the official list."""
+"""Every write of the identification: methodologies of a region, runs, approval of the official list.
+
+Pages, the command line and the API call only these functions. A service changes state and, when
+a run follows, enqueues its task once the change is committed; the computation itself is
+``opora.identification.execution``.
+"""
 
 from __future__ import annotations
 
-import logging
-import math
-from collections.abc import Callable
 from datetime import date
+from functools import reduce
+from operator import or_
 from typing import Any
 
-import polars as pl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from opora.accounts.models import User
 from opora.analytics import Methodology as MethodologyParameters
-from opora.analytics import identify, to_report_frame
-from opora.identification.inputs import frame_checksum, region_inputs
+from opora.core.tasks import enqueue_on_commit
+from opora.identification import tasks
+from opora.identification.execution import Progress, run_execute
+from opora.identification.flags import FLAG_KEYS, LISTED_FLAGS
 from opora.identification.models import (
     ApprovedList,
     ApprovedListEntry,
     IdentificationRun,
     Methodology,
-    RunSchool,
     RunStatus,
 )
-from opora.schools.models import Municipality, Region, School, SchoolYear
+from opora.schools.models import Municipality, Region, SchoolYear
 
-logger = logging.getLogger(__name__)
-Progress = Callable[[int, str], None]
 DEFAULT_NAME = MethodologyParameters().name
 # Schools that belong in the official list.
-LISTED = Q(low_results=True) | Q(unfavourable=True)
-
-
-def _no_progress(percent: int, message: str) -> None:
-    return None
-
-
-def methodology_current(name: str | None = None) -> Methodology:
-    """The latest version of a methodology; the default one is created on first use."""
-    name = name or DEFAULT_NAME
-    latest = Methodology.objects.filter(name=name).order_by("-version").first()
-    if latest is not None:
-        return latest
-    if name != DEFAULT_NAME:
-        raise Methodology.DoesNotExist(f"Методика «{name}» не найдена.")
-    parameters = MethodologyParameters().to_dict()
-    return Methodology.objects.create(
-        name=name, version=1, parameters=_without_identity(parameters), comment="Параметры по умолчанию."
-    )
+LISTED = reduce(or_, (Q(**{flag.key: True}) for flag in LISTED_FLAGS))
 
 
 def _without_identity(parameters: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in parameters.items() if key not in ("name", "version")}
 
 
+def methodology_defaults_create(*, region: Region) -> Methodology:
+    """Give a region the default methodology (version 1) unless it has one; returns its latest."""
+    latest = Methodology.objects.filter(region=region, name=DEFAULT_NAME).order_by("-version").first()
+    if latest is not None:
+        return latest
+    return Methodology.objects.create(
+        region=region,
+        name=DEFAULT_NAME,
+        version=1,
+        parameters=_without_identity(MethodologyParameters().to_dict()),
+        comment="Параметры по умолчанию.",
+    )
+
+
+def region_methodology(region: Region, name: str | None = None) -> Methodology:
+    """The latest version of the region's methodology of this name (the default name if None).
+
+    Raises
+    ------
+    Methodology.DoesNotExist
+        With a Russian message, when the region has no methodology of that name.
+    """
+    latest = Methodology.objects.filter(region=region, name=name or DEFAULT_NAME).order_by("-version").first()
+    if latest is None:
+        raise Methodology.DoesNotExist(f"У региона «{region}» нет методики «{name or DEFAULT_NAME}».")
+    return latest
+
+
+def latest_methodologies(region: Region) -> list[Methodology]:
+    """The latest version of each of the region's methodologies, by name."""
+    latest: dict[str, Methodology] = {}
+    for methodology in Methodology.objects.filter(region=region).order_by("name", "-version"):
+        latest.setdefault(methodology.name, methodology)
+    return list(latest.values())
+
+
 @transaction.atomic
 def methodology_save(*, base: Methodology, parameters: dict[str, Any], comment: str, by: User) -> Methodology:
-    """Store changed parameters as the next version of the methodology; old versions stay."""
+    """Store changed parameters as the next version of the region's methodology; old versions stay."""
     candidate = MethodologyParameters.from_dict(
         {**base.parameters, **parameters, "name": base.name, "version": base.version + 1}
     )
     errors = candidate.validate()
+    if not comment.strip():
+        errors.setdefault("comment", []).append("Опишите, что изменено и почему.")
     if errors:
         raise ValidationError({field: messages for field, messages in errors.items()})
-    if not comment.strip():
-        raise ValidationError({"comment": ["Опишите, что изменено и почему."]})
-    last = Methodology.objects.select_for_update().filter(name=base.name).order_by("-version").first()
+    last = (
+        Methodology.objects.select_for_update()
+        .filter(region_id=base.region_id, name=base.name)
+        .order_by("-version")
+        .first()
+    )
     return Methodology.objects.create(
+        region_id=base.region_id,
         name=base.name,
         version=last.version + 1,
         parameters=_without_identity(candidate.to_dict()),
@@ -78,156 +103,33 @@ def methodology_save(*, base: Methodology, parameters: dict[str, Any], comment: 
     )
 
 
-def run_create(*, region: Region, year: SchoolYear, methodology: Methodology, by: User | None) -> IdentificationRun:
+def _run_create(
+    *, region: Region, year: SchoolYear, methodology: Methodology, by: User | None
+) -> IdentificationRun:
+    if methodology.region_id != region.pk:
+        raise ValidationError({"methodology": ["Методика другого региона: выберите методику своего региона."]})
     return IdentificationRun.objects.create(region=region, year=year, methodology=methodology, created_by=by)
 
 
-def run_progress(run: IdentificationRun) -> Progress:
-    def report(percent: int, message: str) -> None:
-        IdentificationRun.objects.filter(pk=run.pk).update(progress=percent, progress_message=message[:300])
-
-    return report
-
-
-def run_execute(*, run: IdentificationRun, progress: Progress = _no_progress) -> IdentificationRun:
-    """Compute the run and store its full output; a failure is recorded on the run and raised."""
-    IdentificationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
-    try:
-        return _execute(run, progress)
-    except Exception as error:
-        logger.exception("identification run %s failed", run.pk)
-        IdentificationRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED,
-            error=str(error)[:2000],
-            finished_at=timezone.now(),
-            progress=100,
-            progress_message="Сбой расчёта",
-        )
-        raise
-
-
-def _execute(run: IdentificationRun, progress: Progress) -> IdentificationRun:
-    parameters = run.methodology.params
-    progress(10, "Чтение данных региона")
-    inputs = region_inputs(run.region, year=run.year.end_year, window=parameters.years_window)
-    if inputs["results"].is_empty():
-        raise ValueError(f"Нет результатов за {run.year} учебный год и предыдущие годы: загрузите их.")
-    progress(35, "Расчёт индексов, ИСБШ, добавленной ценности и кластеров")
-    result = identify(**inputs, year=run.year.end_year, methodology=parameters)
-    progress(80, "Сохранение результатов")
-    # Sums of floats run in parallel in a different order each time: figures are kept to 9
-    # decimals, so the same inputs give the same stored output and checksum.
-    report = to_report_frame(result).with_columns(pl.col(pl.Float64).round(PRECISION))
-    with transaction.atomic():
-        _store_lines(run, result)
-        run.input_checksums = {key: frame_checksum(frame) for key, frame in inputs.items()}
-        run.output_checksum = frame_checksum(report)
-        run.summary = _summary(result)
-        run.status = RunStatus.DONE
-        run.progress = 100
-        run.progress_message = "Расчёт завершён"
-        run.finished_at = timezone.now()
-        run.save()
+@transaction.atomic
+def run_start(*, region: Region, year: SchoolYear, methodology: Methodology, by: User | None) -> IdentificationRun:
+    """Create a run; it is computed in the background once the run is committed."""
+    run = _run_create(region=region, year=year, methodology=methodology, by=by)
+    enqueue_on_commit(tasks.execute_run, run.pk)
     return run
 
 
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, list):
-        return [_json_safe(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def run_rerun(*, run: IdentificationRun, by: User | None) -> IdentificationRun:
+    """The same year and methodology on the current data: a new run; the old one stays."""
+    return run_start(region=run.region, year=run.year, methodology=run.methodology, by=by)
 
 
-def _rounded(value: Any) -> Any:
-    return round(value, PRECISION) if isinstance(value, float) else value
-
-
-def _rows_by_code(frame: pl.DataFrame, **filters: Any) -> dict[str, list[dict]]:
-    for column, value in filters.items():
-        frame = frame.filter(pl.col(column) == value)
-    grouped: dict[str, list[dict]] = {}
-    for row in frame.iter_rows(named=True):
-        grouped.setdefault(row["code"], []).append(_json_safe(row))
-    return grouped
-
-
-PRECISION = 9
-LINE_FIELDS = (
-    "results_index",
-    "results_index_lower",
-    "results_index_upper",
-    "wellbeing_index",
-    "value_added",
-    "cluster",
-    "low_results",
-    "unfavourable",
-    "resilient",
-    "objectivity_risk",
-    "learning_failure",
-    "years_in_bottom",
-)
-
-
-def _store_lines(run: IdentificationRun, result) -> None:
-    year = run.year.end_year
-    schools = dict(School.objects.filter(municipality__region=run.region).values_list("code", "pk"))
-    yearly = _rows_by_code(result.yearly)
-    signals = _rows_by_code(result.objectivity_signals_long, year=year)
-    wellbeing = _rows_by_code(result.wellbeing, year=year)
-    missing = _rows_by_code(result.missing_context)
-    lines = []
-    for row in result.schools.iter_rows(named=True):
-        code = row["code"]
-        values = {name: _rounded(_json_safe(row[name])) for name in LINE_FIELDS}
-        lines.append(
-            RunSchool(
-                run=run,
-                school_id=schools[code],
-                code=code,
-                name=row["name"] or "",
-                municipality=row["municipality"] or "",
-                low_results_cause=row["low_results_cause"] or "",
-                explanation=row["explanation"] or "",
-                details={
-                    "row": _json_safe(row),
-                    "yearly": yearly.get(code, []),
-                    "signals": signals.get(code, []),
-                    "wellbeing": (wellbeing.get(code) or [{}])[0],
-                    "missing": missing.get(code, []),
-                },
-                **{
-                    name: (value if value is not None else (False if name in _FLAG_FIELDS else None))
-                    for name, value in values.items()
-                },
-            )
-        )
-    RunSchool.objects.bulk_create(lines, batch_size=1000)
-
-
-_FLAG_FIELDS = {"low_results", "unfavourable", "resilient", "objectivity_risk", "learning_failure"}
-
-
-def _summary(result) -> dict[str, Any]:
-    schools = result.schools
-    year = result.year
-    return _json_safe(
-        {
-            "schools": schools.height,
-            "counts": {name: int(schools[name].fill_null(False).sum()) for name in sorted(_FLAG_FIELDS)},
-            "median_index": schools["median_index"].drop_nulls().first() if "median_index" in schools.columns else None,
-            "coefficients": result.value_added_coefficients.filter(pl.col("year") == year).to_dicts(),
-            "context_reference": result.context_reference.filter(pl.col("year") == year).to_dicts(),
-            "cluster_profiles": result.cluster_profiles.to_dicts(),
-            "cluster_scores": result.cluster_scores.to_dicts(),
-            "notes": list(result.notes),
-            "missing_context": result.missing_context.height,
-        }
-    )
+def run_now(
+    *, region: Region, year: SchoolYear, methodology: Methodology, by: User | None, progress: Progress
+) -> IdentificationRun:
+    """Create a run and compute it at once (the command line waits for it)."""
+    run = _run_create(region=region, year=year, methodology=methodology, by=by)
+    return run_execute(run=run, progress=progress)
 
 
 @transaction.atomic
@@ -266,13 +168,9 @@ def run_approve(
             code=line.code,
             name=line.name,
             municipality=line.municipality,
-            low_results=line.low_results,
             low_results_cause=line.low_results_cause,
-            unfavourable=line.unfavourable,
-            resilient=line.resilient,
-            objectivity_risk=line.objectivity_risk,
-            learning_failure=line.learning_failure,
             years_in_bottom=line.years_in_bottom,
+            **{key: getattr(line, key) for key in FLAG_KEYS},
         )
         for number, line in enumerate(lines, start=1)
     )

@@ -1,9 +1,13 @@
-"""Identification runs computed in the background, with progress on the run."""
+"""Identification runs computed in the background, with progress on the run.
+
+A thin wrapper: ``opora.identification.services.run_start`` enqueues it, and
+``opora.identification.execution`` does the work.
+"""
 
 from django_tasks import task
 
+from opora.identification.execution import run_execute, run_progress
 from opora.identification.models import IdentificationRun
-from opora.identification.services import run_execute, run_progress
 
 
 @task()

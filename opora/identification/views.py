@@ -6,46 +6,47 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from opora.accounts.models import Role
-from opora.accounts.scopes import (
-    can_approve_list,
-    can_edit_methodology,
-    can_run_identification,
-    home_region,
-    visible_school_or_404,
-)
+from opora.accounts.access import Action, can, require
+from opora.accounts.scopes import scope_of
+from opora.core.downloads import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
 from opora.identification.charts import cached_index_scatter
-from opora.identification.documents import ApprovedListDocument, ListEntry, approved_list_docx, approved_list_xlsx
+from opora.identification.documents import (
+    ApprovedListDocument,
+    ListEntry,
+    approved_list_context,
+    approved_list_docx,
+    approved_list_xlsx,
+)
+from opora.identification.flags import FLAGS, flags_of
 from opora.identification.forms import ApproveForm, MethodologyForm, RunForm
-from opora.identification.models import ApprovedList, IdentificationRun, Methodology, RunStatus
+from opora.identification.models import ApprovedList, ApprovedListEntry, IdentificationRun, Methodology, RunStatus
 from opora.identification.queries import (
-    FLAG_CAPTIONS,
     approved_lists_visible_to,
     compare_runs,
     done_runs,
+    entries_visible_to,
     flag_counts,
     lines_visible_to,
     report_workbook,
     run_report_frame,
     runs_visible_to,
 )
-from opora.identification.services import methodology_current, methodology_save, run_approve, run_create
-from opora.identification.tasks import execute_run
-from opora.web.xlsx_export import XLSX_CONTENT_TYPE, download_response
+from opora.identification.services import LISTED, methodology_save, run_approve, run_rerun, run_start
+from opora.schools.models import Municipality
+from opora.schools.queries import home_region, visible_school_or_404
 
 CATEGORIES = {
-    "low_results": ("ШНОР", Q(low_results=True)),
-    "unfavourable": ("ШНСУ", Q(unfavourable=True)),
-    "resilient": ("Резильентные", Q(resilient=True)),
-    "objectivity_risk": ("Риск необъективности", Q(objectivity_risk=True)),
-    "learning_failure": ("Неуспешность более 50%", Q(learning_failure=True)),
-    "internal": ("ШНОР по внутришкольным причинам", Q(low_results=True, low_results_cause="внутришкольные")),
+    **{flag.key: (flag.plural, Q(**{flag.key: True})) for flag in FLAGS.values()},
+    "internal": (
+        "ШНОР по внутришкольным причинам",
+        Q(**{FLAGS["low_results"].key: True, FLAGS["low_results"].cause_field: "внутришкольные"}),
+    ),
 }
 SORTS = {
     "code": "code",
@@ -65,24 +66,23 @@ def _run_or_404(request: HttpRequest, pk: int) -> IdentificationRun:
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
     region = home_region(request.user)
-    allowed = can_run_identification(request.user) and region is not None
-    form = RunForm(request.POST or None) if allowed else None
-    if request.method == "POST":
-        if not allowed:
-            raise PermissionDenied("Запускать расчёт могут региональный администратор и муниципальный координатор.")
-        methodology_current()  # the default methodology exists before the first run
-        if form.is_valid():
-            run = run_create(
+    allowed = can(request.user, Action.RUN_IDENTIFICATION) and region is not None
+    if request.method == "POST" and not allowed:
+        require(request.user, Action.RUN_IDENTIFICATION)
+        raise PermissionDenied("Расчёт запускается для региона: у вас их несколько, выберите один в администрировании.")
+    form = RunForm(request.POST or None, region=region) if allowed else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = run_start(
                 region=region,
                 year=form.cleaned_data["year"],
                 methodology=form.cleaned_data["methodology"],
                 by=request.user,
             )
-            execute_run.enqueue(run.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
             return redirect("identification:run", pk=run.pk)
-    elif allowed:
-        methodology_current()
-        form = RunForm()
     page = Paginator(runs_visible_to(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "identification/run_list.html", {"form": form, "page": page})
 
@@ -117,10 +117,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "categories": [(key, label) for key, (label, _q) in CATEGORIES.items()],
         "municipalities": sorted(set(visible.values_list("municipality", flat=True))),
         "counts": flag_counts(visible),
-        "flag_captions": FLAG_CAPTIONS.items(),
+        "flag_captions": [(flag.key, flag.counted) for flag in FLAGS.values()],
         "visible_schools": visible_schools,
         "partial_scope": visible_schools != run.summary.get("schools"),
-        "can_approve": can_approve_list(request.user) and run.status == RunStatus.DONE,
+        "can_approve": can(request.user, Action.APPROVE_LIST) and run.status == RunStatus.DONE,
         "other_runs": done_runs(runs_visible_to(request.user))
         .exclude(pk=run.pk)
         .filter(year__end_year__gte=run.year.end_year - 1)[:20],
@@ -221,15 +221,7 @@ def run_compare(request: HttpRequest) -> HttpResponse:
     if before and after:
         old = lines_visible_to(request.user, before)
         new = lines_visible_to(request.user, after)
-        comparisons = [
-            (label, compare_runs(old, new, flag))
-            for flag, label in (
-                ("low_results", "ШНОР"),
-                ("unfavourable", "ШНСУ"),
-                ("resilient", "Резильентные"),
-                ("objectivity_risk", "Риск необъективности"),
-            )
-        ]
+        comparisons = [(flag.plural, compare_runs(old, new, flag.key)) for flag in FLAGS.values()]
     return render(
         request,
         "identification/compare.html",
@@ -247,13 +239,16 @@ def run_compare(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(request, pk)
-    if not can_approve_list(request.user):
-        raise PermissionDenied("Утверждать перечень могут муниципальный координатор и региональный администратор.")
+    require(request.user, Action.APPROVE_LIST)
     if run.status != RunStatus.DONE:
         raise Http404("Расчёт не завершён")
     user = request.user
+    # A user who works with one municipality approves its list; a regional administrator, the region's.
+    scope = scope_of(user)
     municipality = (
-        user.municipality if not user.is_superuser and Role(user.role) == Role.MUNICIPAL_COORDINATOR else None
+        Municipality.objects.get(pk=next(iter(scope.municipality_ids)))
+        if scope.municipality_ids is not None and len(scope.municipality_ids) == 1
+        else None
     )
     form = ApproveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -264,7 +259,7 @@ def run_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Перечень утверждён. Он больше не изменится; новые расчёты сравниваются с ним.")
             return redirect("identification:list", pk=approved.pk)
-    listed = lines_visible_to(user, run).filter(Q(low_results=True) | Q(unfavourable=True))
+    listed = lines_visible_to(user, run).filter(LISTED)
     if municipality is not None:
         listed = listed.filter(school__municipality=municipality)
     return render(
@@ -292,10 +287,20 @@ def _list_or_404(request: HttpRequest, pk: int) -> ApprovedList:
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     approved = _list_or_404(request, pk)
     later = done_runs(runs_visible_to(request.user)).filter(created_at__gt=approved.run.created_at)[:10]
-    return render(request, "identification/list_detail.html", {"approved": approved, "later_runs": later})
+    document = _document(approved, entries_visible_to(request.user, approved))
+    return render(
+        request,
+        "identification/list_detail.html",
+        {
+            "approved": approved,
+            "later_runs": later,
+            "rows": approved_list_context(document)["entries"],
+            "partial_scope": len(document.entries) != approved.entries.count(),
+        },
+    )
 
 
-def _document(approved: ApprovedList) -> ApprovedListDocument:
+def _document(approved: ApprovedList, entries: QuerySet[ApprovedListEntry]) -> ApprovedListDocument:
     run = approved.run
     window = run.methodology.params.years_window
     return ApprovedListDocument(
@@ -314,16 +319,12 @@ def _document(approved: ApprovedList) -> ApprovedListDocument:
                 code=entry.code,
                 name=entry.name,
                 municipality=entry.municipality,
-                low_results=entry.low_results,
+                flags=flags_of(entry),
                 low_results_cause=entry.low_results_cause,
-                unfavourable=entry.unfavourable,
-                resilient=entry.resilient,
-                objectivity_risk=entry.objectivity_risk,
-                mass_failure=entry.learning_failure,
                 years_in_bottom=entry.years_in_bottom,
                 window_years=window,
             )
-            for entry in approved.entries.all()
+            for entry in entries
         ],
     )
 
@@ -331,46 +332,49 @@ def _document(approved: ApprovedList) -> ApprovedListDocument:
 @login_required
 def list_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     approved = _list_or_404(request, pk)
-    document = _document(approved)
+    document = _document(approved, entries_visible_to(request.user, approved))
     name = f"Перечень ШНОР и ШНСУ {approved.year.label.replace('/', '-')} (приказ {approved.order_number})"
     if fmt == "docx":
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return download_response(approved_list_docx(document), filename=f"{name}.docx", content_type=content_type)
+        return download_response(
+            approved_list_docx(document), filename=f"{name}.docx", content_type=DOCX_CONTENT_TYPE
+        )
     return download_response(approved_list_xlsx(document), filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
+def _methodology_or_404(request: HttpRequest, pk: int) -> Methodology:
+    return get_object_or_404(Methodology.objects.visible_to(request.user).select_related("region"), pk=pk)
 
 
 @login_required
 def methodology_list(request: HttpRequest) -> HttpResponse:
-    methodology_current()
     return render(
         request,
         "identification/methodology_list.html",
         {
-            "methodologies": Methodology.objects.select_related("created_by"),
-            "can_edit": can_edit_methodology(request.user),
+            "methodologies": Methodology.objects.visible_to(request.user).select_related("created_by", "region"),
+            "can_edit": can(request.user, Action.EDIT_METHODOLOGY),
         },
     )
 
 
 @login_required
 def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    methodology = get_object_or_404(Methodology, pk=pk)
+    methodology = _methodology_or_404(request, pk)
     return render(
         request,
         "identification/methodology_detail.html",
         {
             "methodology": methodology,
             "parameters": sorted(methodology.parameters.items()),
-            "can_edit": can_edit_methodology(request.user) and methodology.is_latest,
+            "can_edit": can(request.user, Action.EDIT_METHODOLOGY) and methodology.is_latest,
         },
     )
 
 
 @login_required
 def methodology_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can_edit_methodology(request.user):
-        raise PermissionDenied("Изменять методику может региональный администратор.")
-    base = get_object_or_404(Methodology, pk=pk)
+    require(request.user, Action.EDIT_METHODOLOGY)
+    base = _methodology_or_404(request, pk)
     form = MethodologyForm(request.POST or None, base=base)
     if request.method == "POST" and form.is_valid():
         try:
@@ -389,11 +393,9 @@ def methodology_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def run_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+def run_rerun_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The same year and methodology on the current data: a new run, the old one stays."""
     run = _run_or_404(request, pk)
-    if not can_run_identification(request.user):
-        raise PermissionDenied("Запускать расчёт могут региональный администратор и муниципальный координатор.")
-    new = run_create(region=run.region, year=run.year, methodology=run.methodology, by=request.user)
-    execute_run.enqueue(new.pk)
+    require(request.user, Action.RUN_IDENTIFICATION)
+    new = run_rerun(run=run, by=request.user)
     return redirect("identification:run", pk=new.pk)

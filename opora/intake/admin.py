@@ -1,6 +1,23 @@
 from django.contrib import admin
 
 from opora.intake.models import ImportBatch, ImportChange
+from opora.intake.regions import region_defaults_ensure
+from opora.schools.models import Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    """Regions; a region created here gets every module's defaults, as one created by an import does.
+
+    Registered by the intake, which creates regions, rather than by the schools app that owns the
+    table: the defaults come from the modules above the schools.
+    """
+
+    search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        region_defaults_ensure(region=obj)
 
 
 @admin.register(ImportBatch)

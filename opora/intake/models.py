@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
+from opora.accounts.access import Action, can
+from opora.accounts.models import Role
+from opora.accounts.scopes import REGION_ROWS, ScopedQuerySet
 from opora.intake.formats import FORMS
 from opora.schools.models import Region
 
@@ -20,6 +25,19 @@ class ImportStatus(models.TextChoices):
     ROLLED_BACK = "rolled_back", "Отменён"
     DISCARDED = "discarded", "Отклонён"
     FAILED = "failed", "Сбой обработки"
+
+
+class ImportBatchQuerySet(ScopedQuerySet):
+    scope_paths = REGION_ROWS
+
+    def visible_to(self, user: Any) -> ImportBatchQuerySet:
+        """Imports a user may see: the region's for its administrator, one's own for a coordinator."""
+        if not can(user, Action.IMPORT_DATA) or user is None:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        mine = super().visible_to(user)
+        return mine if Role(user.role) == Role.REGION_ADMIN else mine.filter(created_by=user)
 
 
 class ImportBatch(models.Model):
@@ -70,6 +88,8 @@ class ImportBatch(models.Model):
         related_name="+",
         verbose_name="отменил",
     )
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = "загрузка файла"

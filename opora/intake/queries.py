@@ -8,7 +8,6 @@ import polars as pl
 from django.db.models import QuerySet
 
 from opora.accounts.models import User
-from opora.accounts.scopes import imports_visible_to
 from opora.intake.models import ImportBatch
 from opora.intake.targets import PK, TARGETS
 from opora.results.models import Procedure, SchoolResult, StudentResult, YearOutcome
@@ -16,7 +15,7 @@ from opora.schools.models import Region, School, SchoolContext, SchoolYear
 
 
 def import_history(user: User) -> QuerySet[ImportBatch]:
-    return imports_visible_to(user, ImportBatch.objects.select_related("region", "created_by"))
+    return ImportBatch.objects.visible_to(user).select_related("region", "created_by")
 
 
 def stored_form(

@@ -1,91 +1,53 @@
-"""Imports: upload a file, check it, confirm it, undo it. Every write of the intake is here."""
+"""Every change of an import's state: upload, check, confirm, decline, undo.
+
+Pages, the command line and the API call only these functions. A service changes the import's
+state and, when background work follows, enqueues its task once the change is committed; the
+work itself is ``opora.intake.processing``.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import polars as pl
-from django.apps import apps
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from opora.accounts.models import User
-from opora.accounts.scopes import scope_of
-from opora.intake.diffing import Diff, changed_fields, diff_rows
-from opora.intake.formats import FORMS, school_year_label
-from opora.intake.models import ChangeAction, ImportBatch, ImportChange, ImportStatus
-from opora.intake.reading import FileRefused
-from opora.intake.targets import TARGETS, FormTarget
-from opora.intake.validation import ValidationResult, check_file
-from opora.intake.writes import MARKED_MODELS, apply_diff, student_results_apply, undo_changes
-from opora.schools.models import Municipality, Region, School
+from opora.core.records import imported_models
+from opora.core.tasks import enqueue_on_commit
+from opora.intake import tasks
+from opora.intake.formats import FORMS
+from opora.intake.models import ImportBatch, ImportChange, ImportStatus
+from opora.intake.processing import (
+    ImportRefused,
+    Progress,
+    discard_files,
+    forget_checked_frame,
+    import_apply,
+    import_check,
+    live_progress,
+)
+from opora.intake.writes import undo_blockers, undo_changes
+from opora.schools.models import Region
 
-logger = logging.getLogger(__name__)
-
-Progress = Callable[[int, str], None]
-PREVIEW_ROWS = 50
-
-
-class ImportRefused(Exception):
-    """The import cannot go on; the message says why in Russian."""
-
-
-def _no_progress(percent: int, message: str) -> None:
-    return None
-
-
-def batch_progress(batch: ImportBatch) -> Progress:
-    """A progress callback that stores the figure for the page to show.
-
-    Outside a transaction it goes to the batch's row. Inside one (the write of a confirmed file is
-    a single transaction) an update of the row would stay invisible to the page until the commit,
-    and on SQLite another connection could not write at all; so there it goes to a small file
-    beside the checked data, which :func:`live_progress` reads.
-    """
-
-    def report(percent: int, message: str) -> None:
-        message = message[:300]
-        if transaction.get_connection().in_atomic_block:
-            path = _progress_path(batch)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            draft = path.with_suffix(".tmp")
-            draft.write_text(json.dumps({"progress": percent, "message": message}, ensure_ascii=False), "utf-8")
-            draft.replace(path)
-        else:
-            ImportBatch.objects.filter(pk=batch.pk).update(progress=percent, progress_message=message)
-
-    return report
-
-
-def live_progress(batch: ImportBatch) -> tuple[int, str]:
-    """The batch's progress and stage, including what its running transaction reported."""
-    if not batch.is_finished:
-        try:
-            stored = json.loads(_progress_path(batch).read_text("utf-8"))
-            return int(stored["progress"]), str(stored["message"])
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-    return batch.progress, batch.progress_message
-
-
-def _progress_path(batch: ImportBatch) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{batch.pk}.json"
-
-
-def known_codes_for(region: Region, user: User | None) -> set[str]:
-    """The school codes an import may refer to: the user's scope within the region."""
-    schools = School.objects.filter(municipality__region=region)
-    if user is not None:
-        schools = schools & School.objects.visible_to(user)
-    return set(schools.values_list("code", flat=True))
+__all__ = [
+    "ImportRefused",
+    "Progress",
+    "RollbackCheck",
+    "discard_files",
+    "import_apply",
+    "import_check",
+    "import_discard",
+    "import_queue_apply",
+    "import_rollback",
+    "import_submit",
+    "import_upload",
+    "live_progress",
+    "rollback_check",
+]
 
 
 @transaction.atomic
@@ -108,245 +70,28 @@ def import_upload(
     return batch
 
 
-def _frame_path(batch: ImportBatch) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / "checked" / f"{batch.pk}.parquet"
-
-
-def import_check(*, batch: ImportBatch, progress: Progress = _no_progress) -> ImportBatch:
-    """Read and validate the file, compare it with the database and store the preview.
-
-    An unexpected failure marks the import as failed (nothing is written) and is raised again.
-    """
-    try:
-        return _check(batch, progress)
-    except Exception:
-        logger.exception("import %s: check failed", batch.pk)
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.FAILED,
-            progress=100,
-            progress_message="Сбой при проверке файла: данные не изменены. Сообщите администратору системы.",
-        )
-        raise
-    finally:
-        _progress_path(batch).unlink(missing_ok=True)
-
-
-def _check(batch: ImportBatch, progress: Progress) -> ImportBatch:
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.CHECKING)
-    progress(10, "Чтение и проверка файла")
-    with batch.file.open("rb") as stream:
-        content = stream.read()
-    try:
-        result = check_file(
-            content,
-            file_name=batch.file_name,
-            kind=batch.form_key or None,
-            known_codes=known_codes_for(batch.region, batch.created_by),
-        )
-    except FileRefused as refusal:
-        batch.status = ImportStatus.INVALID
-        batch.error_count = 1
-        batch.report = {"summary": refusal.message, "errors": [refusal.message], "warnings": []}
-        return _finished(batch, "Файл не принят")
-    batch.form_key = result.form.key
-    if result.recognition is not None:
-        batch.recognized_form_key = result.recognition.form.key
-    batch.rows = result.frame.height
-    batch.error_count = result.error_count
-    batch.report = _report(result)
-    if not result.ok:
-        batch.status = ImportStatus.INVALID
-        return _finished(batch, "Проверка завершена: есть ошибки")
-    progress(70, "Сравнение с данными в базе")
-    frame = _checked_frame(batch, result)
-    scope_problems = _scope_problems(batch, frame, result)
-    if scope_problems:
-        batch.status = ImportStatus.INVALID
-        batch.error_count = len(scope_problems)
-        batch.report["errors"] = scope_problems[:500]
-        batch.report["summary"] = (
-            f"Файл «{batch.file_name}»: строки относятся к школам вне вашей области доступа; файл не будет загружен."
-        )
-        return _finished(batch, "Проверка завершена: есть ошибки")
-    diff = _diff(batch, frame)
-    batch.report["preview"] = _preview(batch, diff)
-    batch.added, batch.changed, batch.unchanged = diff.added.height, diff.changed.height, diff.unchanged
-    path = _frame_path(batch)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.write_parquet(path)
-    batch.status = ImportStatus.READY
-    return _finished(batch, "Проверка завершена")
-
-
-def _scope_problems(batch: ImportBatch, frame: pl.DataFrame, result: ValidationResult) -> list[str]:
-    """Rows of a registry file that would touch schools or municipalities outside the user's scope."""
-    if batch.form_key != "schools":
-        return []
-    user = batch.created_by
-    problems = []
-    rows = dict(zip(range(frame.height), result.rows.to_list(), strict=True))
-    codes = frame["code"].to_list()
-    elsewhere = dict(
-        School.objects.filter(code__in=codes)
-        .exclude(municipality__region=batch.region)
-        .values_list("code", "municipality__region__name")
-    )
-    visible = known_codes_for(batch.region, user) if user is not None else None
-    in_region = set(
-        School.objects.filter(municipality__region=batch.region, code__in=codes).values_list(
-            "code", flat=True
-        )
-    )
-    scope = scope_of(user) if user is not None else None
-    allowed_municipality = (
-        Municipality.objects.get(pk=scope.municipality_id).name if scope and scope.municipality_id else None
-    )
-    sheet = f"лист «{result.sheet}», " if result.sheet else ""
-    for index, (code, municipality) in enumerate(zip(codes, frame["municipality"].to_list(), strict=True)):
-        place = f"{sheet}строка {rows[index]}"
-        if code in elsewhere:
-            problems.append(
-                f"{place.capitalize()}, столбец «Код ОО»: школа с кодом {code} уже есть в регионе «{elsewhere[code]}»."
-            )
-        elif visible is not None and code in in_region and code not in visible:
-            problems.append(
-                f"{place.capitalize()}, столбец «Код ОО»: школа {code} вне вашей области доступа."
-            )
-        elif allowed_municipality is not None and municipality != allowed_municipality:
-            problems.append(
-                f"{place.capitalize()}, столбец «Муниципалитет»: «{municipality}» — вы можете загружать только школы "
-                f"муниципалитета «{allowed_municipality}»."
-            )
-    return problems
-
-
-def _finished(batch: ImportBatch, message: str) -> ImportBatch:
-    batch.progress = 100
-    batch.progress_message = message
-    batch.save()
+@transaction.atomic
+def import_submit(
+    *, region: Region, file_name: str, content: bytes, form_key: str | None, by: User | None
+) -> ImportBatch:
+    """Store an uploaded file and have it checked in the background."""
+    batch = import_upload(region=region, file_name=file_name, content=content, form_key=form_key, by=by)
+    enqueue_on_commit(tasks.check_import, batch.pk)
     return batch
 
 
-def _report(result: ValidationResult) -> dict[str, Any]:
-    recognition = result.recognition
-    return {
-        "summary": result.summary,
-        "sheet": result.sheet,
-        "notes": list(result.notes),
-        "errors": [str(problem) for problem in result.errors],
-        "error_counts": result.error_counts,
-        "warnings": [str(problem) for problem in result.warnings],
-        "warning_count": result.warning_count,
-        "recognition": None
-        if recognition is None
-        else {
-            "form": recognition.form.title,
-            "confidence": round(recognition.confidence, 2),
-            "ambiguous": recognition.ambiguous,
-            "runner_up": recognition.runner_up.title if recognition.runner_up else None,
-        },
-    }
-
-
-def _checked_frame(batch: ImportBatch, result: ValidationResult) -> pl.DataFrame:
-    """The file's rows with only the columns it has: an absent column changes nothing."""
-    return TARGETS[batch.form_key].rounded(result.frame.select(list(result.present_fields)))
-
-
-def _diff(batch: ImportBatch, frame: pl.DataFrame) -> Diff:
-    target = TARGETS[batch.form_key]
-    years = frame["year"].unique().to_list() if "year" in frame.columns else None
-    stored = target.stored(batch.region, years=years)
-    return diff_rows(frame, stored, key_fields=target.key_fields, value_fields=target.value_fields)
-
-
-def _preview(batch: ImportBatch, diff: Diff) -> dict[str, Any]:
-    """The first rows to add and to change, with old → new values, for the page."""
-    form = FORMS[batch.form_key]
-    target = TARGETS[batch.form_key]
-    headers = {column.field: column.header for column in form.columns}
-    added = [
-        {headers[name]: _shown(value) for name, value in row.items() if name in headers}
-        for row in diff.added.head(PREVIEW_ROWS).iter_rows(named=True)
-    ]
-    changed = []
-    for row in diff.changed.head(PREVIEW_ROWS).iter_rows(named=True):
-        changed.append(
-            {
-                "key": " · ".join(
-                    school_year_label(row[name]) if name == "year" else str(_shown(row[name]))
-                    for name in target.key_fields
-                ),
-                "changes": [
-                    {"column": headers[name], "old": _shown(row[name + "__old"]), "new": _shown(row[name])}
-                    for name in changed_fields(diff, row)
-                ],
-            }
-        )
-    return {"added": added, "changed": changed}
-
-
-def _shown(value: Any) -> Any:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
-def import_apply(*, batch: ImportBatch, by: User | None, progress: Progress = _no_progress) -> ImportBatch:
-    """Write a checked import; the whole file or nothing."""
-    batch.refresh_from_db()
-    if batch.status not in (ImportStatus.READY, ImportStatus.APPLY_QUEUED):
-        raise ImportRefused(
-            f"Загрузку «{batch.file_name}» нельзя применить: она {batch.get_status_display().lower()}."
-        )
-    path = _frame_path(batch)
-    if not path.exists():
-        raise ImportRefused("Проверенные данные не найдены: загрузите файл ещё раз.")
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.APPLYING)
-    progress(5, "Чтение проверенных данных")
-    frame = pl.read_parquet(path)
-    target = TARGETS[batch.form_key]
-    try:
-        with transaction.atomic():
-            progress(20, "Сравнение с данными в базе")
-            counts = _write(batch, target, frame, progress)
-            batch.added, batch.changed, batch.unchanged = counts
-            batch.status = ImportStatus.APPLIED
-            batch.applied_at = timezone.now()
-            batch.applied_by = by
-            batch.progress = 100
-            batch.progress_message = "Данные загружены"
-            batch.save()
-    except Exception:
-        logger.exception("import %s failed", batch.pk)
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.FAILED, progress_message="Сбой при записи: данные не изменены"
-        )
-        raise
-    finally:
-        _progress_path(batch).unlink(missing_ok=True)
-    path.unlink(missing_ok=True)
+@transaction.atomic
+def import_queue_apply(*, batch: ImportBatch, by: User | None) -> ImportBatch:
+    """Confirm a checked import: it is written in the background, the whole file or nothing."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportStatus.READY:
+        raise ImportRefused("Эту загрузку нельзя применить: она не проверена или уже обработана.")
+    batch.status = ImportStatus.APPLY_QUEUED
+    batch.progress = 0
+    batch.progress_message = "Ожидает обработчика фоновых задач"
+    batch.save(update_fields=["status", "progress", "progress_message"])
+    enqueue_on_commit(tasks.apply_import, batch.pk, by.pk if by is not None else None)
     return batch
-
-
-def _write(
-    batch: ImportBatch, target: FormTarget, frame: pl.DataFrame, progress: Progress
-) -> tuple[int, int, int]:
-    if target.form_key == "student-results":
-        return student_results_apply(batch=batch, frame=frame, progress=progress)
-    diff = _diff(batch, frame)
-    progress(50, "Запись в базу")
-    apply_diff(batch=batch, target=target, diff=diff)
-    return diff.added.height, diff.changed.height, diff.unchanged
-
-
-def discard_files(batch: ImportBatch) -> None:
-    """Remove the stored upload and its checked copy (for a dry run, nothing stays behind)."""
-    _frame_path(batch).unlink(missing_ok=True)
-    if batch.file:
-        batch.file.delete(save=False)
 
 
 def import_discard(*, batch: ImportBatch, by: User | None) -> ImportBatch:
@@ -354,7 +99,7 @@ def import_discard(*, batch: ImportBatch, by: User | None) -> ImportBatch:
     batch.refresh_from_db()
     if batch.status not in (ImportStatus.READY, ImportStatus.INVALID, ImportStatus.FAILED):
         raise ImportRefused("Отклонить можно только проверенную и не загруженную загрузку.")
-    _frame_path(batch).unlink(missing_ok=True)
+    forget_checked_frame(batch)
     batch.status = ImportStatus.DISCARDED
     batch.save(update_fields=["status"])
     return batch
@@ -381,30 +126,21 @@ def rollback_check(batch: ImportBatch) -> RollbackCheck:
                 False,
                 f"После неё те же записи изменила загрузка «{clash.batch.file_name}»: сначала отмените её.",
             )
-    for label in MARKED_MODELS:
-        added = apps.get_model(label).objects.filter(import_batch=batch).values("pk")
-        clash = later.filter(model=label, object_id__in=added).first()
+    for model in imported_models():
+        added = model.objects.filter(import_batch=batch).values("pk")
+        clash = later.filter(model=model._meta.label, object_id__in=added).first()
         if clash is not None:
             return RollbackCheck(
                 False,
                 f"Добавленные ею записи изменила загрузка «{clash.batch.file_name}»: сначала отмените её.",
             )
-    added_schools = batch.changes.filter(model="schools.School", action=ChangeAction.ADDED).values(
-        "object_id"
-    )
-    used = School.objects.filter(pk__in=added_schools).exclude(
-        contexts__isnull=True,
-        results__isnull=True,
-        outcomes__isnull=True,
-        teachers__isnull=True,
-        student_results__isnull=True,
-        team__isnull=True,
-        curators__isnull=True,
-    )
-    if used.exists():
+    blockers = undo_blockers(batch)
+    if blockers:
         return RollbackCheck(
             False,
-            f"К добавленным школам уже привязаны данные или пользователи (например, {used.first().code}).",
+            "Отменить загрузку нельзя: на добавленные ею записи уже ссылаются другие данные — "
+            + "; ".join(blockers)
+            + ". Данные не изменены.",
         )
     return RollbackCheck(True)
 

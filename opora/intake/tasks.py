@@ -1,10 +1,13 @@
-"""Background work of the intake: checking and applying imports outside the web request."""
+"""Background work of the intake: checking and applying imports outside the web request.
+
+Thin wrappers: the services enqueue them, ``opora.intake.processing`` does the work.
+"""
 
 from django_tasks import task
 
 from opora.accounts.models import User
 from opora.intake.models import ImportBatch
-from opora.intake.services import batch_progress, import_apply, import_check
+from opora.intake.processing import batch_progress, import_apply, import_check
 
 
 @task()

@@ -4,36 +4,34 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from opora.accounts.scopes import can_import, home_region
+from opora.accounts.access import Action, require
+from opora.core.downloads import download_response, xlsx_response
 from opora.intake.formats import FORMS
 from opora.intake.forms import ExportFilterForm, UploadForm, YearForm
-from opora.intake.models import ImportBatch, ImportStatus
+from opora.intake.models import ImportBatch
 from opora.intake.queries import COMPLETENESS_COLUMNS, completeness, import_history, stored_form
 from opora.intake.services import (
     ImportRefused,
     import_discard,
+    import_queue_apply,
     import_rollback,
-    import_upload,
+    import_submit,
     live_progress,
     rollback_check,
 )
-from opora.intake.tasks import apply_import, check_import
 from opora.intake.writing import EXCEL_DATA_ROWS, template_workbook, write_csv, write_workbook
 from opora.schools.models import SchoolYear
-from opora.schools.queries import visible_municipalities
-from opora.web.xlsx_export import download_response, xlsx_response
+from opora.schools.queries import home_region, visible_municipalities
 
 
 def _require_importer(request: HttpRequest) -> None:
-    if not can_import(request.user):
-        raise PermissionDenied("Загружать файлы могут региональный администратор и муниципальный координатор.")
+    require(request.user, Action.IMPORT_DATA)
 
 
 def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
@@ -48,14 +46,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         region = region or form.cleaned_data["region"]
         upload = form.cleaned_data["file"]
-        batch = import_upload(
+        batch = import_submit(
             region=region,
             file_name=upload.name,
             content=upload.read(),
             form_key=form.cleaned_data["form_key"] or None,
             by=request.user,
         )
-        check_import.enqueue(batch.pk)
         return redirect("intake:import", pk=batch.pk)
     page = Paginator(import_history(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "intake/import_list.html", {"form": form, "page": page, "region": region})
@@ -128,13 +125,10 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
-    if batch.status != ImportStatus.READY:
-        messages.error(request, "Эту загрузку нельзя применить: она не проверена или уже обработана.")
-        return redirect("intake:import", pk=pk)
-    ImportBatch.objects.filter(pk=pk).update(
-        status=ImportStatus.APPLY_QUEUED, progress=0, progress_message="Ожидает обработчика фоновых задач"
-    )
-    apply_import.enqueue(batch.pk, request.user.pk)
+    try:
+        import_queue_apply(batch=batch, by=request.user)
+    except ImportRefused as refusal:
+        messages.error(request, str(refusal))
     return redirect("intake:import", pk=pk)
 
 

@@ -14,13 +14,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import polars as pl
+from django.apps import apps
 from django.db import connection, models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from opora.analytics import aggregate_student_results
+from opora.core.records import ImportedRecord, imported_models
 from opora.intake.diffing import Diff, changed_fields, diff_rows
 from opora.intake.models import ChangeAction, ImportBatch, ImportChange
-from opora.intake.targets import PK, RESULTS, STUDENT_RESULTS, FormTarget, decimal_round
+from opora.intake.targets import PK, TARGETS, FormTarget, decimal_round
 from opora.schools.models import Municipality, School, SchoolYear
 
 Progress = Callable[[int, str], None]
@@ -109,10 +111,7 @@ def _json_value(value: Any) -> Any:
 
 def _is_marked(model: type[models.Model]) -> bool:
     """Records of this model carry the import that added them (``import_batch``)."""
-    return any(field.name == "import_batch" for field in model._meta.fields)
-
-
-MARKED_MODELS = ("results.SchoolResult", "results.StudentResult", "results.YearOutcome", "support.Teacher")
+    return issubclass(model, ImportedRecord)
 
 
 def apply_diff(*, batch: ImportBatch, target: FormTarget, diff: Diff) -> None:
@@ -284,7 +283,8 @@ def update_rows(model: type[models.Model], instances: list[models.Model], field_
 
 def student_results_apply(*, batch: ImportBatch, frame: pl.DataFrame, progress: Progress) -> tuple[int, int, int]:
     """Store participants' results and recompute the school figures (form 3) they make up."""
-    target = STUDENT_RESULTS
+    target = TARGETS["student-results"]
+    results = TARGETS["results"]
     years = frame["year"].unique().to_list()
     progress(25, "Сравнение с сохранёнными результатами участников")
     stored = target.stored(batch.region, years=years)
@@ -299,24 +299,21 @@ def student_results_apply(*, batch: ImportBatch, frame: pl.DataFrame, progress: 
     current = pl.concat([previous, frame], how="diagonal_relaxed")
     touched = frame.select("code", "year", "procedure", "subject").unique()
     aggregates = aggregate_student_results(current.join(touched, on=["code", "year", "procedure", "subject"]))
-    results = RESULTS.rounded(aggregates.select([name for name in aggregates.columns if name in _results_fields()]))
-    stored_results = RESULTS.stored(batch.region, years=years)
-    results_diff = diff_rows(results, stored_results, key_fields=RESULTS.key_fields, value_fields=RESULTS.value_fields)
+    fields = {*results.key_fields, *results.value_fields}
+    school_figures = results.rounded(aggregates.select([name for name in aggregates.columns if name in fields]))
+    stored_results = results.stored(batch.region, years=years)
+    results_diff = diff_rows(
+        school_figures, stored_results, key_fields=results.key_fields, value_fields=results.value_fields
+    )
     progress(90, "Запись показателей по ОО")
-    apply_diff(batch=batch, target=RESULTS, diff=results_diff)
+    apply_diff(batch=batch, target=results, diff=results_diff)
     return diff.added.height, diff.changed.height, diff.unchanged
-
-
-def _results_fields() -> set[str]:
-    return {*RESULTS.key_fields, *RESULTS.value_fields}
 
 
 def undo_changes(batch: ImportBatch) -> None:
     """Delete what the import added and put back the values it changed."""
-    from django.apps import apps
-
-    for label in MARKED_MODELS:
-        apps.get_model(label).objects.filter(import_batch=batch).delete()
+    for model in imported_models():
+        model.objects.filter(import_batch=batch).delete()
     changes = batch.changes.all()
     changed = changes.filter(action=ChangeAction.CHANGED)
     for label in sorted(set(changed.values_list("model", flat=True))):
@@ -341,6 +338,65 @@ def undo_changes(batch: ImportBatch) -> None:
     for label in sorted(labels, key=lambda name: UNDO_ORDER.index(name) if name in UNDO_ORDER else -1):
         ids = changes.filter(action=ChangeAction.ADDED, model=label).values_list("object_id", flat=True)
         apps.get_model(label).objects.filter(pk__in=list(ids)).delete()
+
+
+def undo_blockers(batch: ImportBatch) -> list[str]:
+    """What would keep an undo from deleting the records the import added, in Russian.
+
+    Every relation that points to such a record — found from the models themselves, so a table
+    added later is checked too — blocks the undo unless the rows behind it go with the undo (the
+    import added them as well). Deleting a school that an identification run, a user or a later
+    import's data refers to would either fail or take those rows with it.
+    """
+    doomed = _records_to_delete(batch)
+    problems = []
+    for model, ids in doomed.items():
+        for relation in model._meta.get_fields(include_hidden=True):
+            if not (relation.is_relation and relation.auto_created and not relation.concrete):
+                continue
+            linked = _linked_rows(relation, model, ids, doomed, batch)
+            if linked is None:
+                continue
+            count = linked.count()
+            if count:
+                example = "" if relation.many_to_many else f" (например, «{linked.first()}»)"
+                problems.append(f"{relation.related_model._meta.verbose_name_plural} — {count}{example}")
+    return problems
+
+
+def _records_to_delete(batch: ImportBatch) -> dict[type[models.Model], set[int]]:
+    doomed: dict[type[models.Model], set[int]] = {}
+    for label, object_id in batch.changes.filter(action=ChangeAction.ADDED).values_list("model", "object_id"):
+        doomed.setdefault(apps.get_model(label), set()).add(object_id)
+    for model in imported_models():
+        if any(r.auto_created and not r.concrete for r in model._meta.get_fields(include_hidden=True)):
+            ids = set(model.objects.filter(import_batch=batch).values_list("pk", flat=True))
+            if ids:
+                doomed.setdefault(model, set()).update(ids)
+    return doomed
+
+
+def _linked_rows(
+    relation: Any,
+    model: type[models.Model],
+    ids: set[int],
+    doomed: dict[type[models.Model], set[int]],
+    batch: ImportBatch,
+) -> models.QuerySet | None:
+    """Rows of another table that refer to the records, leaving out those the undo deletes too."""
+    if relation.many_to_many:
+        through = relation.through
+        pointer = next(f for f in through._meta.fields if f.is_relation and f.related_model is model)
+        return through.objects.filter(**{f"{pointer.name}__in": ids})
+    if relation.on_delete is models.DO_NOTHING:
+        return None  # journals (change history) keep the id without a constraint
+    related = relation.related_model
+    rows = related._default_manager.filter(**{f"{relation.field.name}__in": ids})
+    if related in doomed:
+        rows = rows.exclude(pk__in=doomed[related])
+    if issubclass(related, ImportedRecord):
+        rows = rows.exclude(import_batch=batch)
+    return rows
 
 
 def _python_value(model: type[models.Model], field_name: str, value: Any) -> Any:

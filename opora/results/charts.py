@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import altair as alt
 import polars as pl
-import vl_convert
 
-FONT = "PT Sans, Segoe UI, Arial, sans-serif"
+from opora.core.charts import svg_of
+
 MARK_COLOURS = {"«2»": "#c0392b", "«3»": "#e6a23c", "«4»": "#6b9bd1", "«5»": "#1d4f91"}
-
-
-# The converter puts its own base address before the links of marks (the ``href`` channel); the
-# product's links are paths on the same site.
-_CONVERTER_BASE = re.compile(r'xlink:href="https://vega\.github\.io/vega-datasets/+')
-_LABELLED_MARK = re.compile(r'<path aria-label="([^"]*)"([^>]*)/>')
-
-
-def svg_of(chart: alt.TopLevelMixin, *, hover_titles: bool = False) -> str:
-    """The chart as an SVG element for a page (and for Word and PDF documents).
-
-    With ``hover_titles`` each mark also gets its label (the ``description`` channel) as an SVG
-    ``<title>``, which the browser shows when the pointer rests on it.
-    """
-    spec = chart.configure(font=FONT).configure_view(strokeWidth=0).to_json()
-    svg = vl_convert.vegalite_to_svg(spec, format_locale="ru-RU")
-    svg = _CONVERTER_BASE.sub('xlink:href="/', svg)
-    if hover_titles:
-        svg = _LABELLED_MARK.sub(r'<path aria-label="\1"\2><title>\1</title></path>', svg)
-    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 def year_label(year: int) -> str:

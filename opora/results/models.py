@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from opora.core.records import ImportedRecord
 from opora.schools.models import School, SchoolYear
 
 
@@ -19,7 +20,7 @@ class Procedure(models.TextChoices):
 MARKED_PROCEDURES = frozenset({Procedure.VPR, Procedure.OGE, Procedure.YEAR_MARKS, Procedure.CONTROL})
 
 
-class SchoolResult(models.Model):
+class SchoolResult(ImportedRecord):
     """Results of one procedure in one grade and subject of a school in a school year."""
 
     school = models.ForeignKey(School, models.CASCADE, related_name="results", verbose_name="школа")
@@ -37,14 +38,6 @@ class SchoolResult(models.Model):
     lowered = models.PositiveIntegerField("понизили", null=True, blank=True)
     confirmed = models.PositiveIntegerField("подтвердили", null=True, blank=True)
     raised = models.PositiveIntegerField("повысили", null=True, blank=True)
-    import_batch = models.ForeignKey(
-        "intake.ImportBatch",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="добавлен загрузкой",
-    )
 
     class Meta:
         verbose_name = "результат ОО"
@@ -80,7 +73,7 @@ class SchoolResult(models.Model):
             raise ValidationError("Не преодолевших порог больше, чем участников.")
 
 
-class YearOutcome(models.Model):
+class YearOutcome(ImportedRecord):
     """Outcomes of a school year for a school: failing students, repeaters, certificates (form 5)."""
 
     school = models.ForeignKey(School, models.CASCADE, related_name="outcomes", verbose_name="школа")
@@ -92,14 +85,6 @@ class YearOutcome(models.Model):
     no_certificate_9 = models.PositiveIntegerField("не получили аттестат (9)", null=True, blank=True)
     graduates_11 = models.PositiveIntegerField("выпускников 11 классов", null=True, blank=True)
     no_certificate_11 = models.PositiveIntegerField("не получили аттестат (11)", null=True, blank=True)
-    import_batch = models.ForeignKey(
-        "intake.ImportBatch",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="добавлен загрузкой",
-    )
 
     class Meta:
         verbose_name = "итоги учебного года"
@@ -117,7 +102,7 @@ class YearOutcome(models.Model):
         return self.failing / self.students_end
 
 
-class StudentResult(models.Model):
+class StudentResult(ImportedRecord):
     """One participant's result (form 4); participants are known only by an anonymous code."""
 
     school = models.ForeignKey(School, models.CASCADE, related_name="student_results", verbose_name="школа")
@@ -134,6 +119,7 @@ class StudentResult(models.Model):
     test_score = models.PositiveSmallIntegerField("тестовый балл", null=True, blank=True)
     mark = models.PositiveSmallIntegerField("отметка", null=True, blank=True)
     journal_mark = models.PositiveSmallIntegerField("отметка по журналу", null=True, blank=True)
+    # A participant's result always comes from a file.
     import_batch = models.ForeignKey(
         "intake.ImportBatch", models.PROTECT, related_name="+", verbose_name="добавлен загрузкой"
     )

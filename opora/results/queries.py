@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-import polars as pl
+from dataclasses import dataclass
 
+import polars as pl
+from django.db.models import Count, Q, Sum
+
+from opora.accounts.models import User
 from opora.analytics import result_indicators
-from opora.intake.targets import PK, RESULTS
-from opora.results.models import Procedure
-from opora.schools.models import School
+from opora.results.frames import RESULTS, results_frame
+from opora.results.models import Procedure, SchoolResult, YearOutcome
+from opora.schools.models import School, SchoolContext, SchoolYear
+from opora.schools.queries import visible_municipalities
 
 RESULT_FIELDS = RESULTS.value_fields
-COLUMNS = [*RESULTS.key_fields, *RESULTS.value_fields]
+COLUMNS = list(RESULTS.fields)
 
 
 def school_results_frame(school: School) -> pl.DataFrame:
     """The school's form 3 rows over all years, as a frame of the model's fields."""
-    return RESULTS.stored(school.municipality.region, codes=[school.code]).drop(PK).select(COLUMNS)
+    return results_frame(school.municipality.region, codes=[school.code]).select(COLUMNS)
 
 
 def procedures_of(frame: pl.DataFrame) -> list[str]:
@@ -58,3 +63,56 @@ def subject_summary(frame: pl.DataFrame, procedure: str) -> pl.DataFrame:
     indicators = result_indicators(summed.select(COLUMNS))
     counts = summed.select("year", "subject", "marks_2", "marks_3", "marks_4", "marks_5")
     return indicators.drop("grade").join(counts, on=["year", "subject"]).sort("subject", "year")
+
+
+def school_outcomes(school: School) -> list[YearOutcome]:
+    return list(school.outcomes.select_related("year").order_by("year__end_year"))
+
+
+@dataclass(frozen=True)
+class YearLoad:
+    label: str
+    contexts: int
+    results: int
+    outcomes: int
+
+
+@dataclass(frozen=True)
+class ScopeSummary:
+    municipalities: int
+    schools: int
+    rural_share: float | None
+    students: int | None
+    last_year: str | None
+    years: list[YearLoad]
+
+
+def scope_summary(user: User) -> ScopeSummary:
+    """Figures of the home page: what the user's scope holds."""
+    schools = School.objects.visible_to(user).active()
+    totals = schools.aggregate(count=Count("pk"), rural=Count("pk", filter=Q(locality="село")))
+    years = []
+    for year in SchoolYear.objects.order_by("-end_year"):
+        contexts = SchoolContext.objects.filter(year=year, school__in=schools)
+        results = SchoolResult.objects.filter(year=year, school__in=schools).count()
+        outcomes = YearOutcome.objects.filter(year=year, school__in=schools).count()
+        count = contexts.count()
+        if count or results or outcomes:
+            years.append(YearLoad(label=year.label, contexts=count, results=results, outcomes=outcomes))
+    last_year = None
+    students = None
+    latest = SchoolContext.objects.filter(school__in=schools).order_by("-year__end_year").first()
+    if latest is not None:
+        last_year = latest.year.label
+        students = SchoolContext.objects.filter(school__in=schools, year=latest.year).aggregate(
+            total=Sum("students")
+        )["total"]
+    count = totals["count"]
+    return ScopeSummary(
+        municipalities=visible_municipalities(user).count(),
+        schools=count,
+        rural_share=(totals["rural"] / count) if count else None,
+        students=students,
+        last_year=last_year,
+        years=years,
+    )

@@ -1,12 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from opora.schools.models import Municipality, Region, School, SchoolContext, SchoolYear
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
+from opora.schools.models import Municipality, School, SchoolContext, SchoolYear
 
 
 @admin.register(Municipality)

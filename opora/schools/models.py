@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-if TYPE_CHECKING:
-    from opora.accounts.models import User
+from opora.accounts.scopes import SCHOOL_ROWS, ScopedQuerySet, ScopePaths, scoped_queryset
 
 
 class Region(models.Model):
@@ -27,6 +24,8 @@ class Region(models.Model):
 class Municipality(models.Model):
     region = models.ForeignKey(Region, models.PROTECT, related_name="municipalities", verbose_name="регион")
     name = models.CharField("наименование", max_length=200)
+
+    objects = scoped_queryset(ScopePaths(region="region", municipality="pk")).as_manager()
 
     class Meta:
         verbose_name = "муниципалитет"
@@ -59,12 +58,8 @@ def normalize_search(text: str) -> str:
     return " ".join(text.casefold().replace("ё", "е").split())
 
 
-class SchoolQuerySet(models.QuerySet["School"]):
-    def visible_to(self, user: User) -> SchoolQuerySet:
-        """Schools the user may see: the one scoping rule of the product."""
-        from opora.accounts.scopes import scope_of
-
-        return scope_of(user).filter_schools(self)
+class SchoolQuerySet(ScopedQuerySet):
+    scope_paths = ScopePaths(region="municipality__region", municipality="municipality", school="pk")
 
     def active(self) -> SchoolQuerySet:
         return self.filter(is_active=True)
@@ -190,6 +185,7 @@ class SchoolContext(models.Model):
         "расстояние до райцентра, км", max_digits=7, decimal_places=1, null=True, blank=True
     )
 
+    objects = scoped_queryset(SCHOOL_ROWS).as_manager()
     history = HistoricalRecords()
 
     class Meta:

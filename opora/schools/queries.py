@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.http import Http404
 
+from opora.accounts.access import Action, can
 from opora.accounts.models import User
-from opora.accounts.scopes import scope_of
-from opora.results.models import SchoolResult, YearOutcome
-from opora.schools.models import Municipality, School, SchoolContext, SchoolYear
+from opora.schools.models import Municipality, Region, School, SchoolContext, SchoolYear
 
 SCHOOL_SORTS: dict[str, str] = {
     "code": "code",
@@ -22,7 +22,41 @@ SCHOOL_SORTS: dict[str, str] = {
 
 
 def visible_municipalities(user: User) -> QuerySet[Municipality]:
-    return scope_of(user).filter_municipalities(Municipality.objects.select_related("region"))
+    return Municipality.objects.visible_to(user).select_related("region")
+
+
+def visible_school_or_404(user: User, code: str) -> School:
+    """The school with this code if the user may see it; otherwise «not found».
+
+    A school outside the scope answers 404, not 403, so that its existence is not disclosed.
+    """
+    school = School.objects.visible_to(user).select_related("municipality__region").filter(code=code).first()
+    if school is None:
+        raise Http404("Школа не найдена")
+    return school
+
+
+def can_change_school(user: User, school: School) -> bool:
+    """Whether the user may change the school's own data (its team, its coordinator, the region)."""
+    return can(user, Action.EDIT_SCHOOL_DATA) and School.objects.visible_to(user).filter(pk=school.pk).exists()
+
+
+def home_region(user: User | None) -> Region | None:
+    """The region a user works in: where their files go and what their exports cover.
+
+    For an installation administrator (and the command line, ``None``) it is the only region,
+    if there is one region.
+    """
+    if user is None or user.is_superuser:
+        regions = list(Region.objects.all()[:2])
+        return regions[0] if len(regions) == 1 else None
+    if user.region_id is not None:
+        return user.region
+    if user.municipality_id is not None:
+        return user.municipality.region
+    if user.school_id is not None:
+        return user.school.municipality.region
+    return None
 
 
 def school_list(
@@ -124,56 +158,3 @@ def school_context_table(school: School) -> tuple[list[SchoolYear], list[Context
             ContextRow(label=label[:1].upper() + label[1:], unit=unit, decimals=decimals, cells=cells)
         )
     return [context.year for context in contexts], rows
-
-
-def school_outcomes(school: School) -> list[YearOutcome]:
-    return list(school.outcomes.select_related("year").order_by("year__end_year"))
-
-
-@dataclass(frozen=True)
-class YearLoad:
-    label: str
-    contexts: int
-    results: int
-    outcomes: int
-
-
-@dataclass(frozen=True)
-class ScopeSummary:
-    municipalities: int
-    schools: int
-    rural_share: float | None
-    students: int | None
-    last_year: str | None
-    years: list[YearLoad]
-
-
-def scope_summary(user: User) -> ScopeSummary:
-    """Figures of the home page: what the user's scope holds."""
-    schools = School.objects.visible_to(user).active()
-    totals = schools.aggregate(count=Count("pk"), rural=Count("pk", filter=Q(locality="село")))
-    years = []
-    for year in SchoolYear.objects.order_by("-end_year"):
-        contexts = SchoolContext.objects.filter(year=year, school__in=schools)
-        results = SchoolResult.objects.filter(year=year, school__in=schools).count()
-        outcomes = YearOutcome.objects.filter(year=year, school__in=schools).count()
-        count = contexts.count()
-        if count or results or outcomes:
-            years.append(YearLoad(label=year.label, contexts=count, results=results, outcomes=outcomes))
-    last_year = None
-    students = None
-    latest = SchoolContext.objects.filter(school__in=schools).order_by("-year__end_year").first()
-    if latest is not None:
-        last_year = latest.year.label
-        students = SchoolContext.objects.filter(school__in=schools, year=latest.year).aggregate(
-            total=Sum("students")
-        )["total"]
-    count = totals["count"]
-    return ScopeSummary(
-        municipalities=visible_municipalities(user).count(),
-        schools=count,
-        rural_share=(totals["rural"] / count) if count else None,
-        students=students,
-        last_year=last_year,
-        years=years,
-    )

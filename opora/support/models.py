@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 
+from opora.core.records import ImportedRecord
 from opora.schools.models import School
 
 
-class Teacher(models.Model):
+class Teacher(ImportedRecord):
     """A teacher of a school, with the deficits found by diagnostics and the last training year."""
 
     school = models.ForeignKey(School, models.CASCADE, related_name="teachers", verbose_name="школа")
@@ -21,14 +22,6 @@ class Teacher(models.Model):
     diagnostics_date = models.DateField("дата диагностики", null=True, blank=True)
     last_training_year = models.PositiveSmallIntegerField(
         "повышение квалификации (год)", null=True, blank=True
-    )
-    import_batch = models.ForeignKey(
-        "intake.ImportBatch",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="добавлен загрузкой",
     )
 
     class Meta:

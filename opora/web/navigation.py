@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from opora.accounts.models import Role, User
+from opora.accounts.access import Action, can
+from opora.accounts.models import User
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    # Roles that see the item; empty means every role.
-    roles: frozenset[Role] = frozenset()
+    # The action of the access table the page needs; None: every signed-in user may open it.
+    action: Action | None = None
     # URL namespaces, or view names, that mark the item as the current one.
     namespaces: tuple[str, ...] = ()
     view_names: tuple[str, ...] = ()
@@ -26,7 +27,7 @@ class NavItem:
         return namespace in self.namespaces or view_name in self.view_names
 
     def visible_to(self, user: User) -> bool:
-        return user.is_superuser or not self.roles or Role(user.role) in self.roles
+        return self.action is None or can(user, self.action)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ STAGES: tuple[Stage, ...] = (
             NavItem(
                 "Загрузка файлов",
                 "intake:imports",
-                roles=frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR}),
+                action=Action.IMPORT_DATA,
                 view_names=("intake:imports", "intake:import"),
             ),
             NavItem("Шаблоны и выгрузка", "intake:forms", view_names=("intake:forms",)),

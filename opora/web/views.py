@@ -9,7 +9,7 @@ from opora.identification.queries import (
     lines_visible_to,
     runs_visible_to,
 )
-from opora.schools.queries import scope_summary
+from opora.results.queries import scope_summary
 
 
 @login_required

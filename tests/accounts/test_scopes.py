@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from opora.accounts.models import Role, User
-from opora.accounts.scopes import can_change_school, describe_scope, visible_school_or_404
+from opora.accounts.scopes import describe_scope
 from opora.schools.models import School
+from opora.schools.queries import can_change_school, visible_school_or_404
 
 
 def codes(user) -> set[str]:

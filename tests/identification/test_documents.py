@@ -32,6 +32,7 @@ from opora.identification.documents import (
     years_phrase,
 )
 from opora.identification.docx_template import build_template
+from opora.identification.flags import FLAGS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "documents.md"
 TITLE = (
@@ -46,20 +47,19 @@ AUTHORITY = "Управление образования администрац�
 TAG = re.compile(r"\{[{%]|[}%]\}")
 
 
-def entry(number: int, code: str, name: str, **flags) -> ListEntry:
+def entry(number: int, code: str, name: str, **given) -> ListEntry:
     values = {
         "municipality": "Заречный городской округ",
-        "low_results": False,
         "low_results_cause": "",
-        "unfavourable": False,
-        "resilient": False,
-        "objectivity_risk": False,
-        "mass_failure": False,
         "years_in_bottom": 0,
         "window_years": 3,
     }
-    values.update(flags)
-    return ListEntry(number=number, code=code, name=name, **values)
+    flags = dict.fromkeys(FLAGS, False)
+    for key, value in given.items():
+        if key == "mass_failure":
+            key = "learning_failure"
+        (flags if key in FLAGS else values)[key] = value
+    return ListEntry(number=number, code=code, name=name, flags=flags, **values)
 
 
 ENTRIES = [

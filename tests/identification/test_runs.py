@@ -16,13 +16,21 @@ from opora.demo.generator import generate_region
 from opora.demo.services import demo_region_load
 from opora.identification.models import ApprovedList, IdentificationRun, Methodology, RunStatus
 from opora.identification.services import (
-    methodology_current,
     methodology_save,
+    region_methodology,
     run_approve,
-    run_create,
-    run_execute,
+    run_now,
 )
+from opora.intake.regions import region_create
 from opora.schools.models import Region, SchoolContext, SchoolYear
+
+
+def methodology_current() -> Methodology:
+    return region_methodology(Region.objects.get())
+
+
+def _quiet(percent: int, message: str) -> None:
+    return None
 
 
 @pytest.fixture(scope="module")
@@ -36,13 +44,13 @@ def demo(db, demo_data):
 
 
 def execute(by=None, methodology=None) -> IdentificationRun:
-    run = run_create(
+    return run_now(
         region=Region.objects.get(),
         year=SchoolYear.objects.get(end_year=2026),
         methodology=methodology or methodology_current(),
         by=by,
+        progress=_quiet,
     )
-    return run_execute(run=run)
 
 
 def test_run_records_inputs_output_and_every_school(demo):
@@ -73,14 +81,17 @@ def test_changed_data_change_the_input_checksum(demo):
 
 
 def test_run_without_results_fails_with_a_clear_message(db):
-    Region.objects.create(name="Пустая область")
+    region_create(name="Пустая область")
     SchoolYear.objects.create(end_year=2026)
-    run = run_create(
-        region=Region.objects.get(), year=SchoolYear.objects.get(), methodology=methodology_current(), by=None
-    )
     with pytest.raises(ValueError, match="Нет результатов"):
-        run_execute(run=run)
-    run.refresh_from_db()
+        run_now(
+            region=Region.objects.get(),
+            year=SchoolYear.objects.get(),
+            methodology=methodology_current(),
+            by=None,
+            progress=_quiet,
+        )
+    run = IdentificationRun.objects.get()
     assert run.status == RunStatus.FAILED
     assert "Нет результатов" in run.error
 

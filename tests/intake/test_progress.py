@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opora.intake.models import ImportBatch, ImportStatus
-from opora.intake.services import batch_progress, import_apply, import_check, import_upload
+from opora.intake.processing import batch_progress
+from opora.intake.services import import_apply, import_check, import_upload
 
 
 def uploaded(world, status):

@@ -1,48 +1,52 @@
-"""Russian formatting of numbers and shares in pages."""
+"""Russian formatting of numbers, shares and counts in pages (the rules are ``opora.core.formatting``)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
-from django.utils.formats import number_format
+
+from opora.core import formatting
 
 register = template.Library()
 
-EMPTY = "—"
+EMPTY = formatting.EMPTY
 
 
 @register.filter
 def num(value: object, decimals: int = 0) -> str:
     """A number in Russian form: «1 234,5»; an unknown value as a dash."""
-    if value is None or value == "":
-        return EMPTY
-    if isinstance(value, (int, float, Decimal)):
-        return number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
-    return str(value)
+    return formatting.num(value, int(decimals))
 
 
 @register.filter
 def percent(value: object, decimals: int = 1) -> str:
     """A share 0–1 as per cent: «12,5 %»."""
-    if value is None or value == "":
-        return EMPTY
-    return f"{num(float(value) * 100, decimals)}\u00a0%"
+    return formatting.percent(value, int(decimals))
 
 
 @register.filter
 def cell(value: object) -> str:
     """Any table value: whole numbers grouped, fractions with up to two decimals, text as is."""
-    if value is None or value == "":
-        return EMPTY
-    if isinstance(value, bool):
-        return "да" if value else "нет"
-    if isinstance(value, int):
-        return num(value)
-    if isinstance(value, (float, Decimal)):
-        decimals = 0 if float(value).is_integer() else 2
-        return num(value, decimals)
-    return str(value)
+    return formatting.cell(value)
+
+
+@register.filter
+def plural(count: int, forms: str) -> str:
+    """The noun agreeing with a count: ``{{ n|plural:"строка,строки,строк" }}``."""
+    one, few, many = forms.split(",")
+    return formatting.plural(count, one, few, many)
+
+
+@register.filter
+def quantity(count: int, forms: str) -> str:
+    """A count with its noun: ``{{ n|quantity:"школа,школы,школ" }}`` → «4 школы»."""
+    one, few, many = forms.split(",")
+    return formatting.quantity(count, one, few, many)
+
+
+@register.filter
+def school_year(end_year: int) -> str:
+    """``{{ 2026|school_year }}`` → «2025/2026»."""
+    return formatting.school_year_label(int(end_year)) if end_year not in (None, "") else EMPTY
 
 
 @register.filter

@@ -1,4 +1,4 @@
-"""Tables of the pages as Excel files, for the people who continue their work in Excel."""
+"""Tables as Excel workbooks, for the people who continue their work in Excel."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _CELL_LIMIT = 32767
@@ -70,25 +67,6 @@ def workbook_bytes(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def download_response(content: bytes, *, filename: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
-    """A file for the browser to save, its Russian name kept (RFC 6266)."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
-
-
-def xlsx_response(
-    *,
-    filename: str,
-    sheet_title: str,
-    columns: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    text_columns: Iterable[int] = (),
-) -> HttpResponse:
-    content = workbook_bytes(sheet_title=sheet_title, columns=columns, rows=rows, text_columns=text_columns)
-    return download_response(content, filename=filename)
 
 
 def _column_letter(index: int) -> str:

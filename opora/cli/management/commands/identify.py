@@ -5,10 +5,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from opora.accounts.access import Action
 from opora.cli import print_progress
+from opora.cli.actors import acting_user
+from opora.identification.models import Methodology
 from opora.identification.queries import report_workbook, run_report_frame
-from opora.identification.services import methodology_current, run_create, run_execute
+from opora.identification.services import region_methodology, run_now
 from opora.schools.models import Region, SchoolYear
+from opora.schools.queries import home_region
 
 
 class Command(BaseCommand):
@@ -24,22 +28,29 @@ class Command(BaseCommand):
         )
         parser.add_argument("--region", help="регион (обязателен, если регионов несколько)")
         parser.add_argument("--out", required=True, help="файл результата: .csv или .xlsx")
+        parser.add_argument(
+            "--user", help="от имени пользователя (его права и область доступа); без него — от имени установки"
+        )
 
-    def handle(self, *args, year: int, methodology: str | None, region: str | None, out: str, **options):
+    def handle(
+        self, *args, year: int, methodology: str | None, region: str | None, out: str, user: str | None, **options
+    ):
         path = Path(out)
         if path.suffix.lower() not in (".csv", ".xlsx"):
             raise CommandError("Файл результата должен быть .csv или .xlsx.")
+        actor = acting_user(user, Action.RUN_IDENTIFICATION)
         target = self._region(region)
+        if actor is not None and not actor.is_superuser and home_region(actor) != target:
+            raise CommandError(f"Пользователь {actor.username} не работает с регионом «{target}».")
         school_year = SchoolYear.objects.filter(end_year=year).first()
         if school_year is None:
             raise CommandError(f"Нет данных за {year - 1}/{year} учебный год.")
         try:
-            version = methodology_current(methodology)
-        except Exception as error:
+            version = region_methodology(target, methodology)
+        except Methodology.DoesNotExist as error:
             raise CommandError(str(error)) from error
-        run = run_create(region=target, year=school_year, methodology=version, by=None)
         try:
-            run = run_execute(run=run, progress=print_progress)
+            run = run_now(region=target, year=school_year, methodology=version, by=actor, progress=print_progress)
         except ValueError as error:
             raise CommandError(str(error)) from error
         sys.stderr.write("\n")

@@ -1,25 +1,37 @@
+"""Pages of the registry: the list of schools and a school's card with everything known of it.
+
+The card gathers what several apps hold (context, results, the school's line in identification),
+so it is a page of the edge layer, not of the schools app.
+"""
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from opora.accounts.scopes import can_change_school, visible_school_or_404
 from opora.analytics import result_indicators
+from opora.core.downloads import xlsx_response
 from opora.identification.queries import latest_line_of
 from opora.results.charts import mark_distribution, shares_by_year
 from opora.results.models import Procedure
-from opora.results.queries import procedures_of, school_indicators, school_results_frame, subject_summary
+from opora.results.queries import (
+    procedures_of,
+    school_indicators,
+    school_outcomes,
+    school_results_frame,
+    subject_summary,
+)
 from opora.schools.forms import SchoolFilterForm
 from opora.schools.queries import (
+    can_change_school,
     school_context_table,
-    school_outcomes,
     visible_municipalities,
+    visible_school_or_404,
 )
 from opora.schools.queries import (
     school_list as query_school_list,
 )
-from opora.web.xlsx_export import xlsx_response
 
 PAGE_SIZE = 50
 SCHOOL_COLUMNS = (

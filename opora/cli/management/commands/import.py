@@ -6,13 +6,18 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from opora.accounts.access import Action
+from opora.accounts.models import User
 from opora.cli import print_progress
+from opora.cli.actors import acting_user
 from opora.intake.formats import FORMS
 from opora.intake.models import ImportBatch, ImportStatus
 from opora.intake.reading import FileRefused, read_table
 from opora.intake.recognition import recognise
+from opora.intake.regions import region_create
 from opora.intake.services import ImportRefused, discard_files, import_apply, import_check, import_upload
 from opora.schools.models import Region
+from opora.schools.queries import home_region
 
 
 class Command(BaseCommand):
@@ -27,17 +32,23 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=list(FORMS), help="форма файла (по умолчанию — по столбцам)")
         parser.add_argument("--region", help="регион (обязателен, если регионов несколько)")
         parser.add_argument("--dry-run", action="store_true", help="только проверить и показать изменения")
+        parser.add_argument(
+            "--user", help="от имени пользователя (его права и область доступа); без него — от имени установки"
+        )
 
-    def handle(self, *args, file: str, kind: str | None, region: str | None, dry_run: bool, **options):
+    def handle(
+        self, *args, file: str, kind: str | None, region: str | None, dry_run: bool, user: str | None, **options
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Файл «{file}» не найден.")
-        target_region = self._region(region, kind or self._recognised(path))
+        actor = acting_user(user, Action.IMPORT_DATA)
         content = path.read_bytes()
         if dry_run:
-            with transaction.atomic():
+            with transaction.atomic():  # a new region of a dry run goes with its rollback
+                target_region = self._region(region, kind or self._recognised(path), actor)
                 batch = import_upload(
-                    region=target_region, file_name=path.name, content=content, form_key=kind, by=None
+                    region=target_region, file_name=path.name, content=content, form_key=kind, by=actor
                 )
                 try:
                     batch = import_check(batch=batch, progress=print_progress)
@@ -49,13 +60,14 @@ class Command(BaseCommand):
                 raise CommandError(f"Ошибок в файле: {batch.error_count}. Ничего не записано.")
             self.stdout.write("Проверка без записи (--dry-run): база данных не изменена.")
             return
-        batch = import_upload(region=target_region, file_name=path.name, content=content, form_key=kind, by=None)
+        target_region = self._region(region, kind or self._recognised(path), actor)
+        batch = import_upload(region=target_region, file_name=path.name, content=content, form_key=kind, by=actor)
         batch = import_check(batch=batch, progress=print_progress)
         self._print_report(batch)
         if batch.status != ImportStatus.READY:
             raise CommandError(f"Ошибок в файле: {batch.error_count}. Ничего не записано (загрузка № {batch.pk}).")
         try:
-            batch = import_apply(batch=batch, by=None, progress=print_progress)
+            batch = import_apply(batch=batch, by=actor, progress=print_progress)
         except ImportRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         sys.stderr.write("\n")
@@ -66,13 +78,18 @@ class Command(BaseCommand):
             )
         )
 
-    def _region(self, name: str | None, kind: str | None) -> Region:
+    def _region(self, name: str | None, kind: str | None, actor: User | None) -> Region:
+        if actor is not None and not actor.is_superuser:
+            own = home_region(actor)
+            if own is None or (name and own.name != name):
+                raise CommandError(f"Пользователь {actor.username} загружает файлы только своего региона.")
+            return own
         if name:
             region = Region.objects.filter(name=name).first()
             if region is None:
                 if kind != "schools":
                     raise CommandError(f"Регион «{name}» не найден. Новый регион создаётся загрузкой реестра ОО.")
-                region = Region.objects.create(name=name)
+                region = region_create(name=name)
             return region
         regions = list(Region.objects.all()[:2])
         if len(regions) == 1:

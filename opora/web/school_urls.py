@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opora.schools import views
+from opora.web import school_pages as views
 
 app_name = "schools"
 urlpatterns = [

@@ -1,0 +1,95 @@
+"""Who may do what: the one table of actions × roles.
+
+Pages, navigation, the command line and the API ask :func:`can` (or :func:`require`, which
+refuses with a Russian message) before an action; which *rows* an action may touch is the
+scope of ``opora.accounts.scopes`` (``Model.objects.visible_to(user)``). A new module adds its
+actions here, and ``tests/test_access.py`` checks every page against this table.
+
+An installation administrator (superuser) may do everything; so may the command line when it
+runs without ``--user`` (it acts for the installation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+
+from opora.accounts.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from opora.accounts.models import User
+
+
+class Action(StrEnum):
+    IMPORT_DATA = "import_data"
+    RUN_IDENTIFICATION = "run_identification"
+    APPROVE_LIST = "approve_list"
+    EDIT_METHODOLOGY = "edit_methodology"
+    EDIT_SCHOOL_DATA = "edit_school_data"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An action: its name in Russian, the roles that may take it and the refusal for the others."""
+
+    label: str
+    roles: frozenset[Role]
+    refusal: str
+
+
+_COORDINATORS = frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR})
+
+ACCESS: dict[Action, Rule] = {
+    Action.IMPORT_DATA: Rule(
+        "Загрузка файлов: проверка, запись и отмена загрузок, история загрузок",
+        _COORDINATORS,
+        "Загружать файлы могут региональный администратор и муниципальный координатор.",
+    ),
+    Action.RUN_IDENTIFICATION: Rule(
+        "Запуск расчёта выявления",
+        _COORDINATORS,
+        "Запускать расчёт могут региональный администратор и муниципальный координатор.",
+    ),
+    Action.APPROVE_LIST: Rule(
+        "Утверждение перечня ШНОР и ШНСУ приказом",
+        _COORDINATORS,
+        "Утверждать перечень могут муниципальный координатор и региональный администратор.",
+    ),
+    Action.EDIT_METHODOLOGY: Rule(
+        "Изменение методики выявления региона",
+        frozenset({Role.REGION_ADMIN}),
+        "Изменять методику может региональный администратор.",
+    ),
+    Action.EDIT_SCHOOL_DATA: Rule(
+        "Изменение данных своей школы (или школ своей территории)",
+        frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.SCHOOL_TEAM}),
+        "Изменять данные школы могут её команда, муниципальный координатор и региональный администратор.",
+    ),
+}
+
+
+def can(user: User | AnonymousUser | None, action: Action) -> bool:
+    """Whether the user may take the action; ``None`` is the installation (the command line)."""
+    if user is None:
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Role(user.role) in ACCESS[action].roles
+
+
+def require(user: User | AnonymousUser | None, action: Action) -> None:
+    """Refuse (403, with the Russian reason) unless the user may take the action."""
+    if not can(user, action):
+        raise PermissionDenied(ACCESS[action].refusal)
+
+
+def allowed_actions(user: User | AnonymousUser | None) -> frozenset[Action]:
+    """Every action the user may take (for pages that show or hide their buttons)."""
+    return frozenset(action for action in Action if can(user, action))

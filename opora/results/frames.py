@@ -1,0 +1,33 @@
+"""The results and the year outcomes as frames: declared once here, derived from the models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from opora.results.models import SchoolResult, StudentResult, YearOutcome
+from opora.schools.frames import PK, StoredTable
+
+RESULTS = StoredTable.of(SchoolResult)
+STUDENT_RESULTS = StoredTable.of(StudentResult)
+OUTCOMES = StoredTable.of(YearOutcome)
+
+
+def results_frame(region: Any, *, years: list[int] | None = None, codes: list[str] | None = None) -> pl.DataFrame:
+    """Form 3 of a region (schools' results per procedure, grade and subject), in a fixed order."""
+    frame = RESULTS.read(region=region, years=years, codes=codes)
+    return frame.sort(list(RESULTS.key_fields))
+
+
+def student_results_frame(region: Any, *, years: list[int] | None = None) -> pl.DataFrame:
+    """Form 4 of a region: every participant's result, in a fixed order."""
+    return STUDENT_RESULTS.read(region=region, years=years).sort(list(STUDENT_RESULTS.key_fields))
+
+
+def outcomes_frame(region: Any, *, years: list[int] | None = None) -> pl.DataFrame:
+    """Form 5 of a region (outcomes of the school year), in a fixed order."""
+    return OUTCOMES.read(region=region, years=years).sort(list(OUTCOMES.key_fields))
+
+
+__all__ = ["OUTCOMES", "PK", "RESULTS", "STUDENT_RESULTS", "outcomes_frame", "results_frame", "student_results_frame"]
