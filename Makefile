@@ -34,8 +34,11 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Code style, the import contracts of docs/architecture.md and the types of the analytics.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy opora/analytics
 
 test-sqlite: install chromium
 	env -u DATABASE_URL $(BIN)/pytest

@@ -1,12 +1,14 @@
 from django.contrib import admin
 
+from opora.identification.flags import FLAG_KEYS, LISTED_FLAGS
 from opora.identification.models import ApprovedList, ApprovedListEntry, IdentificationRun, Methodology, RunSchool
 
 
 @admin.register(Methodology)
 class MethodologyAdmin(admin.ModelAdmin):
-    list_display = ["name", "version", "created_at", "created_by"]
-    readonly_fields = ["name", "version", "parameters", "created_by", "created_at"]
+    list_display = ["name", "version", "region", "created_at", "created_by"]
+    list_filter = ["region"]
+    readonly_fields = ["region", "name", "version", "parameters", "created_by", "created_at"]
 
 
 @admin.register(IdentificationRun)
@@ -17,8 +19,8 @@ class IdentificationRunAdmin(admin.ModelAdmin):
 
 @admin.register(RunSchool)
 class RunSchoolAdmin(admin.ModelAdmin):
-    list_display = ["run", "code", "name", "low_results", "unfavourable", "resilient", "objectivity_risk"]
-    list_filter = ["run", "low_results", "unfavourable"]
+    list_display = ["run", "code", "name", *FLAG_KEYS]
+    list_filter = ["run", *(flag.key for flag in LISTED_FLAGS)]
     search_fields = ["code", "name"]
 
 
@@ -35,6 +37,6 @@ class ApprovedListAdmin(admin.ModelAdmin):
 
 @admin.register(ApprovedListEntry)
 class ApprovedListEntryAdmin(admin.ModelAdmin):
-    list_display = ["approved_list", "number", "code", "name", "low_results", "unfavourable"]
+    list_display = ["approved_list", "number", "code", "name", *(flag.key for flag in LISTED_FLAGS)]
     list_filter = ["approved_list"]
     search_fields = ["code", "name"]

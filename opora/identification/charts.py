@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from opora.core.charts import svg_of
 from opora.core.formatting import num
+from opora.identification.flags import FLAGS, categories, flags_of
 from opora.identification.models import IdentificationRun, RunSchool
 
 CATEGORY_COLOURS = {
@@ -23,15 +24,13 @@ CATEGORY_COLOURS = {
 
 
 def category_of(line: RunSchool) -> str:
-    if line.resilient:
-        return "Резильентная"
-    if line.low_results and line.unfavourable:
-        return "ШНОР и ШНСУ"
-    if line.low_results:
-        return "ШНОР"
-    if line.unfavourable:
-        return "ШНСУ"
-    return "Прочие"
+    """The colour group of a point: a qualifier (резильентная) first, then the listed flags."""
+    values = flags_of(line)
+    for flag in FLAGS.values():
+        if flag.qualifier and values[flag.key]:
+            return flag.short
+    listed = categories(line)
+    return "Прочие" if listed == "—" else listed
 
 
 def index_scatter(lines: QuerySet[RunSchool], summary: dict, *, link: Callable[[str], str]) -> str:

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from opora.accounts.models import User
 from opora.analytics import REPORT_COLUMNS
 from opora.core.tables import workbook_bytes
-from opora.identification.flags import FLAG_KEYS, FLAGS
+from opora.identification.flags import FLAG_KEYS, FLAGS, state_word
 from opora.identification.models import ApprovedList, ApprovedListEntry, IdentificationRun, RunSchool, RunStatus
 from opora.schools.models import School
 
@@ -86,6 +86,7 @@ class Movement:
     municipality: str
     before: RunSchool | None
     after: RunSchool | None
+    flag: str = ""
 
     @property
     def reason(self) -> str:
@@ -101,13 +102,15 @@ class Movement:
                 f"индекс результатов: {before.results_index:.2f} → {after.results_index:.2f}".replace(".", ",")
             )
         if (
-            before.unfavourable != after.unfavourable
-            and before.wellbeing_index is not None
+            before.wellbeing_index is not None
             and after.wellbeing_index is not None
+            and round(before.wellbeing_index, 2) != round(after.wellbeing_index, 2)
         ):
             parts.append(f"ИСБШ: {before.wellbeing_index:.2f} → {after.wellbeing_index:.2f}".replace(".", ","))
-        if before.objectivity_risk != after.objectivity_risk:
-            parts.append("риск необъективности " + ("появился" if after.objectivity_risk else "снят"))
+        for flag in FLAGS.values():
+            was, now = getattr(before, flag.key), getattr(after, flag.key)
+            if flag.key != self.flag and not flag.listed and was != now:
+                parts.append(f"{flag.short.lower()}: {state_word(was)} → {state_word(now)}")
         return "; ".join(parts) or "изменились пороги группы"
 
 
@@ -128,7 +131,7 @@ def compare_runs(before: QuerySet[RunSchool], after: QuerySet[RunSchool], flag: 
         was = bool(old.get(code) and getattr(old[code], flag))
         now = bool(new.get(code) and getattr(new[code], flag))
         line = new.get(code) or old.get(code)
-        movement = Movement(code, line.name, line.municipality, old.get(code), new.get(code))
+        movement = Movement(code, line.name, line.municipality, old.get(code), new.get(code), flag)
         if now and not was:
             entered.append(movement)
         elif was and not now:

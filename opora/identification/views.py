@@ -84,7 +84,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("identification:run", pk=run.pk)
     page = Paginator(runs_visible_to(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "identification/run_list.html", {"form": form, "page": page})
+    return render(request, "identification/run_list.html", {"form": form, "page": page, "flags": FLAGS.values()})
 
 
 def _filtered_lines(request: HttpRequest, run: IdentificationRun):

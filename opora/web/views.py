@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from opora.identification.flags import FLAGS
 from opora.identification.queries import (
     approved_lists_visible_to,
     done_runs,
@@ -20,5 +21,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest_run": latest_run,
         "latest_counts": flag_counts(lines_visible_to(request.user, latest_run)) if latest_run else None,
         "latest_list": approved_lists_visible_to(request.user).first(),
+        "flags": FLAGS.values(),
     }
     return render(request, "web/home.html", context)

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from django import template
 
-from opora.identification.flags import FLAGS, flags_of
+from opora.identification.flags import FLAGS, category_text, flags_of
 
 register = template.Library()
 
 
+@register.filter
+def category(row: object) -> str:
+    """A listed school's category with its qualifiers: «ШНОР и ШНСУ (резильентная)»; «—» otherwise."""
+    return category_text(flags_of(row)) or "—"
+
+
 @register.inclusion_tag("identification/_flag_badges.html")
-def flag_badges(row: object, *, unknown: bool = False, cause: bool = True, empty: str = "—") -> dict:
-    """Badges of the flags a school has; with ``unknown`` also those that are not known."""
+def flag_badges(row: object, *, unknown: bool = False, cause: bool = True, empty_badge: str = "") -> dict:
+    """Badges of the flags a school has; with ``unknown`` also those that are not known.
+
+    A school with none gets a dash, or a neutral badge saying ``empty_badge``.
+    """
     values = flags_of(row)
     badges = [
         {
@@ -24,4 +33,4 @@ def flag_badges(row: object, *, unknown: bool = False, cause: bool = True, empty
     ]
     if unknown:
         badges += [{"flag": flag, "known": False} for flag in FLAGS.values() if values[flag.key] is None]
-    return {"badges": badges, "empty": empty}
+    return {"badges": badges, "empty_badge": empty_badge}

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from opora.accounts.access import Action
 from opora.cli import print_progress
 from opora.cli.actors import acting_user
+from opora.identification.flags import FLAGS
 from opora.identification.models import Methodology
 from opora.identification.queries import report_workbook, run_report_frame
 from opora.identification.services import region_methodology, run_now
@@ -60,11 +61,10 @@ class Command(BaseCommand):
         else:
             path.write_bytes(report_workbook(frame))
         counts = run.summary["counts"]
+        figures = ", ".join(f"{flag.counted} {counts[flag.key]}" for flag in FLAGS.values())
         self.stdout.write(
             self.style.SUCCESS(
-                f"Расчёт № {run.pk} ({version}): школ {run.summary['schools']}, ШНОР {counts['low_results']}, "
-                f"ШНСУ {counts['unfavourable']}, резильентных {counts['resilient']}, с риском необъективности "
-                f"{counts['objectivity_risk']}, с неуспешностью более 50% {counts['learning_failure']}. Записан {path}."
+                f"Расчёт № {run.pk} ({version}): школ {run.summary['schools']}, {figures}. Записан {path}."
             )
         )
 
