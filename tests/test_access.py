@@ -7,9 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from opora.web.navigation import STAGES, stages_for
 from tests.conftest import PERSONAS, World
+
+PRODUCT_APPS = {"accounts", "schools", "results", "intake", "support", "identification"}
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 EVERYONE = dict.fromkeys(PERSONAS, OK)
@@ -233,6 +237,37 @@ def test_every_url_is_covered():
     product_urls = _url_names(get_resolver())
     covered = {case.url_name for case in CASES}
     assert product_urls - covered == set()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_navigation_shows_exactly_the_pages_the_role_may_open(persona: str, world: World, client):
+    # Given a user of the role
+    user = world.users[persona]
+    client.force_login(user)
+    shown = {item.url_name for _stage, items in stages_for(user) for item, _current in items}
+
+    # When every page of the navigation is opened
+    opens = {
+        item.url_name: client.get(reverse(item.url_name)).status_code == OK
+        for stage in STAGES
+        for item in stage.items
+    }
+
+    # Then the navigation shows exactly those that open
+    assert shown == {name for name, opened in opens.items() if opened}
+
+
+def test_pages_write_nothing_when_read(world: World, client):
+    """A GET never writes: every page, as every role, leaves every table of the product as it was."""
+    models = [model for model in apps.get_models() if model._meta.app_label in PRODUCT_APPS]
+    before = {model._meta.label: model.objects.count() for model in models}
+    for persona in PERSONAS:
+        client.force_login(world.users[persona])
+        for case in CASES:
+            if case.method == "get":
+                client.get(reverse(case.url_name, kwargs=case.kwargs(world)))
+        client.logout()
+    assert {model._meta.label: model.objects.count() for model in models} == before
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.url_name} ({case.title})")
