@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from opora.accounts.scopes import SCHOOL_ROWS, scoped_queryset
 from opora.core.records import ImportedRecord
 from opora.schools.models import School, SchoolYear
 
@@ -38,6 +39,8 @@ class SchoolResult(ImportedRecord):
     lowered = models.PositiveIntegerField("понизили", null=True, blank=True)
     confirmed = models.PositiveIntegerField("подтвердили", null=True, blank=True)
     raised = models.PositiveIntegerField("повысили", null=True, blank=True)
+
+    objects = scoped_queryset(SCHOOL_ROWS).as_manager()
 
     class Meta:
         verbose_name = "результат ОО"
@@ -86,6 +89,8 @@ class YearOutcome(ImportedRecord):
     graduates_11 = models.PositiveIntegerField("выпускников 11 классов", null=True, blank=True)
     no_certificate_11 = models.PositiveIntegerField("не получили аттестат (11)", null=True, blank=True)
 
+    objects = scoped_queryset(SCHOOL_ROWS).as_manager()
+
     class Meta:
         verbose_name = "итоги учебного года"
         verbose_name_plural = "итоги учебного года"
@@ -123,6 +128,8 @@ class StudentResult(ImportedRecord):
     import_batch = models.ForeignKey(
         "intake.ImportBatch", models.PROTECT, related_name="+", verbose_name="добавлен загрузкой"
     )
+
+    objects = scoped_queryset(SCHOOL_ROWS).as_manager()
 
     class Meta:
         verbose_name = "результат участника"

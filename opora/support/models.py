@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from opora.accounts.scopes import SCHOOL_ROWS, scoped_queryset
 from opora.core.records import ImportedRecord
 from opora.schools.models import School
 
@@ -23,6 +24,8 @@ class Teacher(ImportedRecord):
     last_training_year = models.PositiveSmallIntegerField(
         "повышение квалификации (год)", null=True, blank=True
     )
+
+    objects = scoped_queryset(SCHOOL_ROWS).as_manager()
 
     class Meta:
         verbose_name = "педагог"
