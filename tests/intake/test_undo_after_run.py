@@ -65,7 +65,7 @@ def test_undo_of_a_registry_that_a_run_uses_is_refused_with_what_blocks_it(impor
 
 
 def test_undo_through_the_page_answers_with_the_reason_not_a_server_error(imported_and_identified, client):
-    batch, run = imported_and_identified
+    batch, _run = imported_and_identified
     schools = School.objects.count()
     client.force_login(User.objects.create_superuser("root", password="x"))
 

@@ -4,7 +4,7 @@ import pytest
 
 from opora.analytics import _frames as contract
 from opora.results.frames import OUTCOMES, RESULTS, STUDENT_RESULTS
-from opora.schools.frames import CONTEXT, SCHOOLS, SCHOOL_IDENTITY
+from opora.schools.frames import CONTEXT, SCHOOL_IDENTITY, SCHOOLS
 
 
 @pytest.mark.parametrize(
