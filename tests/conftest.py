@@ -6,6 +6,7 @@ For each role there is a user who may see a school and one who must not.
 import datetime
 from dataclasses import dataclass
 
+import polars as pl
 import pytest
 from django.core.cache import cache
 
@@ -14,6 +15,7 @@ from opora.accounts.models import Role, User
 from opora.identification.models import ApprovedList, IdentificationRun, RunSchool, RunStatus
 from opora.identification.services import region_methodology, run_approve
 from opora.intake.models import ImportBatch, ImportStatus
+from opora.intake.processing import problems_path
 from opora.schools.models import Locality, Municipality, Region, School, SchoolType
 from tests.factories import (
     MunicipalityFactory,
@@ -142,6 +144,14 @@ def world(db) -> World:
         status=ImportStatus.INVALID,
         form_key="schools",
     )
+    for batch in (coordinator_batch, far_batch):  # each has a list of problems to download
+        path = problems_path(batch)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pl.DataFrame(
+            {"level": ["error"], "sheet": [None], "row": [2], "column": ["Код ОО"], "value": ["1"], "message": ["x"]},
+            schema={"level": pl.String, "sheet": pl.String, "row": pl.Int64, "column": pl.String,
+                    "value": pl.String, "message": pl.String},
+        ).write_parquet(path)
     runs = {}
     for key, run_region, members in (
         ("run", region, (school, sibling, neighbour_school)),

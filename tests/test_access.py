@@ -101,6 +101,26 @@ CASES = (
         )
         for name, title in (("intake:import", "страница"), ("intake:import_status", "ход обработки"))
     ),
+    *(
+        Case(
+            "intake:import_problems",
+            f"список ошибок загрузки {title}",
+            expected,
+            kwargs=kwargs,
+        )
+        for title, expected, kwargs in (
+            (
+                "координатора",
+                _only("superuser", "region_admin", "coordinator"),
+                lambda world: {"pk": world.coordinator_batch.pk},
+            ),
+            (
+                "другого региона",
+                _only("superuser", "other_region_admin"),
+                lambda world: {"pk": world.far_batch.pk},
+            ),
+        )
+    ),
     Case(
         "intake:import",
         "страница загрузки другого региона",

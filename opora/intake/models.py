@@ -68,6 +68,11 @@ class ImportBatch(models.Model):
     added = models.PositiveIntegerField("добавлено", default=0)
     changed = models.PositiveIntegerField("изменено", default=0)
     unchanged = models.PositiveIntegerField("без изменений", default=0)
+    skipped = models.PositiveIntegerField(
+        "пропущено строк о школах вне области доступа",
+        default=0,
+        help_text="Строки о школах других муниципалитетов: загрузивший подтвердил, что они не загружаются.",
+    )
     error_count = models.PositiveIntegerField("ошибок", default=0)
     report = models.JSONField("отчёт проверки", default=dict, blank=True)
     applied_at = models.DateTimeField("применён", null=True, blank=True)

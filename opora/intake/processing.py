@@ -18,11 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from opora.accounts.models import User
-from opora.accounts.scopes import scope_of
+from opora.core.formatting import num
 from opora.intake.diffing import Diff, changed_fields, diff_rows
 from opora.intake.formats import FORMS, school_year_label
 from opora.intake.models import ImportBatch, ImportStatus
-from opora.intake.reading import FileRefused
+from opora.intake.reading import ROW, FileRefused
 from opora.intake.targets import TARGETS, FormTarget
 from opora.intake.validation import ValidationResult, check_file
 from opora.intake.writes import apply_diff, student_results_apply
@@ -117,16 +117,22 @@ def _check(batch: ImportBatch, progress: Progress) -> ImportBatch:
     with batch.file.open("rb") as stream:
         content = stream.read()
     try:
+        # Every school of the region: a school of another municipality is not «unknown», only out of scope.
         result = check_file(
             content,
             file_name=batch.file_name,
             kind=batch.form_key or None,
-            known_codes=known_codes_for(batch.region, batch.created_by),
+            known_codes=known_codes_for(batch.region, None),
         )
     except FileRefused as refusal:
         batch.status = ImportStatus.INVALID
         batch.error_count = 1
-        batch.report = {"summary": refusal.message, "errors": [refusal.message], "warnings": []}
+        batch.report = {
+            "summary": refusal.message,
+            "errors": [refusal.message],
+            "groups": [{"level": "error", "column": None, "count": 1, "rows": [], "example": refusal.message}],
+            "warnings": [],
+        }
         return _finished(batch, "Файл не принят")
     batch.form_key = result.form.key
     if result.recognition is not None:
@@ -134,20 +140,21 @@ def _check(batch: ImportBatch, progress: Progress) -> ImportBatch:
     batch.rows = result.frame.height
     batch.error_count = result.error_count
     batch.report = _report(result)
+    _store_problems(batch, result.problems)
     if not result.ok:
         batch.status = ImportStatus.INVALID
         return _finished(batch, "Проверка завершена: есть ошибки")
     progress(70, "Сравнение с данными в базе")
-    frame = _checked_frame(batch, result)
-    scope_problems = _scope_problems(batch, frame, result)
-    if scope_problems:
+    frame = _checked_frame(batch, result).with_columns(result.rows.alias(ROW))
+    frame, refusal = _within_scope(batch, frame, result)
+    if refusal is not None:
         batch.status = ImportStatus.INVALID
-        batch.error_count = len(scope_problems)
-        batch.report["errors"] = scope_problems[:500]
-        batch.report["summary"] = (
-            f"Файл «{batch.file_name}»: строки относятся к школам вне вашей области доступа; файл не будет загружен."
-        )
+        batch.error_count = refusal["count"]
+        batch.report["groups"] = [refusal]
+        batch.report["errors"] = [refusal["example"]]
+        batch.report["summary"] = f"Файл «{batch.file_name}» не будет загружен: {refusal['summary']}"
         return _finished(batch, "Проверка завершена: есть ошибки")
+    frame = frame.drop(ROW)
     diff = _diff(batch, frame)
     batch.report["preview"] = _preview(batch, diff)
     batch.added, batch.changed, batch.unchanged = diff.added.height, diff.changed.height, diff.unchanged
@@ -158,48 +165,103 @@ def _check(batch: ImportBatch, progress: Progress) -> ImportBatch:
     return _finished(batch, "Проверка завершена")
 
 
-def _scope_problems(batch: ImportBatch, frame: pl.DataFrame, result: ValidationResult) -> list[str]:
-    """Rows of a registry file that would touch schools or municipalities outside the user's scope."""
-    if batch.form_key != "schools":
-        return []
+def _within_scope(
+    batch: ImportBatch, frame: pl.DataFrame, result: ValidationResult
+) -> tuple[pl.DataFrame, dict[str, Any] | None]:
+    """The rows the user may load; rows about schools of other municipalities are set aside.
+
+    Those rows are not errors: the user confirms that they are skipped, and the import's history
+    counts them (``skipped``). A registry row naming a school of another region is an error (a
+    code belongs to one school of the whole installation); so is a file with nothing in scope.
+    """
     user = batch.created_by
-    problems = []
-    rows = dict(zip(range(frame.height), result.rows.to_list(), strict=True))
-    codes = frame["code"].to_list()
-    elsewhere = dict(
-        School.objects.filter(code__in=codes)
-        .exclude(municipality__region=batch.region)
-        .values_list("code", "municipality__region__name")
-    )
-    visible = known_codes_for(batch.region, user) if user is not None else None
-    in_region = set(
-        School.objects.filter(municipality__region=batch.region, code__in=codes).values_list(
-            "code", flat=True
+    codes = frame["code"].unique().to_list()
+    if batch.form_key == "schools":
+        elsewhere = dict(
+            School.objects.filter(code__in=codes)
+            .exclude(municipality__region=batch.region)
+            .values_list("code", "municipality__region__name")
         )
+        if elsewhere:
+            clash = frame.filter(pl.col("code").is_in(list(elsewhere)))
+            first = clash.row(0, named=True)
+            place = f"лист «{result.sheet}», строка {first[ROW]}" if result.sheet else f"строка {first[ROW]}"
+            example = (
+                f"{place[:1].upper()}{place[1:]}, столбец «Код ОО»: школа с кодом {first['code']} уже есть в "
+                f"регионе «{elsewhere[first['code']]}»; код ОО принадлежит одной школе"
+            )
+            return frame, {
+                "level": "error",
+                "column": "Код ОО",
+                "count": clash.height,
+                "rows": clash[ROW].head(10).to_list(),
+                "example": example,
+                "summary": f"строк о школах другого региона: {num(clash.height)}.",
+            }
+    if user is None or user.is_superuser:
+        return frame, None
+    visible = known_codes_for(batch.region, user)
+    in_region = known_codes_for(batch.region, None)
+    outside = pl.col("code").is_in(list(in_region - visible))
+    if batch.form_key == "schools":
+        names = set(Municipality.objects.visible_to(user).filter(region=batch.region).values_list("name", flat=True))
+        outside = outside | (~pl.col("code").is_in(list(in_region)) & ~pl.col("municipality").is_in(list(names)))
+    skipped = frame.filter(outside)
+    if skipped.height == 0:
+        return frame, None
+    kept = frame.filter(~outside)
+    municipalities = _municipalities_of(batch, skipped)
+    detail = ", ".join(f"{name} — {num(count)}" for name, count in municipalities[:5])
+    message = (
+        f"строк о школах других муниципалитетов: {num(skipped.height)}"
+        + (f" ({detail}{', …' if len(municipalities) > 5 else ''})" if detail else "")
+        + "; они не будут загружены"
     )
-    scope = scope_of(user) if user is not None else None
-    allowed_municipality = (
-        Municipality.objects.get(pk=next(iter(scope.municipality_ids))).name
-        if scope is not None and scope.municipality_ids is not None and len(scope.municipality_ids) == 1
-        else None
-    )
-    sheet = f"лист «{result.sheet}», " if result.sheet else ""
-    for index, (code, municipality) in enumerate(zip(codes, frame["municipality"].to_list(), strict=True)):
-        place = f"{sheet}строка {rows[index]}"
-        if code in elsewhere:
-            problems.append(
-                f"{place.capitalize()}, столбец «Код ОО»: школа с кодом {code} уже есть в регионе «{elsewhere[code]}»."
-            )
-        elif visible is not None and code in in_region and code not in visible:
-            problems.append(
-                f"{place.capitalize()}, столбец «Код ОО»: школа {code} вне вашей области доступа."
-            )
-        elif allowed_municipality is not None and municipality != allowed_municipality:
-            problems.append(
-                f"{place.capitalize()}, столбец «Муниципалитет»: «{municipality}» — вы можете загружать только школы "
-                f"муниципалитета «{allowed_municipality}»."
-            )
-    return problems
+    if kept.height == 0:
+        first = skipped.row(0, named=True)
+        own = sorted(Municipality.objects.visible_to(user).filter(region=batch.region).values_list("name", flat=True))
+        return frame, {
+            "level": "error",
+            "column": "Код ОО",
+            "count": skipped.height,
+            "rows": skipped[ROW].head(10).to_list(),
+            "example": (
+                f"{message[:1].upper()}{message[1:]}: в файле нет строк о школах вашей области доступа "
+                f"({', '.join(f'«{name}»' for name in own)}); например, строка {first[ROW]} — школа {first['code']}."
+            ),
+            "summary": "все строки — о школах вне вашей области доступа.",
+        }
+    batch.skipped = skipped.height
+    batch.report["skipped"] = {
+        "count": skipped.height,
+        "rows": skipped[ROW].head(10).to_list(),
+        "message": message[:1].upper() + message[1:] + ".",
+    }
+    return kept, None
+
+
+def _municipalities_of(batch: ImportBatch, rows: pl.DataFrame) -> list[tuple[str, int]]:
+    """The municipalities the rows are about, with their counts, the largest first."""
+    schools = School.objects.filter(municipality__region=batch.region, code__in=rows["code"].unique().to_list())
+    known = dict(schools.values_list("code", "municipality__name"))
+    given = rows["municipality"].to_list() if "municipality" in rows.columns else [None] * rows.height
+    names = [known.get(code) or municipality for code, municipality in zip(rows["code"], given, strict=True)]
+    counted = pl.Series("name", names, dtype=pl.String).drop_nulls().value_counts(sort=True)
+    return [(name, count) for name, count in counted.iter_rows() if name]
+
+
+def problems_path(batch: ImportBatch) -> Path:
+    """The full list of a check's problems (for its download as .xlsx)."""
+    return Path(settings.MEDIA_ROOT) / "imports" / "problems" / f"{batch.pk}.parquet"
+
+
+def _store_problems(batch: ImportBatch, problems: pl.DataFrame) -> None:
+    path = problems_path(batch)
+    if problems.height == 0:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    problems.write_parquet(path)
 
 
 def _finished(batch: ImportBatch, message: str) -> ImportBatch:
@@ -217,6 +279,7 @@ def _report(result: ValidationResult) -> dict[str, Any]:
         "notes": list(result.notes),
         "errors": [str(problem) for problem in result.errors],
         "error_counts": result.error_counts,
+        "groups": [group.as_dict() for group in result.groups],
         "warnings": [str(problem) for problem in result.warnings],
         "warning_count": result.warning_count,
         "recognition": None
@@ -248,17 +311,14 @@ def _preview(batch: ImportBatch, diff: Diff) -> dict[str, Any]:
     target = TARGETS[batch.form_key]
     headers = {column.field: column.header for column in form.columns}
     added = [
-        {headers[name]: _shown(value) for name, value in row.items() if name in headers}
+        {headers[name]: _shown(value, name) for name, value in row.items() if name in headers}
         for row in diff.added.head(PREVIEW_ROWS).iter_rows(named=True)
     ]
     changed = []
     for row in diff.changed.head(PREVIEW_ROWS).iter_rows(named=True):
         changed.append(
             {
-                "key": " · ".join(
-                    school_year_label(row[name]) if name == "year" else str(_shown(row[name]))
-                    for name in target.key_fields
-                ),
+                "key": " · ".join(str(_shown(row[name], name)) for name in target.key_fields),
                 "changes": [
                     {"column": headers[name], "old": _shown(row[name + "__old"]), "new": _shown(row[name])}
                     for name in changed_fields(diff, row)
@@ -268,11 +328,14 @@ def _preview(batch: ImportBatch, diff: Diff) -> dict[str, Any]:
     return {"added": added, "changed": changed}
 
 
-def _shown(value: Any) -> Any:
+def _shown(value: Any, name: str = "") -> Any:
+    """A value as the preview shows it: a school year as «2025/2026», a date as text, unknown as empty."""
     if value is None:
         return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
+    if name == "year" and isinstance(value, int):
+        return school_year_label(value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
     return value
 
 

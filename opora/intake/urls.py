@@ -8,6 +8,7 @@ urlpatterns = [
     path("imports/export.xlsx", views.import_list_export, name="imports_export"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
     path("imports/<int:pk>/status/", views.import_status, name="import_status"),
+    path("imports/<int:pk>/problems.xlsx", views.import_problems, name="import_problems"),
     path("imports/<int:pk>/apply/", views.import_apply_view, name="import_apply"),
     path("imports/<int:pk>/discard/", views.import_discard_view, name="import_discard"),
     path("imports/<int:pk>/rollback/", views.import_rollback_view, name="import_rollback"),

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from opora.core.formatting import num, quantity
 from opora.intake import _values as values
 from opora.intake.formats import FORMS, Column, Condition, FileForm, school_year_label
 from opora.intake.reading import (
@@ -45,6 +46,11 @@ from opora.intake.recognition import Recognition, recognise
 
 DEFAULT_MAX_PROBLEMS = 500
 _WARNINGS_PER_CHECK = 5
+FULL_LIST_LIMIT = 100_000
+"""How many problems the downloadable list holds at most (a sheet of 100 000 rows opens in Excel)."""
+GROUP_ROWS = 10
+"""How many row numbers a group of repeated problems names."""
+PROBLEM_COLUMNS = ("level", "sheet", "row", "column", "value", "message")
 
 _DTYPES: dict[str, pl.DataType] = {
     "text": pl.String(),
@@ -87,6 +93,43 @@ class CellProblem:
 
 
 @dataclass(frozen=True)
+class ProblemGroup:
+    """Problems of one kind: how many, in which column, the first rows and one of them in full.
+
+    ``example`` is the first problem's message with its place, so the group reads as one line:
+    «Строка 14, столбец «С ОВЗ»: значение 420 больше, … — и ещё 299 таких строк».
+    """
+
+    level: str
+    column: str | None
+    count: int
+    rows: tuple[int, ...]
+    example: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "column": self.column,
+            "count": self.count,
+            "rows": list(self.rows),
+            "example": self.example,
+        }
+
+
+def _empty_problems() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "level": pl.String,
+            "sheet": pl.String,
+            "row": pl.Int64,
+            "column": pl.String,
+            "value": pl.String,
+            "message": pl.String,
+        }
+    )
+
+
+@dataclass(frozen=True)
 class ValidationResult:
     """What a file holds for a form, and what is wrong with it.
 
@@ -112,6 +155,10 @@ class ValidationResult:
     recognition: Recognition | None = None
     error_counts: dict[str, int] = field(default_factory=dict)
     """Errors per column header ("" for errors of no column), for a summary table."""
+    groups: list[ProblemGroup] = field(default_factory=list)
+    """Errors, then warnings, one group per kind of problem, in the order of the file."""
+    problems: pl.DataFrame = field(default_factory=_empty_problems)
+    """Every problem (up to :data:`FULL_LIST_LIMIT`): level, sheet, row, column, value, message."""
 
     @property
     def ok(self) -> bool:
@@ -121,15 +168,15 @@ class ValidationResult:
     def summary(self) -> str:
         """One paragraph in Russian: what was read and whether it can be stored."""
         where = f"Файл «{self.file_name}»" + (f", лист «{self.sheet}»" if self.sheet else "")
-        text = f"{where}: форма «{self.form.title}», строк с данными: {self.frame.height}."
+        text = f"{where}: форма «{self.form.title}», строк с данными: {num(self.frame.height)}."
         if self.ok:
             text += " Ошибок нет."
         else:
-            text += f" Ошибок: {self.error_count}; файл не будет загружен, пока они не исправлены."
+            text += f" Ошибок: {num(self.error_count)}; файл не будет загружен, пока они не исправлены."
             if self.error_count > len(self.errors):
-                text += f" Показаны первые {len(self.errors)}."
+                text += f" Показаны первые {num(len(self.errors))}."
         if self.warning_count:
-            text += f" Предупреждений: {self.warning_count}."
+            text += f" Предупреждений: {num(self.warning_count)}."
         return text
 
     def report(self, limit: int = 50) -> str:
@@ -266,6 +313,8 @@ class _Validation:
         self.present = set(self.match.indexes)
         self.file_errors: list[CellProblem] = []
         self.file_warnings: list[CellProblem] = []
+        self.groups: list[ProblemGroup] = []
+        self.problem_frames: list[pl.DataFrame] = []
         self.file_error_count = 0
         self.file_warning_count = 0
 
@@ -299,6 +348,22 @@ class _Validation:
         warnings = self.file_warnings + warnings
         for problem in self.file_errors:
             by_column[problem.column or ""] = by_column.get(problem.column or "", 0) + 1
+        file_groups = [
+            ProblemGroup(level, problem.column, 1, (), str(problem))
+            for level, problems in (("error", self.file_errors), ("warning", self.file_warnings))
+            for problem in problems
+        ]
+        groups = sorted(
+            file_groups + self.groups, key=lambda group: (group.level != "error", group.rows[:1] or (0,))
+        )
+        file_rows = [
+            {"level": level, "sheet": p.sheet, "row": None, "column": p.column, "value": None, "message": p.message}
+            for level, problems in (("error", self.file_errors), ("warning", self.file_warnings))
+            for p in problems
+        ]
+        problems = pl.concat(
+            [pl.DataFrame(file_rows, schema=_empty_problems().schema), *self.problem_frames], how="vertical"
+        ) if file_rows or self.problem_frames else _empty_problems()
         return ValidationResult(
             form=self.form,
             frame=frame,
@@ -312,6 +377,8 @@ class _Validation:
             sheet=self.table.sheet,
             notes=self.table.notes,
             error_counts=by_column,
+            groups=groups,
+            problems=problems.sort("row", nulls_last=False, maintain_order=True),
         )
 
     def check_headers(self) -> None:
@@ -726,16 +793,39 @@ class _Validation:
         warnings: list[CellProblem] = []
         totals = {"error": 0, "warning": 0}
         by_column: dict[str, int] = {}
+        listed = 0
         for i, (check, count) in enumerate(zip(checks, counts, strict=True)):
             if not count:
                 continue
             totals[check.level] += count
             header = self.header(check.field) if check.field else ""
             shown = self.cap if check.level == "error" else _WARNINGS_PER_CHECK
-            sample = work.filter(flags[f"f{i}"]).head(shown).select(list(dict.fromkeys((ROW, *check.needs))))
+            # The downloadable list takes every row of the check while it has room.
+            room = max(FULL_LIST_LIMIT - listed, shown)
+            value_column = _raw(check.field) if check.field and check.field in self.present else None
+            needs = list(dict.fromkeys((ROW, *check.needs, *((value_column,) if value_column else ()))))
+            failing = work.filter(flags[f"f{i}"]).head(room).select(needs)
+            messages = [check.message(row) for row in failing.iter_rows(named=True)]
+            listed += failing.height
+            self.problem_frames.append(
+                pl.DataFrame(
+                    {
+                        "level": [check.level] * failing.height,
+                        "sheet": [self.table.sheet] * failing.height,
+                        "row": failing[ROW],
+                        "column": [header or None] * failing.height,
+                        "value": failing[value_column].cast(pl.String) if value_column else [None] * failing.height,
+                        "message": messages,
+                    },
+                    schema=_empty_problems().schema,
+                )
+            )
+            first_rows = tuple(failing[ROW].head(GROUP_ROWS).to_list())
+            example = str(CellProblem(self.table.sheet, first_rows[0], header or None, messages[0]))
+            self.groups.append(ProblemGroup(check.level, header or None, count, first_rows, example))
             problems = [
-                CellProblem(self.table.sheet, row[ROW], header or None, check.message(row))
-                for row in sample.iter_rows(named=True)
+                CellProblem(self.table.sheet, row, header or None, message)
+                for row, message in zip(failing[ROW].head(shown).to_list(), messages[:shown], strict=True)
             ]
             if check.level == "error":
                 by_column[header] = by_column.get(header, 0) + count
@@ -748,7 +838,7 @@ class _Validation:
                             self.table.sheet,
                             None,
                             header or None,
-                            f"и ещё {count - len(problems)} таких строк",
+                            "и ещё " + quantity(count - len(problems), "такая строка", "такие строки", "таких строк"),
                         )
                     )
         ordered = [problem for *_, problem in sorted(errors, key=lambda item: item[:2])]

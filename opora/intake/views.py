@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,9 +15,11 @@ from django.views.decorators.http import require_POST
 
 from opora.accounts.access import Action, require
 from opora.core.downloads import download_response, xlsx_response
+from opora.core.formatting import plural
 from opora.intake.formats import FORMS
 from opora.intake.forms import ExportFilterForm, UploadForm, YearForm
-from opora.intake.models import ImportBatch
+from opora.intake.models import ImportBatch, ImportStatus
+from opora.intake.processing import problems_path
 from opora.intake.queries import COMPLETENESS_COLUMNS, completeness, import_history, stored_form
 from opora.intake.services import (
     ImportRefused,
@@ -25,6 +30,7 @@ from opora.intake.services import (
     live_progress,
     rollback_check,
 )
+from opora.intake.validation import PROBLEM_COLUMNS
 from opora.intake.writing import EXCEL_DATA_ROWS, template_workbook, write_csv, write_workbook
 from opora.schools.models import SchoolYear
 from opora.schools.queries import home_region, visible_municipalities
@@ -73,6 +79,7 @@ def import_list_export(request: HttpRequest) -> HttpResponse:
             batch.added,
             batch.changed,
             batch.unchanged,
+            batch.skipped,
             batch.error_count,
             batch.checksum,
         )
@@ -89,19 +96,47 @@ def import_list_export(request: HttpRequest) -> HttpResponse:
         "Добавлено",
         "Изменено",
         "Без изменений",
+        "Пропущено строк других муниципалитетов",
         "Ошибок",
         "SHA-256",
     )
     return xlsx_response(filename="История загрузок.xlsx", sheet_title="История загрузок", columns=columns, rows=rows)
 
 
+def _cards(batch: ImportBatch) -> list[tuple[int, str]]:
+    """The counts of the preview (before the write) or of the result (after it), in agreeing words."""
+    done = batch.status != ImportStatus.READY
+    added = ("строка добавлена", "строки добавлены", "строк добавлено") if done else (
+        "строка будет добавлена", "строки будут добавлены", "строк будет добавлено")
+    changed = ("строка изменена", "строки изменены", "строк изменено") if done else (
+        "строка будет изменена", "строки будут изменены", "строк будет изменено")
+    unchanged = ("строка без изменений", "строки без изменений", "строк без изменений")
+    cards = [(batch.added, plural(batch.added, *added)), (batch.changed, plural(batch.changed, *changed))]
+    cards.append((batch.unchanged, plural(batch.unchanged, *unchanged)))
+    if batch.skipped:
+        cards.append((batch.skipped, plural(batch.skipped, "строка пропущена", "строки пропущены", "строк пропущено")))
+    return cards
+
+
 def _detail_context(request: HttpRequest, batch: ImportBatch) -> dict:
     batch.progress, batch.progress_message = live_progress(batch)
+    report = batch.report or {}
+    groups = report.get("groups")
+    if groups is None:  # imports checked before problems were grouped
+        groups = [
+            {"level": "error", "column": None, "count": 1, "rows": [], "example": error}
+            for error in report.get("errors", [])
+        ]
     return {
         "batch": batch,
         "rollback": rollback_check(batch),
-        "report": batch.report or {},
-        "preview": (batch.report or {}).get("preview", {}),
+        "report": report,
+        "preview": report.get("preview", {}),
+        "cards": _cards(batch),
+        "error_groups": [group for group in groups if group["level"] == "error"],
+        "warning_groups": [group for group in groups if group["level"] == "warning"],
+        "problems_file": problems_path(batch).exists(),
+        "written": batch.status in (ImportStatus.APPLIED, ImportStatus.ROLLED_BACK),
     }
 
 
@@ -119,6 +154,27 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.is_finished:
         response["HX-Refresh"] = "true"  # the finished preview is a different page
     return response
+
+
+@login_required
+def import_problems(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every error and warning of the check as .xlsx: sheet, row, column, value, message."""
+    batch = _batch_or_404(request, pk)
+    path = problems_path(batch)
+    if not path.exists():
+        raise Http404("У этой загрузки нет списка ошибок")
+    frame = pl.read_parquet(path)
+    rows = (
+        ("ошибка" if level == "error" else "предупреждение", sheet, row, column, value, message)
+        for level, sheet, row, column, value, message in frame.select(PROBLEM_COLUMNS).iter_rows()
+    )
+    return xlsx_response(
+        filename=f"Ошибки загрузки {batch.pk} — {Path(batch.file_name).stem}.xlsx",
+        sheet_title="Ошибки и предупреждения",
+        columns=("Вид", "Лист", "Строка", "Столбец", "Значение в файле", "Что не так"),
+        rows=rows,
+        text_columns=[4],
+    )
 
 
 @login_required

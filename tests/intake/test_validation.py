@@ -503,7 +503,7 @@ def test_warnings_for_lost_leading_zeros_shares_and_unusual_grades():
     assert str(grades.warnings[0]) == (
         "Строка 2, столбец «Класс»: ОГЭ указан для 4 класса; обычно ОГЭ сдают в 9 классе — проверьте"
     )
-    assert str(grades.warnings[-1]) == "Столбец «Класс»: и ещё 2 таких строк"
+    assert str(grades.warnings[-1]) == "Столбец «Класс»: и ещё 2 такие строки"
     assert grades.warning_count == 7
 
 
@@ -515,7 +515,7 @@ def test_errors_are_counted_in_full_but_listed_up_to_the_cap():
     assert result.error_count == 1000 and len(result.errors) == 10
     assert [problem.row for problem in result.errors] == list(range(2, 12))
     assert result.summary == (
-        "Файл «данные.csv»: форма «Контекстные данные», строк с данными: 1000. Ошибок: 1000; файл не будет "
+        "Файл «данные.csv»: форма «Контекстные данные», строк с данными: 1\xa0000. Ошибок: 1\xa0000; файл не будет "
         "загружен, пока они не исправлены. Показаны первые 10."
     )
     assert result.report(limit=2).splitlines()[1:] == [

@@ -10,6 +10,7 @@ from opora.accounts.access import Action
 from opora.accounts.models import User
 from opora.cli import print_progress
 from opora.cli.actors import acting_user
+from opora.core.formatting import num, quantity
 from opora.intake.formats import FORMS
 from opora.intake.models import ImportBatch, ImportStatus
 from opora.intake.reading import FileRefused, read_table
@@ -73,8 +74,10 @@ class Command(BaseCommand):
         sys.stderr.write("\n")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Загружено: добавлено {batch.added}, изменено {batch.changed}, без изменений {batch.unchanged} "
-                f"(загрузка № {batch.pk})."
+                f"Загружено: добавлено {num(batch.added)}, изменено {num(batch.changed)}, без изменений "
+                f"{num(batch.unchanged)}"
+                + (f", пропущено строк других муниципалитетов {num(batch.skipped)}" if batch.skipped else "")
+                + f" (загрузка № {batch.pk})."
             )
         )
 
@@ -114,14 +117,20 @@ class Command(BaseCommand):
         self.stdout.write(report.get("summary", ""))
         for note in report.get("notes", []):
             self.stdout.write(f"  {note}")
-        for error in report.get("errors", []):
-            self.stdout.write(f"Ошибка. {error}")
-        for warning in report.get("warnings", []):
-            self.stdout.write(f"Предупреждение. {warning}")
+        groups = report.get("groups") or [
+            {"level": "error", "count": 1, "rows": [], "example": error} for error in report.get("errors", [])
+        ]
+        for group in groups:
+            label = "Ошибка" if group["level"] == "error" else "Предупреждение"
+            more = group["count"] - 1
+            tail = f" — и ещё {quantity(more, 'такая строка', 'такие строки', 'таких строк')}" if more > 0 else ""
+            self.stdout.write(f"{label}. {group['example']}{tail}")
+        if report.get("skipped"):
+            self.stdout.write(report["skipped"]["message"])
         if batch.status == ImportStatus.READY:
             self.stdout.write(
-                f"Форма «{FORMS[batch.form_key].title}»: строк {batch.rows}; будет добавлено {batch.added}, "
-                f"изменено {batch.changed}, без изменений {batch.unchanged}."
+                f"Форма «{FORMS[batch.form_key].title}»: строк {num(batch.rows)}; будет добавлено {num(batch.added)}, "
+                f"изменено {num(batch.changed)}, без изменений {num(batch.unchanged)}."
             )
             for change in report.get("preview", {}).get("changed", [])[:20]:
                 details = "; ".join(f"{c['column']}: {c['old']} → {c['new']}" for c in change["changes"])
