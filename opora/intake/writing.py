@@ -11,7 +11,6 @@ sheet «Инструкция» describing every column.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import zipfile
@@ -239,10 +238,13 @@ def _sheet_title(title: str) -> str:
 
 
 def template_workbook(form: FileForm, target: Target | None = None) -> bytes | None:
-    """The blank form to fill in: headers, one example row, and a sheet «Инструкция».
+    """The blank form to fill in: the header row alone, and a sheet «Инструкция».
 
     The instruction sheet lists each column: its name, whether it is required, what to write
-    in it (type, allowed values, range) and notes; then the rules between columns and the key.
+    in it (type, allowed values, range), an example value and notes; then the rules between
+    columns and the key. Examples stand only there: a blank template loaded by mistake has no
+    row to import (its check says the file holds only the header), and no example can overwrite
+    a real school's data.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -256,25 +258,24 @@ def template_workbook(form: FileForm, target: Target | None = None) -> bytes | N
         letter = get_column_letter(index)
         header = data.cell(row=1, column=index, value=column.header)
         header.font = bold
-        example = data.cell(row=2, column=index, value=_example_value(column))
         if column.is_code:
-            example.number_format = "@"
             data.column_dimensions[letter].number_format = "@"
-        elif column.kind == "date":
-            example.number_format = "DD.MM.YYYY"
         data.column_dimensions[letter].width = _width(column)
     data.freeze_panes = "A2"
 
     guide = workbook.create_sheet(INSTRUCTION_SHEET)
-    guide.append(["Столбец", "Обязательный", "Что указывать", "Примечание"])
+    guide.append(list(GUIDE_HEADER))
     for cell in guide[1]:
         cell.font = bold
     for column in form.columns:
-        guide.append([column.header, _required_words(column), values.expectation(column), column.note])
+        guide.append(
+            [column.header, _required_words(column), values.expectation(column), _example_text(column), column.note]
+        )
     guide.append([])
+    guide.append([f"Примеры — только на этом листе: заполняйте лист «{data.title}» со второй строки."])
     for line in _rules(form):
         guide.append([line])
-    for letter, width in zip("ABCD", (38, 22, 60, 70), strict=True):
+    for letter, width in zip("ABCDE", (38, 22, 60, 26, 70), strict=True):
         guide.column_dimensions[letter].width = width
     for row in guide.iter_rows(min_row=2):
         for cell in row:
@@ -285,17 +286,12 @@ def template_workbook(form: FileForm, target: Target | None = None) -> bytes | N
     return buffer.getvalue() if buffer is not None else None
 
 
-def _example_value(column: Column) -> object:
-    text = column.example
-    if not text:
-        return None
-    if column.kind == "int":
-        return int(text)
-    if column.kind == "decimal":
-        return float(text.replace(",", "."))
-    if column.kind == "date":
-        return dt.datetime.strptime(text, "%d.%m.%Y").date()
-    return text
+GUIDE_HEADER = ("Столбец", "Обязательный", "Что указывать", "Пример", "Примечание")
+
+
+def _example_text(column: Column) -> str:
+    """The example as text, as a user would type it (codes keep their zeros)."""
+    return column.example or ""
 
 
 def _required_words(column: Column) -> str:

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opora.intake.formats import FORMS, STUDENT_RESULTS, TEACHERS
-from opora.intake.reading import read_table
+from opora.intake.reading import FileRefused, read_table
 from opora.intake.validation import check_file, validate
 from opora.intake.writing import INSTRUCTION_SHEET, template_workbook, write_csv, write_workbook
 from tests.intake.form_data import FORM_KEYS, valid_frames
@@ -31,32 +31,40 @@ def test_a_written_frame_reads_back_the_same(key, write, file_name, data):
 
 
 @pytest.mark.parametrize("key", FORM_KEYS)
-def test_the_template_has_headers_an_example_that_validates_and_instructions(key):
+def test_the_template_has_headers_and_instructions_with_examples_that_validate(key):
     form = FORMS[key]
 
     workbook = openpyxl.load_workbook(io.BytesIO(template_workbook(form)))
-    result = check_file(template_workbook(form), file_name="шаблон.xlsx")
 
     assert workbook.sheetnames == [form.title, INSTRUCTION_SHEET]
     data = workbook[form.title]
     assert [cell.value for cell in data[1]] == form.headers
-    assert data["A2"].value == "010001" and data["A2"].number_format == "@"
+    assert data.max_row == 1  # no example row a blank template could import
+    assert data.column_dimensions["A"].number_format == "@"
     guide = workbook[INSTRUCTION_SHEET]
-    assert [cell.value for cell in guide[1]] == ["Столбец", "Обязательный", "Что указывать", "Примечание"]
-    listed = {row[0].value: row[1].value for row in guide.iter_rows(min_row=2, max_row=len(form.columns) + 1)}
+    assert [cell.value for cell in guide[1]] == ["Столбец", "Обязательный", "Что указывать", "Пример", "Примечание"]
+    rows = list(guide.iter_rows(min_row=2, max_row=len(form.columns) + 1, values_only=True))
+    listed = {row[0]: row[1] for row in rows}
     assert listed == {
         c.header: "да" if c.required else ("нет" if c.required_if is None else listed[c.header])
         for c in form.columns
     }
-    assert result.form is form and result.ok and result.warning_count == 0, result.report()
-    assert result.frame.height == 1
+    # The examples of the instruction sheet, typed into the data sheet, make a valid row.
+    example = "\n".join("\t".join(row) for row in ([c.header for c in form.columns], [row[3] or "" for row in rows]))
+    result = check_file(example.encode("utf-8"), file_name="пример.csv", kind=key)
+    assert result.ok and result.warning_count == 0, result.report()
+
+
+def test_a_blank_template_loaded_by_mistake_imports_nothing():
+    with pytest.raises(FileRefused, match="только строка заголовка"):
+        check_file(template_workbook(FORMS["context"]), file_name="шаблон.xlsx")
 
 
 def test_the_instructions_say_what_each_column_takes():
     guide = openpyxl.load_workbook(io.BytesIO(template_workbook(STUDENT_RESULTS)))[INSTRUCTION_SHEET]
     rows = {row[0]: row[1:] for row in guide.iter_rows(min_row=2, values_only=True) if row[0]}
 
-    assert rows["Отметка"][:2] == ("для ВПР, ОГЭ", "целое число от 2 до 5")
+    assert rows["Отметка"][:3] == ("для ВПР, ОГЭ", "целое число от 2 до 5", "4")
     assert rows["Процедура"][1] == "одно из значений: ВПР, ОГЭ, ЕГЭ, Годовые отметки, Контрольный срез"
     assert any(
         str(text).startswith("Ключ строки: «Код ОО», «Учебный год», «Процедура», «Предмет», «Код участника»")
