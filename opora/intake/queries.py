@@ -11,7 +11,8 @@ from opora.accounts.models import User
 from opora.intake.models import ImportBatch
 from opora.intake.targets import PK, TARGETS
 from opora.results.models import Procedure, SchoolResult, StudentResult, YearOutcome
-from opora.schools.models import Region, School, SchoolContext, SchoolYear
+from opora.schools.models import Region, School, SchoolContext, SchoolType, SchoolYear
+from opora.support.models import Teacher
 
 
 def import_history(user: User) -> QuerySet[ImportBatch]:
@@ -48,17 +49,32 @@ COMPLETENESS_COLUMNS = (
     ("year_marks", "Годовые отметки"),
     ("students", "Результаты участников"),
     ("outcomes", "Итоги года"),
+    ("teachers", "Педагоги"),
 )
+# The grades a procedure is written in, and the school types that do not teach them.
+_PROCEDURE_GRADES = {"vpr": range(4, 12), "oge": (9,), "ege": (11,)}
+_NOT_TAUGHT = {
+    "oge": {SchoolType.PRIMARY},
+    "ege": {SchoolType.PRIMARY, SchoolType.BASIC},
+    "vpr": {SchoolType.EVENING},
+}
 
 
 @dataclass(frozen=True)
 class SchoolCompleteness:
     school: School
     present: dict[str, bool]
+    expected: dict[str, bool]
 
     @property
     def missing(self) -> list[str]:
-        return [title for key, title in COMPLETENESS_COLUMNS if not self.present[key]]
+        """The kinds of data the school should have and does not (expected gaps are not gaps)."""
+        return [title for key, title in COMPLETENESS_COLUMNS if self.expected[key] and not self.present[key]]
+
+    def state(self, key: str) -> str:
+        if self.present[key]:
+            return "есть"
+        return "нет" if self.expected[key] else "не ожидается"
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,22 @@ class MunicipalityCompleteness:
     name: str
     schools: int
     counts: dict[str, int]
+    expected: dict[str, int]
+
+
+def expected_data(school: School, grades: set[int]) -> dict[str, bool]:
+    """Which kinds of data a school is expected to have, by its type and the grades it teaches.
+
+    A НОШ writes no ОГЭ or ЕГЭ and an ООШ no ЕГЭ; an evening school writes no ВПР. A school of
+    another type is expected to have a procedure unless its results of every year show grades
+    but none of that procedure's (a СОШ without an 11th grade); with no results at all it is
+    expected to have them all.
+    """
+    expected = dict.fromkeys((key for key, _title in COMPLETENESS_COLUMNS), True)
+    for key, types in _NOT_TAUGHT.items():
+        if school.school_type in types or (grades and not grades.intersection(_PROCEDURE_GRADES[key])):
+            expected[key] = False
+    return expected
 
 
 def completeness(
@@ -73,7 +105,8 @@ def completeness(
 ) -> tuple[list[MunicipalityCompleteness], list[SchoolCompleteness]]:
     """For a school year: how many schools of each municipality have each kind of data, and which lack it.
 
-    Grades a school does not teach make some gaps expected (an ООШ has no ЕГЭ); the page says so.
+    Grades a school does not teach make some gaps expected (an ООШ has no ЕГЭ): those are counted
+    as neither present nor missing.
     """
     visible = School.objects.visible_to(user).active()
     schools = list(visible.select_related("municipality").order_by("municipality__name", "code"))
@@ -89,9 +122,18 @@ def completeness(
         "year_marks": having(SchoolResult.objects.filter(procedure=Procedure.YEAR_MARKS)),
         "students": having(StudentResult.objects),
         "outcomes": having(YearOutcome.objects),
+        "teachers": set(Teacher.objects.filter(school__in=visible).values_list("school_id", flat=True).distinct()),
     }
+    grades: dict[int, set[int]] = {}
+    taught = SchoolResult.objects.filter(school__in=visible).values_list("school_id", "grade").distinct()
+    for school_id, grade in taught:
+        grades.setdefault(school_id, set()).add(grade)
     rows = [
-        SchoolCompleteness(school, {key: school.pk in found for key, found in sets.items()})
+        SchoolCompleteness(
+            school,
+            {key: school.pk in found for key, found in sets.items()},
+            expected_data(school, grades.get(school.pk, set())),
+        )
         for school in schools
     ]
     by_municipality: dict[str, list[SchoolCompleteness]] = {}
@@ -101,7 +143,10 @@ def completeness(
         MunicipalityCompleteness(
             name=name,
             schools=len(items),
-            counts={key: sum(item.present[key] for item in items) for key, _ in COMPLETENESS_COLUMNS},
+            counts={
+                key: sum(item.present[key] and item.expected[key] for item in items) for key, _ in COMPLETENESS_COLUMNS
+            },
+            expected={key: sum(item.expected[key] for item in items) for key, _ in COMPLETENESS_COLUMNS},
         )
         for name, items in by_municipality.items()
     ]

@@ -289,7 +289,7 @@ def completeness_export(request: HttpRequest) -> HttpResponse:
             row.school.code,
             row.school.display_name,
             row.school.municipality.name,
-            *("есть" if row.present[key] else "нет" for key, _ in COMPLETENESS_COLUMNS),
+            *(row.state(key) for key, _ in COMPLETENESS_COLUMNS),
         )
         for row in rows
     )

@@ -9,7 +9,9 @@ from django.urls import reverse
 from opora.accounts.models import User
 from opora.demo.generator import generate_region
 from opora.demo.services import demo_region_load
-from opora.schools.models import School
+from opora.intake.queries import COMPLETENESS_COLUMNS, completeness
+from opora.results.models import SchoolResult
+from opora.schools.models import School, SchoolType, SchoolYear
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +47,35 @@ def test_a_coordinator_sees_only_the_schools_of_the_municipality(region, client)
     assert [row.name for row in response.context["summary"]] == [coordinator.municipality.name]
     listed = {row.school.municipality_id for row in response.context["gaps"].object_list}
     assert listed == {coordinator.municipality_id}
+
+
+def test_expected_gaps_are_not_gaps(world, client):
+    # Given a НОШ, and a СОШ whose results show no 11th grade
+    year = SchoolYear.objects.get(end_year=2026)
+    School.objects.filter(pk=world.school.pk).update(school_type=SchoolType.PRIMARY)
+    School.objects.filter(pk=world.sibling.pk).update(school_type=SchoolType.SECONDARY)
+    SchoolResult.objects.create(
+        school=world.sibling,
+        year=year,
+        procedure="ОГЭ",
+        grade=9,
+        subject="Математика",
+        participants=10,
+        marks_2=1,
+        marks_3=4,
+        marks_4=4,
+        marks_5=1,
+    )
+
+    # When completeness is computed
+    _summary, rows = completeness(world.users["coordinator"], year)
+    by_code = {row.school.code: row for row in rows}
+
+    # Then the НОШ misses no ОГЭ or ЕГЭ, and the СОШ without an 11th grade misses no ЕГЭ
+    primary, secondary = by_code[world.school.code], by_code[world.sibling.code]
+    assert "ОГЭ" not in primary.missing and "ЕГЭ" not in primary.missing and "ВПР" in primary.missing
+    assert primary.state("ege") == "не ожидается"
+    assert "ЕГЭ" not in secondary.missing and "ОГЭ" not in secondary.missing
+    assert {title for _key, title in COMPLETENESS_COLUMNS} >= set(primary.missing)
+    client.force_login(world.users["coordinator"])
+    assert "не ожидается" in client.get(reverse("intake:completeness")).content.decode()
