@@ -63,7 +63,7 @@ ALLOWED_HOSTS = envlist("OPORA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]
 CSRF_TRUSTED_ORIGINS = envlist("OPORA_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "opora.web.admin_site.OporaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -103,6 +103,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "opora.urls"
+CSRF_FAILURE_VIEW = "opora.web.views.csrf_failure"
 WSGI_APPLICATION = "opora.wsgi.application"
 
 TEMPLATES = [

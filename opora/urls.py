@@ -1,10 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "Опора: администрирование"
-admin.site.site_title = "Опора"
-admin.site.index_title = "Справочники, пользователи и данные"
-
 urlpatterns = [
     path("", include("opora.web.urls")),
     path("accounts/", include("opora.accounts.urls")),

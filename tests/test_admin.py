@@ -22,3 +22,14 @@ def test_every_product_model_is_in_the_admin():
         m for m in apps.get_models() if m.__module__.startswith("opora.") and not m.__name__.startswith("Historical")
     }
     assert product - set(admin.site._registry) == set()
+
+
+def test_every_section_and_model_of_the_admin_is_named_in_russian(client, world):
+    client.force_login(world.users["superuser"])
+    response = client.get(reverse("admin:index"))
+    cyrillic = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+    for app in response.context["app_list"]:
+        assert cyrillic & set(app["name"].lower()), app["name"]
+        for model in app["models"]:
+            assert cyrillic & set(str(model["name"]).lower()), model["name"]
+    assert "Опора: администрирование" in response.content.decode()

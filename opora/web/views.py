@@ -24,3 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "flags": FLAGS.values(),
     }
     return render(request, "web/home.html", context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check: a Russian page in the product's layout, with the way back."""
+    return render(request, "403_csrf.html", {"reason": ""}, status=403)
