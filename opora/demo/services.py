@@ -13,10 +13,13 @@ from django.db.models import Count
 
 from opora.accounts.models import Role, User
 from opora.demo.generator import DemoRegion
-from opora.intake.formats import CONTEXT, OUTCOMES, RESULTS, SCHOOLS, FileForm, parse_school_year
+from opora.intake.formats import CONTEXT, OUTCOMES, RESULTS, SCHOOLS, TEACHERS, FileForm, parse_school_year
+from opora.intake.models import ImportStatus
 from opora.intake.regions import region_create
+from opora.intake.services import import_apply, import_check, import_upload
 from opora.results.models import SchoolResult, YearOutcome
 from opora.schools.models import Municipality, Region, School, SchoolContext, SchoolYear
+from opora.support.models import Teacher
 
 DEMO_PASSWORD = "opora-demo"
 
@@ -63,6 +66,8 @@ class DemoLoadReport:
     contexts: int
     results: int
     outcomes: int
+    teachers: int
+    student_results: int
     users: list[tuple[str, str]]
 
 
@@ -130,6 +135,14 @@ def demo_region_load(*, region_data: DemoRegion) -> DemoLoadReport:
     outcomes = _bulk(
         YearOutcome, (YearOutcome(**attach(r)) for r in _records(region_data.outcomes, OUTCOMES))
     )
+    teachers = _bulk(
+        Teacher,
+        (
+            Teacher(school=schools[record.pop("code")], code=record.pop("teacher_code"), **record)
+            for record in _records(region_data.teachers, TEACHERS)
+        ),
+    )
+    students = _load_student_results(region, region_data)
     users = _create_demo_users(region)
     return DemoLoadReport(
         region=region,
@@ -137,8 +150,28 @@ def demo_region_load(*, region_data: DemoRegion) -> DemoLoadReport:
         contexts=contexts,
         results=results,
         outcomes=outcomes,
+        teachers=teachers,
+        student_results=students,
         users=users,
     )
+
+
+def _load_student_results(region: Region, region_data: DemoRegion) -> int:
+    """Participants' results go in as a file would: an import of form 4, kept in the history."""
+    if region_data.student_results is None or region_data.student_results.is_empty():
+        return 0
+    content = b"\xef\xbb\xbf" + region_data.student_results.write_csv(separator=";").encode("utf-8")
+    batch = import_upload(
+        region=region,
+        file_name="Демонстрационный регион — результаты участников.csv",
+        content=content,
+        form_key="student-results",
+        by=None,
+    )
+    batch = import_check(batch=batch)
+    if batch.status != ImportStatus.READY:
+        raise DemoAlreadyLoaded(f"Результаты участников демонстрационного региона не прошли проверку: {batch.report}")
+    return import_apply(batch=batch, by=None).added
 
 
 def _create_demo_users(region: Region) -> list[tuple[str, str]]:

@@ -8,8 +8,10 @@ from django.core.management import CommandError, call_command
 from opora.accounts.models import Role, User
 from opora.demo.generator import generate_region
 from opora.demo.services import DEMO_PASSWORD, DemoAlreadyLoaded, demo_region_load
-from opora.results.models import SchoolResult, YearOutcome
+from opora.intake.models import ImportBatch, ImportStatus
+from opora.results.models import SchoolResult, StudentResult, YearOutcome
 from opora.schools.models import Municipality, School, SchoolContext, SchoolYear
+from opora.support.models import Teacher
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +100,12 @@ def test_command_exports_files_without_touching_the_database(db, tmp_path: Path)
     assert "hidden_truth.csv" in names
     truth = pl.read_csv(tmp_path / "hidden_truth.csv")
     assert truth.height == 12
+
+
+def test_the_demo_holds_teachers_and_participants_results_imported_as_a_file(db):
+    region = generate_region(seed=6, n_schools=8)
+    report = demo_region_load(region_data=region)
+    assert report.teachers == Teacher.objects.count() == region.teachers.height
+    assert report.student_results == StudentResult.objects.count() == region.student_results.height
+    batch = ImportBatch.objects.get()
+    assert (batch.form_key, batch.status, batch.changed) == ("student-results", ImportStatus.APPLIED, 0)

@@ -54,7 +54,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Загружен регион «{report.region.name}»: школ {report.schools}, "
                 f"строк контекста {report.contexts}, результатов {report.results}, "
-                f"итогов года {report.outcomes}."
+                f"итогов года {report.outcomes}, педагогов {report.teachers}, "
+                f"результатов участников {report.student_results}."
             )
         )
         self.stdout.write(f"Скрытая истина модели (продукт её не читает): {truth_path}")
