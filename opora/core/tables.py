@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -67,6 +68,28 @@ def workbook_bytes(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def csv_bytes(frame: pl.DataFrame, *, decimals: int = 3) -> bytes:
+    """A table as CSV for Excel in Russian: UTF-8 with BOM, «;» between cells, decimal commas.
+
+    Fractions are rounded (half away from zero) to ``decimals`` places; an unknown value is an
+    empty cell, never 0.
+    """
+    cells = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype.is_float():
+            rounded = column.round(decimals, mode="half_away_from_zero")
+            column = (
+                pl.when(rounded.is_finite())
+                .then(pl.when(rounded == 0).then(0.0).otherwise(rounded).cast(pl.String))
+                .str.replace(".", ",", literal=True)
+            )
+        elif dtype == pl.Boolean:
+            column = pl.when(column).then(pl.lit("1")).when(~column).then(pl.lit("0"))
+        cells.append(column.alias(name))
+    return b"\xef\xbb\xbf" + frame.select(cells).write_csv(separator=";", null_value="").encode("utf-8")
 
 
 def _column_letter(index: int) -> str:

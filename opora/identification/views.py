@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from opora.accounts.access import Action, can, require
 from opora.accounts.scopes import scope_of
-from opora.core.downloads import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
+from opora.core.downloads import CSV_CONTENT_TYPE, DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
+from opora.core.tables import csv_bytes
 from opora.identification.charts import cached_index_scatter
 from opora.identification.documents import (
     ApprovedListDocument,
@@ -47,6 +48,14 @@ CATEGORIES = {
         "ШНОР по внутришкольным причинам",
         Q(**{FLAGS["low_results"].key: True, FLAGS["low_results"].cause_field: "внутришкольные"}),
     ),
+}
+# The data a run reads, in the words of the «Данные» section.
+INPUT_NAMES = {
+    "schools": "Реестр ОО",
+    "context": "Контекстные данные",
+    "results": "Результаты по ОО",
+    "outcomes": "Итоги учебного года",
+    "student_results": "Результаты участников",
 }
 SORTS = {
     "code": "code",
@@ -119,6 +128,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": flag_counts(visible),
         "flag_captions": [(flag.key, flag.counted) for flag in FLAGS.values()],
         "visible_schools": visible_schools,
+        "input_checksums": [(INPUT_NAMES.get(key, key), value) for key, value in run.input_checksums.items()],
         "partial_scope": visible_schools != run.summary.get("schools"),
         "can_approve": can(request.user, Action.APPROVE_LIST) and run.status == RunStatus.DONE,
         "other_runs": done_runs(runs_visible_to(request.user))
@@ -161,8 +171,7 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     frame = run_report_frame(run, lines)
     name = f"Выявление {run.year.label.replace('/', '-')} расчёт {run.pk}"
     if fmt == "csv":
-        csv = frame.write_csv().encode("utf-8-sig")
-        return download_response(csv, filename=f"{name}.csv", content_type="text/csv; charset=utf-8")
+        return download_response(csv_bytes(frame), filename=f"{name}.csv", content_type=CSV_CONTENT_TYPE)
     return download_response(report_workbook(frame), filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 

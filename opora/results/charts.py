@@ -17,12 +17,17 @@ def year_label(year: int) -> str:
 def _percent(column: str) -> pl.Expr:
     """«12,5 %» from a number of per cent."""
     return pl.concat_str(
-        pl.col(column).round(1).cast(pl.String).str.replace(".", ",", literal=True), pl.lit("\u00a0%")
+        pl.col(column).round(1, mode="half_away_from_zero").cast(pl.String).str.replace(".", ",", literal=True),
+        pl.lit("\u00a0%"),
     )
 
 
+# УО and КО: each its own colour and mark, the same in every panel and in the legend.
+SHARE_STYLES = {"УО": ("#1d4f91", "circle", [1, 0]), "КО": ("#d35400", "square", [5, 3])}
+
+
 def shares_by_year(summary: pl.DataFrame, *, title: str) -> str:
-    """УО and КО of each subject over the years (lines), in per cent."""
+    """УО and КО of each subject over the years (lines), in per cent: one small panel per subject."""
     long = (
         summary.select(
             "subject",
@@ -39,17 +44,33 @@ def shares_by_year(summary: pl.DataFrame, *, title: str) -> str:
             ).alias("Подпись")
         )
     )
+    names = list(SHARE_STYLES)
+    legend = alt.Legend(title="Показатель", orient="top")
     chart = (
-        alt.Chart(alt.Data(values=long.to_dicts()), title=title)
-        .mark_line(point=True)
+        alt.Chart(alt.Data(values=long.to_dicts()))
+        .mark_line(point=alt.OverlayMarkDef(size=60, filled=True))
         .encode(
             x=alt.X("Учебный год:N", title=None),
             y=alt.Y("Процент:Q", scale=alt.Scale(domain=[0, 100]), title="%"),
-            color=alt.Color("Предмет:N"),
-            strokeDash=alt.StrokeDash("Показатель:N"),
+            color=alt.Color(
+                "Показатель:N",
+                scale=alt.Scale(domain=names, range=[SHARE_STYLES[name][0] for name in names]),
+                legend=legend,
+            ),
+            shape=alt.Shape(
+                "Показатель:N",
+                scale=alt.Scale(domain=names, range=[SHARE_STYLES[name][1] for name in names]),
+                legend=legend,
+            ),
+            strokeDash=alt.StrokeDash(
+                "Показатель:N",
+                scale=alt.Scale(domain=names, range=[SHARE_STYLES[name][2] for name in names]),
+                legend=legend,
+            ),
             description="Подпись:N",
         )
-        .properties(width=420, height=220)
+        .properties(width=170, height=150)
+        .facet(facet=alt.Facet("Предмет:N", title=None), columns=3, title=title)
     )
     return svg_of(chart, hover_titles=True)
 

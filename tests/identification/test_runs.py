@@ -99,8 +99,12 @@ def test_run_without_results_fails_with_a_clear_message(db):
 def test_cli_writes_the_report_with_the_exact_columns(demo, tmp_path):
     out = tmp_path / "выявление.csv"
     call_command("identify", "--year", "2026", "--out", str(out), stdout=io.StringIO(), stderr=io.StringIO())
-    frame = pl.read_csv(out, schema_overrides={"Код ОО": pl.Utf8})
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as Russian Excel opens it
+    frame = pl.read_csv(out, separator=";", schema_overrides={"Код ОО": pl.Utf8}, decimal_comma=True)
     assert frame.columns == list(REPORT_COLUMNS.values())
+    index = frame["Индекс результатов"].drop_nulls()
+    assert index.dtype == pl.Float64 and (index.round(3) == index).all()  # decimal commas, 3 places
     assert frame.height == 60
     assert set(frame["ШНОР"].unique().to_list()) <= {0, 1}
     assert frame["Код ОО"].str.len_chars().min() == 6
@@ -204,10 +208,26 @@ def test_chart_points_name_their_school_and_link_to_its_page_on_this_site(demo, 
     assert f'xlink:href="{reverse("identification:school", args=[run.pk, line.code])}"' in chart
     assert f"<title>{line.code} {line.school.display_name}: ИСБШ" in chart.replace("&quot;", '"')
     assert "vega.github.io" not in chart and "https://" not in chart
-    # the other municipalities' schools are not drawn
-    assert chart.count("<title>") == run.schools.filter(school__municipality=line.school.municipality).exclude(
-        results_index=None
-    ).exclude(wellbeing_index=None).count()
+    # the other municipalities' schools are anonymous grey points: no code, no name, no link
+    drawn = run.schools.exclude(results_index=None).exclude(wellbeing_index=None)
+    mine = drawn.filter(school__municipality=line.school.municipality)
+    assert chart.count("<title>школа региона</title>") == drawn.count() - mine.count() > 0
+    assert chart.count("xlink:href=") == mine.count()
+    for other in drawn.exclude(school__municipality=line.school.municipality):
+        assert other.code not in chart and other.school.display_name not in chart
+
+
+def test_a_school_team_sees_its_school_among_the_region_and_the_line(demo, client):
+    run = execute()
+    team = User.objects.get(username="school")
+    client.force_login(team)
+    page = client.get(reverse("identification:run", args=[run.pk])).content.decode()
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    drawn = run.schools.exclude(results_index=None).exclude(wellbeing_index=None)
+    assert chart.count("<title>школа региона</title>") == drawn.count() - 1
+    assert f"<title>{team.school.code} " in chart
+    assert "Другие школы региона" in chart  # the legend names the grey points
+    assert 'stroke-dasharray="6,4"' in chart  # the region's fitted line
 
 
 def test_why_page_explains_in_plain_russian(demo, client):

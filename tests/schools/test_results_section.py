@@ -91,3 +91,22 @@ def test_card_without_results_says_so(client, world):
     client.force_login(world.users["coordinator"])
     page = client.get(reverse("schools:detail", args=[world.sibling.code])).content.decode()
     assert "Результаты оценочных процедур по этой школе не загружены." in page
+
+
+def test_the_shares_chart_tells_uo_from_ko_by_colour_and_mark():
+    import polars as pl
+
+    from opora.results.charts import SHARE_STYLES, shares_by_year
+
+    summary = pl.DataFrame(
+        {
+            "subject": ["Математика", "Математика"],
+            "year": [2025, 2026],
+            "success_share": [0.9, 0.8],
+            "quality_share": [0.5, 0.4],
+        }
+    )
+    svg = shares_by_year(summary, title="ВПР")
+    assert SHARE_STYLES["УО"][0] != SHARE_STYLES["КО"][0] and SHARE_STYLES["УО"][1] != SHARE_STYLES["КО"][1]
+    for colour, _shape, _dash in SHARE_STYLES.values():
+        assert f'fill="{colour}"' in svg  # the legend and the points carry each indicator's colour

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from opora.accounts.access import Action
 from opora.cli import print_progress
 from opora.cli.actors import acting_user
+from opora.core.tables import csv_bytes
 from opora.identification.flags import FLAGS
 from opora.identification.models import Methodology
 from opora.identification.queries import report_workbook, run_report_frame
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         sys.stderr.write("\n")
         frame = run_report_frame(run)
         if path.suffix.lower() == ".csv":
-            frame.write_csv(path)
+            path.write_bytes(csv_bytes(frame))
         else:
             path.write_bytes(report_workbook(frame))
         counts = run.summary["counts"]
