@@ -12,8 +12,8 @@ from django.core.cache import cache
 
 import opora.core.tasks
 from opora.accounts.models import Role, User
-from opora.identification.models import ApprovedList, IdentificationRun, RunSchool, RunStatus
-from opora.identification.services import region_methodology, run_approve
+from opora.identification.models import ApprovedList, IdentificationRun, Methodology, RunSchool, RunStatus
+from opora.identification.services import Order, region_methodology, run_approve
 from opora.intake.models import ImportBatch, ImportStatus
 from opora.intake.processing import problems_path
 from opora.schools.models import Locality, Municipality, Region, School, SchoolType
@@ -66,6 +66,15 @@ class World:
     far_run: IdentificationRun  # of the other region
     approved_list: ApprovedList  # the coordinator's municipality list, approved from ``run``
 
+
+ORDER = Order(
+    number="15-од",
+    date=datetime.date(2026, 11, 20),
+    authority="Управление образования",
+    signatory_position="Начальник управления образования",
+    signatory_name="И. П. Сидорова",
+)
+"""An order a test approves a list with (for the run of 2025/2026: the list for 2026/2027)."""
 
 PERSONAS = (
     "superuser",
@@ -152,6 +161,12 @@ def world(db) -> World:
             schema={"level": pl.String, "sheet": pl.String, "row": pl.Int64, "column": pl.String,
                     "value": pl.String, "message": pl.String},
         ).write_parquet(path)
+    for item in (region, other_region):  # each region's methodology approved by its own document
+        Methodology.objects.filter(region=item).update(
+            basis_title="приказ министерства образования «Об утверждении методики выявления ШНОР и ШНСУ»",
+            basis_number="314",
+            basis_date=datetime.date(2026, 9, 1),
+        )
     runs = {}
     for key, run_region, members in (
         ("run", region, (school, sibling, neighbour_school)),
@@ -187,9 +202,7 @@ def world(db) -> World:
     approved_list = run_approve(
         run=runs["run"],
         municipality=municipality,
-        order_number="15-од",
-        order_date=datetime.date(2026, 11, 20),
-        authority="Управление образования",
+        order=ORDER,
         by=users["coordinator"],
     )
     return World(

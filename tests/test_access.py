@@ -217,6 +217,15 @@ CASES = (
             ("identification:list_xlsx", "перечень в Excel"),
         )
     ),
+    *(
+        Case(
+            name,
+            f"{title} перечня муниципалитета приказом",
+            {**_only("superuser", "coordinator", otherwise=FORBIDDEN), "other_region_admin": NOT_FOUND},
+            kwargs=lambda world: {"pk": world.approved_list.pk},
+        )
+        for name, title in (("identification:list_amend", "изменение"), ("identification:list_cancel", "отмена"))
+    ),
     Case("identification:methodologies", "методики", EVERYONE),
     Case(
         "identification:methodology",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,6 +14,7 @@ from django.db.models import Count
 
 from opora.accounts.models import Role, User
 from opora.demo.generator import DemoRegion
+from opora.identification.models import Methodology
 from opora.intake.formats import CONTEXT, OUTCOMES, RESULTS, SCHOOLS, TEACHERS, FileForm, parse_school_year
 from opora.intake.models import ImportStatus
 from opora.intake.regions import region_create
@@ -22,6 +24,10 @@ from opora.schools.models import Municipality, Region, School, SchoolContext, Sc
 from opora.support.models import Teacher
 
 DEMO_PASSWORD = "opora-demo"
+DEMO_BASIS_TITLE = (
+    "приказ министерства образования Демонстрационной области «Об утверждении методики выявления школ с низкими "
+    "образовательными результатами и школ, функционирующих в неблагоприятных социальных условиях»"
+)
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,10 @@ def demo_region_load(*, region_data: DemoRegion) -> DemoLoadReport:
     if Region.objects.filter(name=region_data.region_name).exists():
         raise DemoAlreadyLoaded(f"Регион «{region_data.region_name}» уже загружен.")
     region = region_create(name=region_data.region_name)
+    # The demo region's methodology is approved by a document of its own, as a real region's is.
+    Methodology.objects.filter(region=region).update(
+        basis_title=DEMO_BASIS_TITLE, basis_number="314", basis_date=datetime.date(2026, 9, 1)
+    )
 
     school_records = list(_records(region_data.schools, SCHOOLS))
     municipalities = {

@@ -109,6 +109,8 @@ class ListEntry:
         Years in the bottom group of the window (K of "K of N").
     window_years
         Years of the window (N of "K of N").
+    added_by
+        For a school the commission added to the list: its decision (number, date, reason).
     """
 
     number: int
@@ -119,6 +121,29 @@ class ListEntry:
     low_results_cause: str
     years_in_bottom: int
     window_years: int
+    added_by: str = ""
+
+
+@dataclass(frozen=True)
+class CommissionDecision:
+    """A school the commission excluded from the list (``excluded``) or added to it (``added``)."""
+
+    action: str
+    code: str
+    name: str
+    reason: str
+
+    @property
+    def instruction(self) -> str:
+        """As a point of an amending order: «исключить из перечня … — основание»."""
+        verb = "исключить из перечня" if self.action == "excluded" else "включить в перечень"
+        return f"{verb} {self.name} (код ОО {self.code}) — {self.reason}"
+
+    @property
+    def record(self) -> str:
+        """As the appendix of an approval records it: «исключена из перечня: … — основание»."""
+        verb = "исключена из перечня" if self.action == "excluded" else "включена в перечень"
+        return f"{self.name} (код ОО {self.code}) {verb}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -145,6 +170,23 @@ class ApprovedListDocument:
         The identification run, e.g. «расчёт № 12 от 20.11.2026».
     entries
         The schools of the list (ШНОР or ШНСУ), in the order of the appendix.
+    kind
+        ``"approval"``, ``"amendment"`` (of the order ``amends``) or ``"cancellation"`` (of it).
+    amends
+        The order amended or cancelled: «от 20.11.2026 № 15-од».
+    basis
+        The region's document that approved the methodology: the legal basis of the order.
+    procedures
+        The procedures whose results the analysis used, as the preamble names them.
+    analysis_years
+        «2023/2024–2025/2026»: the school years of the analysis.
+    signatory_position, signatory_name
+        Who signs the order.
+    decisions
+        The commission's decisions: each school excluded from the list or added to it, with
+        the reason (kept in the appendix, and in an amending order's points).
+    reason
+        Why an order is cancelled.
     """
 
     title: str
@@ -156,6 +198,15 @@ class ApprovedListDocument:
     methodology: str
     run_reference: str
     entries: list[ListEntry]
+    kind: str = "approval"
+    amends: str = ""
+    basis: str = ""
+    procedures: tuple[str, ...] = ("ВПР", "ОГЭ", "ЕГЭ")
+    analysis_years: str = ""
+    signatory_position: str = "Руководитель"
+    signatory_name: str = ""
+    decisions: tuple[CommissionDecision, ...] = ()
+    reason: str = ""
 
 
 class DocumentTemplateError(ValueError):
@@ -204,6 +255,8 @@ def entry_category(entry: ListEntry) -> str:
         The school is neither ШНОР nor ШНСУ, so it has no place in the list.
     """
     category = category_text(dict(entry.flags))
+    if not category and entry.added_by:
+        return "по решению комиссии"
     if not category:
         raise ValueError(f"School {entry.code} is neither low-results nor unfavourable: it cannot be listed.")
     return category
@@ -228,6 +281,8 @@ def entry_basis(entry: ListEntry) -> str:
                 parts.append(f"причины: {_CAUSES.get(entry.low_results_cause, entry.low_results_cause)}")
         else:
             parts.append(flag.basis)
+    if entry.added_by:
+        parts.append(f"включена решением комиссии: {entry.added_by}")
     return "; ".join(parts)
 
 
@@ -245,13 +300,57 @@ def approved_list_context(document: ApprovedListDocument) -> dict[str, Any]:
     title = document.title.strip()
     if title.lower().startswith("перечень"):
         rest = title[len("перечень") :]
-        order_title = f"Об утверждении перечня{rest}"
+        approval_title = f"Об утверждении перечня{rest}"
         approved_object = f"перечень{rest}"
     else:
-        order_title = f"Об утверждении документа «{title}»"
+        approval_title = f"Об утверждении документа «{title}»"
         approved_object = f"«{title}»"
     windows = {entry.window_years for entry in document.entries if entry.window_years > 0}
     window = max(windows) if windows else DEFAULT_WINDOW_YEARS
+    period = _PERIODS.get(window) or _last_years(window)
+    years = f" ({document.analysis_years})" if document.analysis_years else ""
+    procedures = ", ".join(document.procedures)
+    basis = document.basis.strip() or "документ, утвердивший методику, не указан"
+    amended_order = f"приказ {document.amends} «{approval_title}»"
+    decisions = [decision.record for decision in document.decisions]
+    if document.kind == "cancellation":
+        order_title = f"О признании утратившим силу приказа {document.amends} «{approval_title}»"
+        preamble = f"В связи с тем, что {_lower_first(document.reason.rstrip('.'))},"
+        points = [
+            f"1. Признать утратившим силу {amended_order}.",
+            "2. Контроль за исполнением настоящего приказа оставляю за собой.",
+        ]
+    elif document.kind == "amendment":
+        order_title = f"О внесении изменений в приказ {document.amends} «{approval_title}»"
+        preamble = (
+            "В соответствии с решениями комиссии по выявлению школ с низкими образовательными результатами и "
+            f"школ, функционирующих в неблагоприятных социальных условиях ({document.territory}),"
+        )
+        changes = "; ".join(decision.instruction for decision in document.decisions)
+        points = [
+            f"1. Внести в {amended_order} следующие изменения: {changes}.",
+            f"2. Изложить приложение к приказу {document.amends} в новой редакции (приложение).",
+            "3. Контроль за исполнением настоящего приказа оставляю за собой.",
+        ]
+    else:
+        order_title = approval_title
+        preamble = (
+            "В целях реализации программы поддержки школ с низкими образовательными результатами и школ, "
+            "функционирующих в неблагоприятных социальных условиях, на основании комплексного анализа "
+            f"образовательных результатов обучающихся ({procedures}) за {period}{years} с учётом социального "
+            f"контекста работы общеобразовательных организаций ({document.territory}), выполненного по методике, "
+            f"утверждённой документом: {basis} ({document.methodology}; {document.run_reference}),"
+        )
+        first = f"1. Утвердить {approved_object} (приложение)"
+        if decisions:
+            first += " с учётом решений комиссии, указанных в приложении"
+        points = [
+            first + ".",
+            "2. Руководителям общеобразовательных организаций, включённых в перечень, разработать на основе "
+            "рисковых профилей антирисковые программы и планы мероприятий («дорожные карты») по переходу школ "
+            "в эффективный режим работы.",
+            "3. Контроль за исполнением настоящего приказа оставляю за собой.",
+        ]
     return {
         "title": title,
         "order_title": order_title,
@@ -263,8 +362,17 @@ def approved_list_context(document: ApprovedListDocument) -> dict[str, Any]:
         "order_date": format_date_long(document.order_date),
         "order_date_short": format_date_short(document.order_date),
         "methodology": document.methodology,
+        "basis": basis,
+        "procedures": procedures,
         "run_reference": document.run_reference,
-        "analysis_period": _PERIODS.get(window) or _last_years(window),
+        "analysis_period": period,
+        "preamble": preamble,
+        "points": points,
+        "has_appendix": document.kind != "cancellation",
+        "appendix_note": "(в редакции настоящего приказа)" if document.kind == "amendment" else "",
+        "decisions": decisions if document.kind == "approval" else [],
+        "signatory_position": document.signatory_position.strip() or "Руководитель",
+        "signatory_name": document.signatory_name.strip() or "____________________",
         "school_count": len(document.entries),
         "no_entries_text": NO_ENTRIES,
         "entries": [
@@ -279,6 +387,10 @@ def approved_list_context(document: ApprovedListDocument) -> dict[str, Any]:
             for entry in document.entries
         ],
     }
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def approved_list_docx(document: ApprovedListDocument, template: Path | None = None) -> bytes:

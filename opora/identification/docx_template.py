@@ -59,21 +59,10 @@ COLUMNS = (
 # Narrow cell margins (Word's default is 0.19 cm) keep «Муниципалитет» and «(резильентная)» whole.
 CELL_MARGIN = Cm(0.1)
 
-PREAMBLE = (
-    "В целях реализации программы поддержки школ с низкими образовательными результатами и школ, "
-    "функционирующих в неблагоприятных социальных условиях, на основании комплексного анализа "
-    "образовательных результатов обучающихся (ВПР, ОГЭ, ЕГЭ) за {{ analysis_period }} с учётом социального "
-    "контекста работы общеобразовательных организаций ({{ territory }}), выполненного в соответствии "
-    "с документом «{{ methodology }}» ({{ run_reference }}),"
-)
-ORDER_POINTS = (
-    "1. Утвердить {{ approved_object }} (приложение).",
-    "2. Руководителям общеобразовательных организаций, включённых в перечень, разработать на основе "
-    "рисковых профилей антирисковые программы и планы мероприятий («дорожные карты») по переходу школ "
-    "в эффективный режим работы.",
-    "3. Контроль за исполнением настоящего приказа оставляю за собой.",
-)
-SIGNATURE = ("Руководитель", "____________________")
+# The preamble and the points depend on the kind of order (approval, amendment, cancellation);
+# their wording is built by ``approved_list_context``, so an edited template keeps them.
+PREAMBLE = "{{ preamble }}"
+SIGNATURE = ("{{ signatory_position }}", "{{ signatory_name }}")
 
 # Elements that follow w:suppressAutoHyphens in w:pPr (the schema fixes their order).
 _AFTER_SUPPRESS_AUTO_HYPHENS = (
@@ -133,13 +122,15 @@ def build_template() -> WordDocument:
     _paragraph(document, "")
     _paragraph(document, PREAMBLE, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
     _paragraph(document, "ПРИКАЗЫВАЮ:", bold=True)
-    for point in ORDER_POINTS:
-        _paragraph(document, point, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+    _paragraph(document, "{%p for point in points %}")
+    _paragraph(document, "{{ point }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+    _paragraph(document, "{%p endfor %}")
     _paragraph(document, "")
     _paragraph(document, "")
     signature = _paragraph(document, "\t".join(SIGNATURE))
     signature.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
 
+    _paragraph(document, "{%p if has_appendix %}")
     mark = document.add_paragraph()
     mark.paragraph_format.page_break_before = True
     mark.paragraph_format.left_indent = APPENDIX_MARK_INDENT
@@ -149,12 +140,23 @@ def build_template() -> WordDocument:
     _paragraph(document, "")
     heading = _paragraph(document, "{{ title }}", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     heading.paragraph_format.keep_with_next = True
+    _paragraph(document, "{%p if appendix_note %}")
+    _paragraph(document, "{{ appendix_note }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(document, "{%p endif %}")
     _paragraph(document, "")
 
     _paragraph(document, "{%p if entries %}")
     _list_table(document)
     _paragraph(document, "{%p else %}")
     _paragraph(document, NO_ENTRIES, indent=True)
+    _paragraph(document, "{%p endif %}")
+    _paragraph(document, "{%p if decisions %}")
+    _paragraph(document, "")
+    _paragraph(document, "Решения комиссии:", bold=True)
+    _paragraph(document, "{%p for decision in decisions %}")
+    _paragraph(document, "{{ decision }}.", align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+    _paragraph(document, "{%p endfor %}")
+    _paragraph(document, "{%p endif %}")
     _paragraph(document, "{%p endif %}")
     # Word wants the body to end with a paragraph, not with the table.
     _paragraph(document, "")
@@ -246,7 +248,7 @@ def _set_up_properties(document: WordDocument) -> None:
     properties.subject = "{{ order_title }}"
     properties.author = "{{ authority }}"
     properties.language = "ru-RU"
-    properties.comments = "Шаблон Опоры: приказ об утверждении перечня ШНОР и ШНСУ"
+    properties.comments = "Шаблон Опоры: приказ об утверждении перечня ШНОР и ШНСУ, о его изменении или отмене"
     properties.keywords = "ШНОР, ШНСУ"
     properties.last_modified_by = "Опора"
     properties.created = _BUILT

@@ -71,6 +71,8 @@ def _execute(run: IdentificationRun, progress: Progress) -> IdentificationRun:
         run.input_checksums = {key: frame_checksum(frame) for key, frame in inputs.items()}
         run.output_checksum = frame_checksum(report)
         run.summary = _summary(result)
+        # The procedures whose results the run read: the order's preamble names them.
+        run.summary["procedures"] = sorted(inputs["results"]["procedure"].unique().to_list())
         run.status = RunStatus.DONE
         run.progress = 100
         run.progress_message = "Расчёт завершён"

@@ -19,6 +19,14 @@ class Methodology(models.Model):
     version = models.PositiveIntegerField("версия")
     parameters = models.JSONField("параметры")
     comment = models.TextField("что изменено и почему", blank=True)
+    basis_title = models.CharField(
+        "документ, утвердивший методику",
+        max_length=500,
+        blank=True,
+        help_text="Например: приказ министерства образования области «Об утверждении методики выявления ШНОР и ШНСУ»",
+    )
+    basis_number = models.CharField("номер документа", max_length=50, blank=True)
+    basis_date = models.DateField("дата документа", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="автор"
     )
@@ -40,6 +48,18 @@ class Methodology(models.Model):
     @property
     def params(self) -> MethodologyParameters:
         return MethodologyParameters.from_dict({**self.parameters, "name": self.name, "version": self.version})
+
+    @property
+    def basis(self) -> str:
+        """The document that approved the methodology, as an order names it; "" when not given."""
+        if not self.basis_title:
+            return ""
+        parts = [self.basis_title.strip()]
+        if self.basis_date:
+            parts.append(f"от {self.basis_date:%d.%m.%Y}")
+        if self.basis_number:
+            parts.append(f"№ {self.basis_number.strip()}")
+        return " ".join(parts)
 
     @property
     def is_latest(self) -> bool:
@@ -140,8 +160,19 @@ class RunSchool(FlaggedSchool):
         return f"расчёт № {self.run_id}: {self.code}"
 
 
+class OrderKind(models.TextChoices):
+    APPROVAL = "approval", "Об утверждении перечня"
+    AMENDMENT = "amendment", "О внесении изменений"
+    CANCELLATION = "cancellation", "О признании утратившим силу"
+
+
 class ApprovedList(models.Model):
-    """The official «Перечень ШНОР/ШНСУ» approved by an order; it never changes."""
+    """The official «Перечень ШНОР/ШНСУ» approved by an order; it never changes.
+
+    A mistake is corrected as officials correct an order: a new order amends the list (its
+    entries are the list in its new wording) or cancels it; both orders are kept and shown.
+    ``year`` is the school year the list is for: the one after the last year of its run's data.
+    """
 
     run = models.ForeignKey(IdentificationRun, models.PROTECT, related_name="approved_lists", verbose_name="расчёт")
     region = models.ForeignKey(Region, models.PROTECT, related_name="approved_lists", verbose_name="регион")
@@ -157,6 +188,19 @@ class ApprovedList(models.Model):
     order_number = models.CharField("номер приказа", max_length=50)
     order_date = models.DateField("дата приказа")
     authority = models.CharField("орган, издавший приказ", max_length=300, blank=True)
+    kind = models.CharField("вид приказа", max_length=16, choices=OrderKind.choices, default=OrderKind.APPROVAL)
+    amends = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name="изменяемый или отменяемый приказ",
+    )
+    basis = models.CharField("документ, утвердивший методику", max_length=700, blank=True)
+    signatory_position = models.CharField("должность подписавшего", max_length=300, blank=True)
+    signatory_name = models.CharField("подписавший (инициалы, фамилия)", max_length=200, blank=True)
+    reason = models.TextField("основание изменения или отмены", blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="утвердил")
     approved_at = models.DateTimeField("утверждён", auto_now_add=True)
 
@@ -176,12 +220,38 @@ class ApprovedList(models.Model):
     def territory(self) -> str:
         return self.municipality.name if self.municipality_id else self.region.name
 
+    @property
+    def order_reference(self) -> str:
+        """«от 20.11.2026 № 15-од»."""
+        return f"от {self.order_date:%d.%m.%Y} № {self.order_number}"
+
+    @property
+    def superseded_by(self) -> ApprovedList | None:
+        """The later order that amended or cancelled this one, if any."""
+        return self.amendments.order_by("-order_date", "-pk").first()
+
+    @property
+    def in_force(self) -> bool:
+        return self.kind != OrderKind.CANCELLATION and self.superseded_by is None
+
+
+class Decision(models.TextChoices):
+    CALCULATED = "", "по расчёту"
+    ADDED = "added", "включена решением комиссии"
+    EXCLUDED = "excluded", "исключена решением комиссии"
+
 
 class ApprovedListEntry(FlaggedSchool):
-    """A school of an approved list, copied from the run so that the list stays as approved."""
+    """A school of an approved list, copied from the run so that the list stays as approved.
+
+    A school the commission excluded stays as an entry with its reason (``decision``), out of
+    the appendix's numbering; one it added has the reason of its inclusion.
+    """
 
     approved_list = models.ForeignKey(ApprovedList, models.CASCADE, related_name="entries", verbose_name="перечень")
-    number = models.PositiveIntegerField("№ п/п")
+    number = models.PositiveIntegerField("№ п/п", help_text="0 — исключена решением комиссии")
+    decision = models.CharField("решение комиссии", max_length=16, choices=Decision.choices, blank=True)
+    reason = models.TextField("основание решения комиссии", blank=True)
     school = models.ForeignKey(School, models.PROTECT, related_name="+", verbose_name="школа")
     code = models.CharField("код ОО", max_length=32)
     name = models.CharField("наименование", max_length=500)

@@ -9,9 +9,19 @@ from django.db.models import Count, Q, QuerySet
 
 from opora.accounts.models import User
 from opora.analytics import REPORT_COLUMNS
+from opora.core.formatting import school_year_label
 from opora.core.tables import workbook_bytes
-from opora.identification.flags import FLAG_KEYS, FLAGS, state_word
-from opora.identification.models import ApprovedList, ApprovedListEntry, IdentificationRun, RunSchool, RunStatus
+from opora.identification.documents import ApprovedListDocument, CommissionDecision, ListEntry
+from opora.identification.flags import FLAG_KEYS, FLAGS, flags_of, state_word
+from opora.identification.models import (
+    ApprovedList,
+    ApprovedListEntry,
+    Decision,
+    IdentificationRun,
+    OrderKind,
+    RunSchool,
+    RunStatus,
+)
 from opora.schools.models import School
 
 
@@ -143,3 +153,143 @@ def compare_runs(before: QuerySet[RunSchool], after: QuerySet[RunSchool], flag: 
 
 def done_runs(runs: QuerySet[IdentificationRun]) -> QuerySet[IdentificationRun]:
     return runs.filter(status=RunStatus.DONE)
+
+
+# How the preamble names a procedure whose results the analysis used.
+PROCEDURE_NAMES = {
+    "ВПР": "ВПР",
+    "ОГЭ": "ОГЭ",
+    "ЕГЭ": "ЕГЭ",
+    "Годовые отметки": "годовые отметки",
+    "Контрольный срез": "контрольные срезы",
+}
+
+
+def run_procedures(run: IdentificationRun) -> tuple[str, ...]:
+    """The procedures whose results the run's index used: weighed by the methodology and in the data."""
+    weights = run.methodology.params.procedure_weights
+    present = run.summary.get("procedures")
+    used = [name for name in PROCEDURE_NAMES if weights.get(name, 0) > 0 and (present is None or name in present)]
+    return tuple(PROCEDURE_NAMES[name] for name in used)
+
+
+def approved_list_document(approved: ApprovedList, entries: QuerySet[ApprovedListEntry]) -> ApprovedListDocument:
+    """The order of a list with its appendix as plain data for the documents (only ``entries`` in it)."""
+    run = approved.run
+    window = run.methodology.params.years_window
+    first_year = run.year.end_year - window + 1
+    rows = list(entries)
+    included = [entry for entry in rows if entry.decision != Decision.EXCLUDED]
+    decided = [entry for entry in rows if entry.decision]
+    return ApprovedListDocument(
+        title=f"Перечень школ с низкими образовательными результатами и школ, функционирующих в неблагоприятных "
+        f"социальных условиях, на {approved.year.label} учебный год",
+        authority=approved.authority,
+        territory=approved.territory,
+        school_year=approved.year.label,
+        order_number=approved.order_number,
+        order_date=approved.order_date,
+        methodology=str(run.methodology),
+        run_reference=f"расчёт № {run.pk} от {run.created_at:%d.%m.%Y}",
+        entries=[
+            ListEntry(
+                number=entry.number,
+                code=entry.code,
+                name=entry.name,
+                municipality=entry.municipality,
+                flags=flags_of(entry),
+                low_results_cause=entry.low_results_cause,
+                years_in_bottom=entry.years_in_bottom,
+                window_years=window,
+                added_by=entry.reason if entry.decision == Decision.ADDED else "",
+            )
+            for entry in included
+        ],
+        kind=approved.kind,
+        amends=approved.amends.order_reference if approved.amends_id else "",
+        basis=approved.basis,
+        procedures=run_procedures(run),
+        analysis_years=f"{school_year_label(first_year)}–{run.year.label}" if window > 1 else run.year.label,
+        signatory_position=approved.signatory_position,
+        signatory_name=approved.signatory_name,
+        decisions=tuple(
+            CommissionDecision(
+                "excluded" if entry.decision == Decision.EXCLUDED else "added", entry.code, entry.name, entry.reason
+            )
+            for entry in decided
+        ),
+        reason=approved.reason,
+    )
+
+
+def order_history(approved: ApprovedList) -> list[ApprovedList]:
+    """Every order of the list, the first approval first: those it amends and those amending it."""
+    first = approved
+    while first.amends_id is not None:
+        first = first.amends
+    chain = [first]
+    while True:
+        following = chain[-1].amendments.order_by("order_date", "pk").first()
+        if following is None:
+            return chain
+        chain.append(following)
+
+
+@dataclass(frozen=True)
+class ListRelation:
+    """How a municipal list and the regional list of the same year differ for one municipality."""
+
+    municipality: str
+    municipal: ApprovedList
+    regional: ApprovedList
+    only_municipal: list[ApprovedListEntry]
+    only_regional: list[ApprovedListEntry]
+    decisions: list[ApprovedListEntry]
+
+
+def _in_force(lists: QuerySet[ApprovedList]) -> list[ApprovedList]:
+    return [item for item in lists.exclude(kind=OrderKind.CANCELLATION) if item.in_force]
+
+
+def list_relations(user: User, approved: ApprovedList) -> list[ListRelation]:
+    """For a regional list: each municipality's list in force of the same year, and where they differ.
+
+    For a municipal list: the regional list in force, if there is one. Only the schools the user
+    may see are named.
+    """
+    same_year = approved_lists_visible_to(user).filter(region=approved.region, year=approved.year)
+    if approved.municipality_id is None:
+        pairs = [(item, approved) for item in _in_force(same_year.exclude(municipality=None))]
+    else:
+        pairs = [(approved, item) for item in _in_force(same_year.filter(municipality=None))]
+    relations = []
+    for municipal, regional in pairs:
+        local = {e.code: e for e in entries_visible_to(user, municipal).exclude(decision=Decision.EXCLUDED)}
+        whole = {
+            e.code: e
+            for e in entries_visible_to(user, regional)
+            .exclude(decision=Decision.EXCLUDED)
+            .filter(school__municipality_id=municipal.municipality_id)
+        }
+        relations.append(
+            ListRelation(
+                municipality=municipal.municipality.name,
+                municipal=municipal,
+                regional=regional,
+                only_municipal=[entry for code, entry in local.items() if code not in whole],
+                only_regional=[entry for code, entry in whole.items() if code not in local],
+                decisions=list(entries_visible_to(user, municipal).exclude(decision=Decision.CALCULATED)),
+            )
+        )
+    return relations
+
+
+def school_decisions(user: User, school: School, run: IdentificationRun) -> list[ApprovedListEntry]:
+    """The commission's decisions about the school in the lists made from the run."""
+    return list(
+        ApprovedListEntry.objects.visible_to(user)
+        .filter(school=school, approved_list__run=run)
+        .exclude(decision=Decision.CALCULATED)
+        .select_related("approved_list")
+        .order_by("approved_list__order_date")
+    )

@@ -7,7 +7,8 @@ a run follows, enqueues its task once the change is committed; the computation i
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from opora.accounts.models import User
 from opora.analytics import Methodology as MethodologyParameters
@@ -25,8 +27,11 @@ from opora.identification.flags import FLAG_KEYS, LISTED_FLAGS
 from opora.identification.models import (
     ApprovedList,
     ApprovedListEntry,
+    Decision,
     IdentificationRun,
     Methodology,
+    OrderKind,
+    RunSchool,
     RunStatus,
 )
 from opora.schools.models import Municipality, Region, SchoolYear
@@ -77,8 +82,21 @@ def latest_methodologies(region: Region) -> list[Methodology]:
 
 
 @transaction.atomic
-def methodology_save(*, base: Methodology, parameters: dict[str, Any], comment: str, by: User) -> Methodology:
-    """Store changed parameters as the next version of the region's methodology; old versions stay."""
+def methodology_save(
+    *,
+    base: Methodology,
+    parameters: dict[str, Any],
+    comment: str,
+    by: User,
+    basis_title: str | None = None,
+    basis_number: str | None = None,
+    basis_date: date | None = None,
+) -> Methodology:
+    """Store changed parameters as the next version of the region's methodology; old versions stay.
+
+    The document that approved the methodology in the region (its name, number and date) goes
+    with the version; when not given it is that of ``base``.
+    """
     candidate = MethodologyParameters.from_dict(
         {**base.parameters, **parameters, "name": base.name, "version": base.version + 1}
     )
@@ -99,6 +117,9 @@ def methodology_save(*, base: Methodology, parameters: dict[str, Any], comment: 
         version=last.version + 1,
         parameters=_without_identity(candidate.to_dict()),
         comment=comment.strip(),
+        basis_title=(base.basis_title if basis_title is None else basis_title).strip(),
+        basis_number=(base.basis_number if basis_number is None else basis_number).strip(),
+        basis_date=base.basis_date if basis_date is None and basis_title is None else basis_date,
         created_by=by,
     )
 
@@ -132,46 +153,249 @@ def run_now(
     return run_execute(run=run, progress=progress)
 
 
+# An order may be dated a little ahead (it is signed on a set day), not into another year by a slip.
+ORDER_DATE_MARGIN = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Order:
+    """The order that approves, amends or cancels a list: its number, date, issuer and signatory."""
+
+    number: str
+    date: date
+    authority: str = ""
+    signatory_position: str = ""
+    signatory_name: str = ""
+
+
+def support_year(run: IdentificationRun) -> SchoolYear:
+    """The school year a run's list is for: the one after the last year of its data."""
+    year, _ = SchoolYear.objects.get_or_create(end_year=run.year.end_year + 1)
+    return year
+
+
+def _order_errors(order: Order, year: SchoolYear, *, not_before: date | None = None) -> dict[str, list[str]]:
+    """What is wrong with an order's number and date for a list of ``year``, by form field."""
+    errors: dict[str, list[str]] = {}
+    if not order.number.strip():
+        errors["order_number"] = ["Укажите номер приказа."]
+    latest_allowed = timezone.localdate() + ORDER_DATE_MARGIN
+    start, end = date(year.end_year - 1, 6, 1), date(year.end_year, 8, 31)
+    if order.date > latest_allowed:
+        errors["order_date"] = [
+            f"Дата {order.date:%d.%m.%Y} позже сегодняшней больше чем на неделю: проверьте день и год."
+        ]
+    elif not start <= order.date <= end:
+        errors["order_date"] = [
+            f"Перечень на {year.label} учебный год утверждается с {start:%d.%m.%Y} (итоги года известны) по "
+            f"{end:%d.%m.%Y}; дата {order.date:%d.%m.%Y} вне этих сроков."
+        ]
+    elif not_before is not None and order.date < not_before:
+        errors["order_date"] = [f"Приказ не может быть раньше изменяемого приказа ({not_before:%d.%m.%Y})."]
+    if not order.signatory_position.strip():
+        errors["signatory_position"] = ["Укажите должность того, кто подписывает приказ."]
+    if not order.signatory_name.strip():
+        errors["signatory_name"] = ["Укажите инициалы и фамилию того, кто подписывает приказ."]
+    return errors
+
+
+def _decision_errors(
+    decisions: dict[str, str], known: set[str], field: str, missing: str
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for code, reason in decisions.items():
+        if code not in known:
+            errors.setdefault(field, []).append(missing.format(code=code))
+        elif not reason.strip():
+            errors.setdefault(field, []).append(f"Школа {code}: укажите основание — решение комиссии (номер, дата).")
+    return errors
+
+
+def _entry_from_line(line: RunSchool | ApprovedListEntry, **values: Any) -> ApprovedListEntry:
+    return ApprovedListEntry(
+        school_id=line.school_id,
+        code=line.code,
+        name=line.name,
+        municipality=line.municipality,
+        low_results_cause=line.low_results_cause,
+        years_in_bottom=line.years_in_bottom,
+        **{key: getattr(line, key) for key in FLAG_KEYS},
+        **values,
+    )
+
+
+def _store_entries(
+    approved: ApprovedList,
+    kept: list[RunSchool | ApprovedListEntry],
+    added: list[tuple[RunSchool | ApprovedListEntry, str]],
+    excluded: list[tuple[RunSchool | ApprovedListEntry, str]],
+) -> None:
+    included = [(line, Decision.CALCULATED, "") for line in kept] + [
+        (line, Decision.ADDED, reason) for line, reason in added
+    ]
+    included.sort(key=lambda item: (item[0].municipality, item[0].code))
+    entries = [
+        _entry_from_line(line, approved_list=approved, number=number, decision=decision, reason=reason.strip())
+        for number, (line, decision, reason) in enumerate(included, start=1)
+    ]
+    entries += [
+        _entry_from_line(line, approved_list=approved, number=0, decision=Decision.EXCLUDED, reason=reason.strip())
+        for line, reason in excluded
+    ]
+    ApprovedListEntry.objects.bulk_create(entries)
+
+
 @transaction.atomic
 def run_approve(
     *,
     run: IdentificationRun,
     municipality: Municipality | None,
-    order_number: str,
-    order_date: date,
-    authority: str,
+    order: Order,
     by: User,
+    exclusions: dict[str, str] | None = None,
+    additions: dict[str, str] | None = None,
 ) -> ApprovedList:
-    """Approve the run's ШНОР and ШНСУ (of a municipality, or of the whole region) as the official list."""
+    """Approve the run's ШНОР and ШНСУ (of a municipality, or of the whole region) as the official list.
+
+    ``exclusions`` and ``additions`` map a school's code to the commission's decision that takes
+    it out of the list or puts it in (its number and date, its reason); both stay with the list,
+    in its appendix and on the school's «почему» page.
+    """
+    exclusions, additions = exclusions or {}, additions or {}
     if run.status != RunStatus.DONE:
         raise ValidationError("Утвердить можно только завершённый расчёт.")
-    if not order_number.strip():
-        raise ValidationError({"order_number": ["Укажите номер приказа."]})
+    year = support_year(run)
+    errors = _order_errors(order, year)
+    if not run.methodology.basis:
+        errors.setdefault("__all__", []).append(
+            f"У методики «{run.methodology}» не указан документ, которым она утверждена в регионе: без него у "
+            "приказа нет основания. Его указывает региональный администратор в форме методики."
+        )
     lines = run.schools.filter(LISTED).order_by("municipality", "code")
+    territory = run.schools.all()
     if municipality is not None:
         lines = lines.filter(school__municipality=municipality)
+        territory = territory.filter(school__municipality=municipality)
+    listed = {line.code: line for line in lines}
+    others = {line.code: line for line in territory.exclude(code__in=list(listed))}
+    errors.update(
+        _decision_errors(exclusions, set(listed), "exclusions", "Школы {code} нет среди включаемых в перечень.")
+    )
+    errors.update(
+        _decision_errors(additions, set(others), "additions", "Школа {code} не входит в расчёт или уже в перечне.")
+    )
+    if errors:
+        raise ValidationError(errors)
     approved = ApprovedList.objects.create(
         run=run,
         region=run.region,
         municipality=municipality,
-        year=run.year,
-        order_number=order_number.strip(),
-        order_date=order_date,
-        authority=authority.strip(),
+        year=year,
+        order_number=order.number.strip(),
+        order_date=order.date,
+        authority=order.authority.strip(),
+        signatory_position=order.signatory_position.strip(),
+        signatory_name=order.signatory_name.strip(),
+        basis=run.methodology.basis,
         approved_by=by,
     )
-    ApprovedListEntry.objects.bulk_create(
-        ApprovedListEntry(
-            approved_list=approved,
-            number=number,
-            school_id=line.school_id,
-            code=line.code,
-            name=line.name,
-            municipality=line.municipality,
-            low_results_cause=line.low_results_cause,
-            years_in_bottom=line.years_in_bottom,
-            **{key: getattr(line, key) for key in FLAG_KEYS},
-        )
-        for number, line in enumerate(lines, start=1)
+    _store_entries(
+        approved,
+        kept=[line for code, line in listed.items() if code not in exclusions],
+        added=[(others[code], reason) for code, reason in additions.items()],
+        excluded=[(listed[code], reason) for code, reason in exclusions.items()],
     )
     return approved
+
+
+def _require_in_force(approved: ApprovedList) -> None:
+    if not approved.in_force:
+        later = approved.superseded_by
+        raise ValidationError(
+            f"Приказ {approved.order_reference} уже изменён или отменён"
+            + (f" приказом {later.order_reference}" if later else "")
+            + ": изменяйте действующий приказ."
+        )
+
+
+@transaction.atomic
+def list_amend(
+    *,
+    approved: ApprovedList,
+    order: Order,
+    by: User,
+    exclusions: dict[str, str] | None = None,
+    additions: dict[str, str] | None = None,
+) -> ApprovedList:
+    """A new order that amends a list: it excludes or adds schools, each by a commission's decision.
+
+    The amended list keeps its order and its schools; the new order holds the list in its new
+    wording, and both are shown.
+    """
+    exclusions, additions = exclusions or {}, additions or {}
+    approved = ApprovedList.objects.select_for_update().get(pk=approved.pk)
+    _require_in_force(approved)
+    current = {entry.code: entry for entry in approved.entries.exclude(decision=Decision.EXCLUDED)}
+    territory = approved.run.schools.all()
+    if approved.municipality_id is not None:
+        territory = territory.filter(school__municipality_id=approved.municipality_id)
+    others = {line.code: line for line in territory.exclude(code__in=list(current))}
+    errors = _order_errors(order, approved.year, not_before=approved.order_date)
+    errors.update(_decision_errors(exclusions, set(current), "exclusions", "Школы {code} нет в перечне."))
+    errors.update(
+        _decision_errors(additions, set(others), "additions", "Школа {code} не входит в расчёт или уже в перечне.")
+    )
+    if not exclusions and not additions:
+        errors.setdefault("__all__", []).append("Укажите, какие школы исключить из перечня или включить в него.")
+    if errors:
+        raise ValidationError(errors)
+    amendment = ApprovedList.objects.create(
+        run=approved.run,
+        region=approved.region,
+        municipality=approved.municipality,
+        year=approved.year,
+        order_number=order.number.strip(),
+        order_date=order.date,
+        authority=order.authority.strip(),
+        signatory_position=order.signatory_position.strip(),
+        signatory_name=order.signatory_name.strip(),
+        basis=approved.basis,
+        kind=OrderKind.AMENDMENT,
+        amends=approved,
+        approved_by=by,
+    )
+    _store_entries(
+        amendment,
+        kept=[entry for code, entry in current.items() if code not in exclusions],
+        added=[(others[code], reason) for code, reason in additions.items()],
+        excluded=[(current[code], reason) for code, reason in exclusions.items()],
+    )
+    return amendment
+
+
+@transaction.atomic
+def list_cancel(*, approved: ApprovedList, order: Order, reason: str, by: User) -> ApprovedList:
+    """A new order that cancels a list («признать утратившим силу»); both stay and are shown."""
+    approved = ApprovedList.objects.select_for_update().get(pk=approved.pk)
+    _require_in_force(approved)
+    errors = _order_errors(order, approved.year, not_before=approved.order_date)
+    if not reason.strip():
+        errors["reason"] = ["Укажите, почему приказ отменяется."]
+    if errors:
+        raise ValidationError(errors)
+    return ApprovedList.objects.create(
+        run=approved.run,
+        region=approved.region,
+        municipality=approved.municipality,
+        year=approved.year,
+        order_number=order.number.strip(),
+        order_date=order.date,
+        authority=order.authority.strip(),
+        signatory_position=order.signatory_position.strip(),
+        signatory_name=order.signatory_name.strip(),
+        basis=approved.basis,
+        kind=OrderKind.CANCELLATION,
+        amends=approved,
+        reason=reason.strip(),
+        approved_by=by,
+    )

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,27 +18,44 @@ from opora.core.downloads import CSV_CONTENT_TYPE, DOCX_CONTENT_TYPE, XLSX_CONTE
 from opora.core.tables import csv_bytes
 from opora.identification.charts import cached_index_scatter
 from opora.identification.documents import (
-    ApprovedListDocument,
-    ListEntry,
     approved_list_context,
     approved_list_docx,
     approved_list_xlsx,
 )
-from opora.identification.flags import FLAGS, flags_of
-from opora.identification.forms import ApproveForm, MethodologyForm, RunForm
-from opora.identification.models import ApprovedList, ApprovedListEntry, IdentificationRun, Methodology, RunStatus
+from opora.identification.flags import FLAGS
+from opora.identification.forms import CancelForm, ListDecisionForm, MethodologyForm, RunForm
+from opora.identification.models import (
+    ApprovedList,
+    Decision,
+    IdentificationRun,
+    Methodology,
+    RunStatus,
+)
 from opora.identification.queries import (
+    approved_list_document,
     approved_lists_visible_to,
     compare_runs,
     done_runs,
     entries_visible_to,
     flag_counts,
     lines_visible_to,
+    list_relations,
+    order_history,
     report_workbook,
     run_report_frame,
     runs_visible_to,
+    school_decisions,
 )
-from opora.identification.services import LISTED, methodology_save, run_approve, run_rerun, run_start
+from opora.identification.services import (
+    LISTED,
+    list_amend,
+    list_cancel,
+    methodology_save,
+    run_approve,
+    run_rerun,
+    run_start,
+    support_year,
+)
 from opora.schools.models import Municipality
 from opora.schools.queries import home_region, visible_school_or_404
 
@@ -57,6 +74,7 @@ INPUT_NAMES = {
     "outcomes": "Итоги учебного года",
     "student_results": "Результаты участников",
 }
+ORDER_FIELDS = ("order_number", "order_date", "authority", "signatory_position", "signatory_name")
 SORTS = {
     "code": "code",
     "name": "name",
@@ -214,6 +232,7 @@ def school_why(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "signals": line.details.get("signals", []),
             "missing": line.details.get("missing", []),
             "context_rows": context_rows,
+            "decisions": school_decisions(request.user, school, run),
         },
     )
 
@@ -252,40 +271,137 @@ def run_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status != RunStatus.DONE:
         raise Http404("Расчёт не завершён")
     user = request.user
-    # A user who works with one municipality approves its list; a regional administrator, the region's.
-    scope = scope_of(user)
-    municipality = (
-        Municipality.objects.get(pk=next(iter(scope.municipality_ids)))
-        if scope.municipality_ids is not None and len(scope.municipality_ids) == 1
-        else None
-    )
-    form = ApproveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            approved = run_approve(run=run, municipality=municipality, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Перечень утверждён. Он больше не изменится; новые расчёты сравниваются с ним.")
-            return redirect("identification:list", pk=approved.pk)
-    listed = lines_visible_to(user, run).filter(LISTED)
+    municipality = _own_municipality(user)
+    listed = run.schools.filter(LISTED).order_by("municipality", "code")
+    territory = run.schools.all()
     if municipality is not None:
         listed = listed.filter(school__municipality=municipality)
+        territory = territory.filter(school__municipality=municipality)
+    candidates = list(territory.exclude(pk__in=listed.values("pk")).order_by("code").values_list("code", "name"))
+    form = ListDecisionForm(request.POST or None, listed=listed, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            approved = run_approve(
+                run=run,
+                municipality=municipality,
+                order=form.order(),
+                by=user,
+                exclusions=form.exclusions(),
+                additions=form.additions(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Перечень утверждён. Он больше не изменится; исправляется он новым приказом.")
+            return redirect("identification:list", pk=approved.pk)
     return render(
         request,
         "identification/approve.html",
         {
             "run": run,
             "form": form,
-            "listed": listed.order_by("municipality", "code"),
+            "year": support_year(run),
             "territory": municipality.name if municipality else run.region.name,
+            "basis_missing": not run.methodology.basis,
+            "order_field_names": ORDER_FIELDS,
+            "can_edit_methodology": can(user, Action.EDIT_METHODOLOGY),
         },
     )
 
 
+def _own_municipality(user) -> Municipality | None:
+    """A user who works with one municipality approves its lists; a regional administrator, the region's."""
+    scope = scope_of(user)
+    if scope.municipality_ids is not None and len(scope.municipality_ids) == 1:
+        return Municipality.objects.get(pk=next(iter(scope.municipality_ids)))
+    return None
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's errors beside the form's fields where they name one, at the top otherwise."""
+    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, problems in by_field.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+def _may_change_list(user, approved: ApprovedList) -> bool:
+    """A list is amended or cancelled at its level: a municipality's by its coordinator, the region's by the region."""
+    if not can(user, Action.APPROVE_LIST):
+        return False
+    own = _own_municipality(user)
+    if user.is_superuser:
+        return True
+    return (own.pk if own else None) == approved.municipality_id
+
+
+def _changeable_list_or_404(request: HttpRequest, pk: int) -> ApprovedList:
+    approved = _list_or_404(request, pk)
+    require(request.user, Action.APPROVE_LIST)
+    if not _may_change_list(request.user, approved):
+        raise PermissionDenied("Изменить или отменить перечень может тот, кто утверждает перечни этой территории.")
+    if not approved.in_force:
+        raise Http404("Приказ уже изменён или отменён")
+    return approved
+
+
+@login_required
+def list_amend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    approved = _changeable_list_or_404(request, pk)
+    current = approved.entries.exclude(decision=Decision.EXCLUDED).order_by("number")
+    territory = approved.run.schools.all()
+    if approved.municipality_id is not None:
+        territory = territory.filter(school__municipality_id=approved.municipality_id)
+    candidates = list(
+        territory.exclude(code__in=current.values("code")).order_by("code").values_list("code", "name")
+    )
+    form = ListDecisionForm(request.POST or None, listed=current, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            amendment = list_amend(
+                approved=approved,
+                order=form.order(),
+                by=request.user,
+                exclusions=form.exclusions(),
+                additions=form.additions(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, f"Изменения внесены приказом {amendment.order_reference}; прежний приказ сохранён."
+            )
+            return redirect("identification:list", pk=amendment.pk)
+    return render(
+        request,
+        "identification/list_amend.html",
+        {"approved": approved, "form": form, "order_field_names": ORDER_FIELDS},
+    )
+
+
+@login_required
+def list_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    approved = _changeable_list_or_404(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancellation = list_cancel(
+                approved=approved, order=form.order(), reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Приказ {approved.order_reference} признан утратившим силу.")
+            return redirect("identification:list", pk=cancellation.pk)
+    return render(request, "identification/list_cancel.html", {"approved": approved, "form": form})
+
+
 @login_required
 def list_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "identification/list_index.html", {"lists": approved_lists_visible_to(request.user)})
+    lists = approved_lists_visible_to(request.user).annotate(
+        included_count=Count("entries", filter=~Q(entries__decision=Decision.EXCLUDED))
+    )
+    return render(request, "identification/list_index.html", {"lists": lists})
 
 
 def _list_or_404(request: HttpRequest, pk: int) -> ApprovedList:
@@ -296,7 +412,8 @@ def _list_or_404(request: HttpRequest, pk: int) -> ApprovedList:
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     approved = _list_or_404(request, pk)
     later = done_runs(runs_visible_to(request.user)).filter(created_at__gt=approved.run.created_at)[:10]
-    document = _document(approved, entries_visible_to(request.user, approved))
+    visible = entries_visible_to(request.user, approved)
+    document = approved_list_document(approved, visible)
     return render(
         request,
         "identification/list_detail.html",
@@ -304,44 +421,19 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approved": approved,
             "later_runs": later,
             "rows": approved_list_context(document)["entries"],
-            "partial_scope": len(document.entries) != approved.entries.count(),
+            "decisions": document.decisions,
+            "partial_scope": visible.count() != approved.entries.count(),
+            "history": order_history(approved),
+            "relations": list_relations(request.user, approved),
+            "can_change": approved.in_force and _may_change_list(request.user, approved),
         },
-    )
-
-
-def _document(approved: ApprovedList, entries: QuerySet[ApprovedListEntry]) -> ApprovedListDocument:
-    run = approved.run
-    window = run.methodology.params.years_window
-    return ApprovedListDocument(
-        title=f"Перечень школ с низкими образовательными результатами и школ, функционирующих в неблагоприятных "
-        f"социальных условиях, на {approved.year.label} учебный год",
-        authority=approved.authority,
-        territory=approved.territory,
-        school_year=approved.year.label,
-        order_number=approved.order_number,
-        order_date=approved.order_date,
-        methodology=str(run.methodology),
-        run_reference=f"расчёт № {run.pk} от {run.created_at:%d.%m.%Y}",
-        entries=[
-            ListEntry(
-                number=entry.number,
-                code=entry.code,
-                name=entry.name,
-                municipality=entry.municipality,
-                flags=flags_of(entry),
-                low_results_cause=entry.low_results_cause,
-                years_in_bottom=entry.years_in_bottom,
-                window_years=window,
-            )
-            for entry in entries
-        ],
     )
 
 
 @login_required
 def list_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     approved = _list_or_404(request, pk)
-    document = _document(approved, entries_visible_to(request.user, approved))
+    document = approved_list_document(approved, entries_visible_to(request.user, approved))
     name = f"Перечень ШНОР и ШНСУ {approved.year.label.replace('/', '-')} (приказ {approved.order_number})"
     if fmt == "docx":
         return download_response(
@@ -388,7 +480,11 @@ def methodology_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = methodology_save(
-                base=base, parameters=form.parameters(), comment=form.cleaned_data["comment"], by=request.user
+                base=base,
+                parameters=form.parameters(),
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+                **form.basis(),
             )
         except ValidationError as error:
             for field, problems in error.message_dict.items():

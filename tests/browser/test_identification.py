@@ -44,8 +44,10 @@ def test_coordinator_runs_identification_and_approves_the_list(username, demo_re
     page.get_by_label("Номер приказа").fill("15-од")
     page.get_by_label("Дата приказа").fill("2026-11-20")
     page.get_by_label("Орган, издающий приказ").fill("Управление образования администрации Заречного городского округа")
+    page.get_by_label("Должность подписывающего").fill("Начальник управления образования")
+    page.get_by_label("Инициалы и фамилия подписывающего").fill("И. П. Сидорова")
     page.get_by_role("button", name=re.compile("Утвердить перечень")).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Перечень ШНОР/ШНСУ на 2025/2026 учебный год")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Перечень ШНОР/ШНСУ на 2026/2027 учебный год")
     visit.screenshot("approved-list")
 
     with page.expect_download() as download_info:

@@ -113,7 +113,7 @@ def test_coordinator_uploads_checks_and_applies_a_file(username, demo_region, vi
     page.get_by_label("Файл", exact=True).set_input_files(str(path))
     page.get_by_role("button", name="Проверить файл").click()
     expect(page.locator("#status .badge")).to_have_text("Проверен, ждёт подтверждения")
-    expect(page.get_by_text("строк будет изменено")).to_be_visible()
+    expect(page.get_by_text("строка будет изменена")).to_be_visible()
     visit.screenshot("import-preview")
     page.get_by_role("button", name="Загрузить в базу").click()
     expect(page.locator("#status .badge")).to_have_text("Загружен")

@@ -9,6 +9,7 @@ from opora.identification.services import region_methodology, run_approve, run_n
 from opora.schools.models import Region, School, SchoolYear
 from opora.web.navigation import STAGES, stages_for
 from tests.browser.conftest import SCREENSHOTS
+from tests.conftest import ORDER
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +24,7 @@ def identified(region: Region) -> IdentificationRun:
         by=None,
         progress=lambda percent, message: None,
     )
-    run_approve(
-        run=run,
-        municipality=None,
-        order_number="1-од",
-        order_date=run.created_at.date(),
-        authority="Министерство образования",
-        by=User.objects.get(username="region_admin"),
-    )
+    run_approve(run=run, municipality=None, order=ORDER, by=User.objects.get(username="region_admin"))
     return run
 
 

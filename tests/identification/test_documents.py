@@ -21,6 +21,7 @@ from opora.identification.documents import (
     NO_ENTRIES,
     XLSX_HEADER,
     ApprovedListDocument,
+    CommissionDecision,
     DocumentTemplateError,
     ListEntry,
     approved_list_context,
@@ -44,6 +45,11 @@ ORDER_TITLE = (
     "неблагоприятных социальных условиях, на 2025/2026 учебный год"
 )
 AUTHORITY = "Управление образования администрации Заречного городского округа"
+BASIS = (
+    "приказ министерства образования Энской области «Об утверждении методики выявления ШНОР и ШНСУ» "
+    "от 01.09.2026 № 314"
+)
+DECIDED = "решение комиссии от 18.11.2026 № 3"
 TAG = re.compile(r"\{[{%]|[}%]\}")
 
 
@@ -99,6 +105,11 @@ def approved() -> ApprovedListDocument:
         methodology="Методика выявления ШНОР и ШНСУ, версия 3",
         run_reference="расчёт № 12 от 20.11.2026",
         entries=ENTRIES,
+        basis=BASIS,
+        procedures=("ВПР", "ОГЭ", "ЕГЭ", "годовые отметки"),
+        analysis_years="2023/2024–2025/2026",
+        signatory_position="Начальник управления образования",
+        signatory_name="И. П. Сидорова",
     )
 
 
@@ -126,9 +137,10 @@ def test_order_names_its_number_date_title_and_methodology(approved):
     assert paragraphs[4] == (
         "В целях реализации программы поддержки школ с низкими образовательными результатами и школ, "
         "функционирующих в неблагоприятных социальных условиях, на основании комплексного анализа "
-        "образовательных результатов обучающихся (ВПР, ОГЭ, ЕГЭ) за три последних года с учётом социального "
-        "контекста работы общеобразовательных организаций (Заречный городской округ), выполненного в "
-        "соответствии с документом «Методика выявления ШНОР и ШНСУ, версия 3» (расчёт № 12 от 20.11.2026),"
+        "образовательных результатов обучающихся (ВПР, ОГЭ, ЕГЭ, годовые отметки) за три последних года "
+        "(2023/2024–2025/2026) с учётом социального контекста работы общеобразовательных организаций "
+        "(Заречный городской округ), выполненного по методике, утверждённой документом: " + BASIS
+        + " (Методика выявления ШНОР и ШНСУ, версия 3; расчёт № 12 от 20.11.2026),"
     )
     assert paragraphs[5:9] == [
         "ПРИКАЗЫВАЮ:",
@@ -140,10 +152,66 @@ def test_order_names_its_number_date_title_and_methodology(approved):
         "3. Контроль за исполнением настоящего приказа оставляю за собой.",
     ]
     assert paragraphs[9:] == [
-        "Руководитель\t____________________",
+        "Начальник управления образования\tИ. П. Сидорова",
         "Приложение\nк приказу от 20.11.2026 № 45-ОД",
         TITLE,
     ]
+
+
+def test_commission_decisions_stand_in_the_appendix_and_the_added_school_in_the_table(approved):
+    added = dataclasses.replace(entry(4, "0012004", "МБОУ ООШ № 4"), added_by=f"{DECIDED}: высокая неуспеваемость")
+    document = dataclasses.replace(
+        approved,
+        entries=[*ENTRIES, added],
+        decisions=(
+            CommissionDecision("excluded", "0012005", "МБОУ СОШ № 5", f"{DECIDED}: смена состава"),
+            CommissionDecision("added", "0012004", "МБОУ ООШ № 4", f"{DECIDED}: высокая неуспеваемость"),
+        ),
+    )
+    paragraphs = [text for text in texts(approved_list_docx(document)) if text]
+    assert paragraphs[6].endswith("(приложение) с учётом решений комиссии, указанных в приложении.")
+    assert paragraphs[-3:] == [
+        "Решения комиссии:",
+        f"МБОУ СОШ № 5 (код ОО 0012005) исключена из перечня: {DECIDED}: смена состава.",
+        f"МБОУ ООШ № 4 (код ОО 0012004) включена в перечень: {DECIDED}: высокая неуспеваемость.",
+    ]
+    (table,) = docx.Document(io.BytesIO(approved_list_docx(document))).tables
+    last = [cell.text for cell in table.rows[-1].cells]
+    assert last[4:] == [
+        "по решению комиссии",
+        f"включена решением комиссии: {DECIDED}: высокая неуспеваемость",
+    ]
+
+
+def test_an_amending_order_names_the_order_it_amends_and_gives_the_list_anew(approved):
+    amending = dataclasses.replace(
+        approved,
+        kind="amendment",
+        amends="от 20.11.2026 № 45-ОД",
+        order_number="51-ОД",
+        order_date=datetime.date(2026, 12, 1),
+        decisions=(CommissionDecision("excluded", "0012003", "МКОУ «СОШ п. Таёжный»", "ошибка в данных"),),
+    )
+    paragraphs = [text for text in texts(approved_list_docx(amending)) if text]
+    assert paragraphs[3] == f"О внесении изменений в приказ от 20.11.2026 № 45-ОД «{ORDER_TITLE}»"
+    assert paragraphs[6] == (
+        f"1. Внести в приказ от 20.11.2026 № 45-ОД «{ORDER_TITLE}» следующие изменения: исключить из перечня "
+        "МКОУ «СОШ п. Таёжный» (код ОО 0012003) — ошибка в данных."
+    )
+    assert paragraphs[7] == "2. Изложить приложение к приказу от 20.11.2026 № 45-ОД в новой редакции (приложение)."
+    assert "(в редакции настоящего приказа)" in paragraphs
+
+
+def test_a_cancelling_order_has_no_appendix(approved):
+    cancelling = dataclasses.replace(
+        approved, kind="cancellation", amends="от 20.11.2026 № 45-ОД", reason="Перечень утверждён по неполным данным"
+    )
+    content = approved_list_docx(cancelling)
+    paragraphs = [text for text in texts(content) if text]
+    assert paragraphs[3] == f"О признании утратившим силу приказа от 20.11.2026 № 45-ОД «{ORDER_TITLE}»"
+    assert paragraphs[4] == "В связи с тем, что перечень утверждён по неполным данным,"
+    assert paragraphs[6] == f"1. Признать утратившим силу приказ от 20.11.2026 № 45-ОД «{ORDER_TITLE}»."
+    assert docx.Document(io.BytesIO(content)).tables == []
 
 
 def test_appendix_is_on_its_own_page(approved):
@@ -307,9 +375,12 @@ def test_committed_template_is_what_the_builder_builds():
         "{{ order_date }}",
         "№ {{ order_number }}",
         "{{ order_title }}",
-        "{{ approved_object }}",
-        "{{ methodology }}",
-        "{{ run_reference }}",
+        "{{ preamble }}",
+        "{%p for point in points %}",
+        "{{ point }}",
+        "{{ signatory_position }}",
+        "{{ signatory_name }}",
+        "{%p if has_appendix %}",
         "к приказу от {{ order_date_short }} № {{ order_number }}",
         "{{ title }}",
         "{%p if entries %}",

@@ -1,5 +1,6 @@
 """A school team sees the approved order and its own line only: on the page and in both downloads."""
 
+import dataclasses
 import io
 
 import docx
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from opora.identification.models import ApprovedListEntry, RunSchool
 from opora.identification.services import run_approve
+from tests.conftest import ORDER
 
 
 def approve_region_list(world):
@@ -16,9 +18,7 @@ def approve_region_list(world):
     return run_approve(
         run=world.run,
         municipality=None,
-        order_number="7-од",
-        order_date=world.approved_list.order_date,
-        authority="Министерство образования",
+        order=dataclasses.replace(ORDER, number="7-од", authority="Министерство образования"),
         by=world.users["region_admin"],
     )
 

@@ -1,6 +1,5 @@
 """Identification runs on the demo region: reproducible, recorded, visible by scope, approved as a list."""
 
-import datetime
 import io
 
 import openpyxl
@@ -23,6 +22,7 @@ from opora.identification.services import (
 )
 from opora.intake.regions import region_create
 from opora.schools.models import Region, SchoolContext, SchoolYear
+from tests.conftest import ORDER
 
 
 def methodology_current() -> Methodology:
@@ -142,14 +142,7 @@ def test_invalid_methodology_is_refused_in_russian(demo):
 def test_approved_list_holds_the_municipality_schools_and_never_changes(demo):
     coordinator = User.objects.get(username="coordinator")
     run = execute()
-    approved = run_approve(
-        run=run,
-        municipality=coordinator.municipality,
-        order_number="15-од",
-        order_date=datetime.date(2026, 11, 20),
-        authority="Управление образования",
-        by=coordinator,
-    )
+    approved = run_approve(run=run, municipality=coordinator.municipality, order=ORDER, by=coordinator)
     expected = run.schools.filter(school__municipality=coordinator.municipality).filter(
         low_results=True
     ) | run.schools.filter(school__municipality=coordinator.municipality, unfavourable=True)

@@ -53,3 +53,9 @@ def school_year(end_year: int) -> str:
 def get_item(mapping: dict, key: str) -> object:
     """A dictionary's value by a key held in a variable."""
     return mapping.get(key)
+
+
+@register.filter
+def get_field(form, name: str):
+    """A form's bound field by a name held in a variable."""
+    return form[name]
