@@ -209,6 +209,7 @@ CASES = (
         kwargs=lambda world: {"pk": world.run.pk},
     ),
     Case("identification:lists", "утверждённые перечни", EVERYONE),
+    Case("identification:failure", "неуспешность более 50 % за период", EVERYONE),
     *(
         Case(name, title, _only(*REGION_PERSONAS), kwargs=lambda world: {"pk": world.approved_list.pk})
         for name, title in (

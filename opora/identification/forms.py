@@ -5,6 +5,7 @@ from django import forms
 from opora.analytics import Methodology as MethodologyParameters
 from opora.identification.models import Methodology
 from opora.identification.services import Order, latest_methodologies
+from opora.results.models import Period
 from opora.schools.models import Region, SchoolYear
 
 # Parameters a regional administrator edits in the form, with their Russian names.
@@ -235,3 +236,22 @@ class MethodologyForm(forms.Form):
             name.removeprefix("weight__"): value for name, value in data.items() if name.startswith("weight__")
         }
         return parameters
+
+
+class FailureForm(forms.Form):
+    """The school year and the period of the list «более 50 % неуспевающих»."""
+
+    year = forms.ModelChoiceField(
+        label="Учебный год",
+        queryset=SchoolYear.objects.filter(outcomes__isnull=False).distinct().order_by("-end_year"),
+        required=False,
+        empty_label=None,
+        to_field_name="end_year",
+    )
+    period = forms.ChoiceField(label="Период", choices=Period.choices, required=False)
+
+    def chosen(self) -> tuple[SchoolYear | None, str]:
+        """The chosen year and period; by default the latest year with outcomes, and the whole year."""
+        data = self.cleaned_data if self.is_valid() else {}
+        year = data.get("year") or self.fields["year"].queryset.first()
+        return year, data.get("period") or Period.YEAR

@@ -8,7 +8,8 @@ import polars as pl
 from django.db.models import Count, Q, QuerySet
 
 from opora.accounts.models import User
-from opora.analytics import REPORT_COLUMNS
+from opora.analytics import REPORT_COLUMNS, learning_failure
+from opora.analytics import Methodology as MethodologyParameters
 from opora.core.formatting import school_year_label
 from opora.core.tables import workbook_bytes
 from opora.identification.documents import ApprovedListDocument, CommissionDecision, ListEntry
@@ -22,7 +23,8 @@ from opora.identification.models import (
     RunSchool,
     RunStatus,
 )
-from opora.schools.models import School
+from opora.results.frames import outcomes_frame, results_frame
+from opora.schools.models import Region, School
 
 
 def runs_visible_to(user: User) -> QuerySet[IdentificationRun]:
@@ -293,3 +295,44 @@ def school_decisions(user: User, school: School, run: IdentificationRun) -> list
         .select_related("approved_list")
         .order_by("approved_list__order_date")
     )
+
+
+@dataclass(frozen=True)
+class FailingSchool:
+    """A school's failing share for a period: known (with its counts) or not known («нет данных»)."""
+
+    school: School
+    students: int | None
+    failing: int | None
+    share: float | None
+    above: bool | None
+
+
+def failure_list(
+    user: User, *, region: Region, year: int, period: str, methodology: MethodologyParameters
+) -> tuple[list[FailingSchool], list[FailingSchool]]:
+    """The schools the user may see where more than ``failure_share`` of the students fail in the period.
+
+    The share is the analytics' (``learning_failure``): Неуспевающих / Обучающихся на конец
+    периода of form 5 for that period. Returns the schools above the threshold (highest share
+    first) and those whose share for the period is not known — «нет данных», never «нет».
+    """
+    visible = School.objects.visible_to(user).active().filter(municipality__region=region)
+    schools = {school.code: school for school in visible.select_related("municipality")}
+    outcomes = outcomes_frame(region, years=[year], period=period).filter(pl.col("code").is_in(list(schools)))
+    no_results = results_frame(region, years=[]).head(0)
+    shares = learning_failure(outcomes, no_results, methodology).join(
+        outcomes.select("code", "students_end", "failing"), on="code", how="left"
+    )
+    known = {
+        row["code"]: FailingSchool(
+            schools[row["code"]], row["students_end"], row["failing"], row["failing_share"], row["learning_failure"]
+        )
+        for row in shares.iter_rows(named=True)
+        if row["failing_share"] is not None
+    }
+    above = sorted((row for row in known.values() if row.above), key=lambda row: (-(row.share or 0), row.school.code))
+    unknown = [
+        FailingSchool(school, None, None, None, None) for code, school in sorted(schools.items()) if code not in known
+    ]
+    return above, unknown

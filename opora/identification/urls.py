@@ -12,6 +12,7 @@ urlpatterns = [
     path("runs/<int:pk>/export.csv", views.run_export, {"fmt": "csv"}, name="run_export_csv"),
     path("runs/<int:pk>/schools/<str:code>/", views.school_why, name="school"),
     path("runs/<int:pk>/approve/", views.run_approve_view, name="approve"),
+    path("failure/", views.failure_view, name="failure"),
     path("lists/", views.list_index, name="lists"),
     path("lists/<int:pk>/", views.list_detail, name="list"),
     path("lists/<int:pk>/amend/", views.list_amend_view, name="list_amend"),

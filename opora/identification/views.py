@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 
 from opora.accounts.access import Action, can, require
 from opora.accounts.scopes import scope_of
-from opora.core.downloads import CSV_CONTENT_TYPE, DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
+from opora.core.downloads import (
+    CSV_CONTENT_TYPE,
+    DOCX_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    download_response,
+    xlsx_response,
+)
 from opora.core.tables import csv_bytes
 from opora.identification.charts import cached_index_scatter
 from opora.identification.documents import (
@@ -23,7 +29,7 @@ from opora.identification.documents import (
     approved_list_xlsx,
 )
 from opora.identification.flags import FLAGS
-from opora.identification.forms import CancelForm, ListDecisionForm, MethodologyForm, RunForm
+from opora.identification.forms import CancelForm, FailureForm, ListDecisionForm, MethodologyForm, RunForm
 from opora.identification.models import (
     ApprovedList,
     Decision,
@@ -37,6 +43,7 @@ from opora.identification.queries import (
     compare_runs,
     done_runs,
     entries_visible_to,
+    failure_list,
     flag_counts,
     lines_visible_to,
     list_relations,
@@ -51,6 +58,7 @@ from opora.identification.services import (
     list_amend,
     list_cancel,
     methodology_save,
+    region_methodology,
     run_approve,
     run_rerun,
     run_start,
@@ -504,3 +512,45 @@ def run_rerun_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.RUN_IDENTIFICATION)
     new = run_rerun(run=run, by=request.user)
     return redirect("identification:run", pk=new.pk)
+
+
+@login_required
+def failure_view(request: HttpRequest) -> HttpResponse:
+    """Schools where more than half the students fail, for a school year and a period (the year, a term, …)."""
+    region = home_region(request.user)
+    form = FailureForm(request.GET or None)
+    year, period = form.chosen()
+    above: list = []
+    unknown: list = []
+    methodology = None
+    if region is not None and year is not None:
+        methodology = region_methodology(region)
+        above, unknown = failure_list(
+            request.user, region=region, year=year.end_year, period=period, methodology=methodology.params
+        )
+    if request.GET.get("format") == "xlsx" and year is not None:
+        rows = (
+            (row.school.code, row.school.display_name, row.school.municipality.name, row.students, row.failing,
+             row.share)
+            for row in above
+        )  # fmt: skip
+        return xlsx_response(
+            filename=f"Неуспешность более 50 % {year.label.replace('/', '-')} {period}.xlsx",
+            sheet_title="Неуспешность более 50 %",
+            columns=("Код ОО", "Школа", "Муниципалитет", "Обучающихся на конец периода", "Неуспевающих", "Доля"),
+            rows=rows,
+            text_columns=[0],
+        )
+    return render(
+        request,
+        "identification/failure.html",
+        {
+            "form": form,
+            "year": year,
+            "period": period,
+            "above": above,
+            "unknown": unknown,
+            "share": methodology.params.failure_share if methodology else None,
+            "region": region,
+        },
+    )

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from opora.accounts.models import User
 from opora.intake.models import ImportBatch
 from opora.intake.targets import PK, TARGETS
-from opora.results.models import Procedure, SchoolResult, StudentResult, YearOutcome
+from opora.results.models import Period, Procedure, SchoolResult, StudentResult, YearOutcome
 from opora.schools.models import Region, School, SchoolContext, SchoolType, SchoolYear
 from opora.support.models import Teacher
 
@@ -121,7 +121,7 @@ def completeness(
         "ege": having(SchoolResult.objects.filter(procedure=Procedure.EGE)),
         "year_marks": having(SchoolResult.objects.filter(procedure=Procedure.YEAR_MARKS)),
         "students": having(StudentResult.objects),
-        "outcomes": having(YearOutcome.objects),
+        "outcomes": having(YearOutcome.objects.filter(period=Period.YEAR)),
         "teachers": set(Teacher.objects.filter(school__in=visible).values_list("school_id", flat=True).distinct()),
     }
     grades: dict[int, set[int]] = {}

@@ -311,6 +311,8 @@ class _Validation:
         self.cap = max(cap, 1)
         self.match: ColumnMatch = match_columns(table, form)
         self.present = set(self.match.indexes)
+        # A column the file lacks but the form gives a value for (the period: the year).
+        self.defaulted = {c.field for c in form.columns if c.default is not None and c.field not in self.present}
         self.file_errors: list[CellProblem] = []
         self.file_warnings: list[CellProblem] = []
         self.groups: list[ProblemGroup] = []
@@ -372,7 +374,7 @@ class _Validation:
             warnings=warnings[: self.cap],
             error_count=self.file_error_count + error_count,
             warning_count=self.file_warning_count + warning_count,
-            present_fields=tuple(f for f in self.form.fields if f in self.present),
+            present_fields=tuple(f for f in self.form.fields if f in self.present or f in self.defaulted),
             file_name=self.table.file_name,
             sheet=self.table.sheet,
             notes=self.table.notes,
@@ -422,8 +424,16 @@ class _Validation:
         self.plain = self.plain_columns(raw)
         typed = []
         for column in self.form.columns:
-            if column.field not in self.present:
+            if column.field in self.defaulted:
+                typed.append(pl.lit(column.default, dtype=_DTYPES[column.kind]).alias(column.field))
+            elif column.field not in self.present:
                 typed.append(pl.lit(None, dtype=_DTYPES[column.kind]).alias(column.field))
+            elif column.default is not None:
+                parsed = self.parser(column, raw[_raw(column.field)])
+                typed.append(
+                    pl.when(pl.col(_raw(column.field)).is_null()).then(pl.lit(column.default)).otherwise(parsed)
+                    .alias(column.field)
+                )
             else:
                 typed.append(self.parser(column, raw[_raw(column.field)]).alias(column.field))
         # Lazily, so that common subexpressions (a number's cleaned text) are computed once.
@@ -655,7 +665,7 @@ class _Validation:
 
     def key_checks(self, work: pl.DataFrame) -> list[_Check]:
         keys = list(self.form.key_fields)
-        if not all(key in self.present for key in keys) or work.height < 2:
+        if not all(key in self.present or key in self.defaulted for key in keys) or work.height < 2:
             return []
         complete = pl.all_horizontal([pl.col(key).is_not_null() for key in keys])
         # One 64-bit hash per row finds the candidates with little memory; equal keys are then

@@ -76,11 +76,31 @@ class SchoolResult(ImportedRecord):
             raise ValidationError("Не преодолевших порог больше, чем участников.")
 
 
+class Period(models.TextChoices):
+    """The part of a school year outcomes are given for (the year by default)."""
+
+    YEAR = "год", "учебный год"
+    HALF_1 = "1 полугодие", "1 полугодие"
+    HALF_2 = "2 полугодие", "2 полугодие"
+    QUARTER_1 = "1 четверть", "1 четверть"
+    QUARTER_2 = "2 четверть", "2 четверть"
+    QUARTER_3 = "3 четверть", "3 четверть"
+    QUARTER_4 = "4 четверть", "4 четверть"
+    TRIMESTER_1 = "1 триместр", "1 триместр"
+    TRIMESTER_2 = "2 триместр", "2 триместр"
+    TRIMESTER_3 = "3 триместр", "3 триместр"
+
+
 class YearOutcome(ImportedRecord):
-    """Outcomes of a school year for a school: failing students, repeaters, certificates (form 5)."""
+    """Outcomes of a school year (or of a part of it) for a school: failing students, repeaters, certificates.
+
+    Form 5. The list of schools where more than half the students fail is made in December from
+    the first term, so outcomes are kept per period; identification uses the year's.
+    """
 
     school = models.ForeignKey(School, models.CASCADE, related_name="outcomes", verbose_name="школа")
     year = models.ForeignKey(SchoolYear, models.PROTECT, related_name="outcomes", verbose_name="учебный год")
+    period = models.CharField("период", max_length=16, choices=Period.choices, default=Period.YEAR)
     students_end = models.PositiveIntegerField("обучающихся на конец года")
     failing = models.PositiveIntegerField("неуспевающих", null=True, blank=True)
     repeating = models.PositiveIntegerField("оставлены на повторное обучение", null=True, blank=True)
@@ -95,10 +115,12 @@ class YearOutcome(ImportedRecord):
         verbose_name = "итоги учебного года"
         verbose_name_plural = "итоги учебного года"
         ordering = ["school", "year"]
-        constraints = [models.UniqueConstraint(fields=["school", "year"], name="outcome_unique_school_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year", "period"], name="outcome_unique_school_year_period")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.school.code} {self.year}"
+        return f"{self.school.code} {self.year} ({self.get_period_display()})"
 
     @property
     def failing_share(self) -> float | None:

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, Sum
 from opora.accounts.models import User
 from opora.analytics import result_indicators
 from opora.results.frames import RESULTS, results_frame
-from opora.results.models import Procedure, SchoolResult, YearOutcome
+from opora.results.models import Period, Procedure, SchoolResult, YearOutcome
 from opora.schools.models import School, SchoolContext, SchoolYear
 from opora.schools.queries import visible_municipalities
 
@@ -66,7 +66,10 @@ def subject_summary(frame: pl.DataFrame, procedure: str) -> pl.DataFrame:
 
 
 def school_outcomes(school: School) -> list[YearOutcome]:
-    return list(school.outcomes.select_related("year").order_by("year__end_year"))
+    """The school's outcomes by year; within a year, its periods in the order of the school year."""
+    order = {period.value: index for index, period in enumerate(Period)}
+    rows = list(school.outcomes.select_related("year"))
+    return sorted(rows, key=lambda row: (row.year.end_year, order.get(row.period, 99)))
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def scope_summary(user: User) -> ScopeSummary:
     for year in SchoolYear.objects.order_by("-end_year"):
         contexts = SchoolContext.objects.filter(year=year, school__in=schools)
         results = SchoolResult.objects.filter(year=year, school__in=schools).count()
-        outcomes = YearOutcome.objects.filter(year=year, school__in=schools).count()
+        outcomes = YearOutcome.objects.filter(year=year, school__in=schools, period=Period.YEAR).count()
         count = contexts.count()
         if count or results or outcomes:
             years.append(YearLoad(label=year.label, contexts=count, results=results, outcomes=outcomes))

@@ -68,6 +68,7 @@ STAGES: tuple[Stage, ...] = (
                     "identification:approve",
                 ),
             ),
+            NavItem("Неуспешность более 50 %", "identification:failure", view_names=("identification:failure",)),
             NavItem(
                 "Перечни ШНОР и ШНСУ",
                 "identification:lists",

@@ -129,6 +129,9 @@ def _row(draw: st.DrawFn, form: FileForm) -> dict[str, Any]:
         strategy = _value(column)
         row[column.field] = draw(strategy if column.required else st.none() | strategy)
     _make_consistent(draw, form, row)
+    for column in form.columns:  # an empty cell of a column with a default reads as the default
+        if column.default is not None and row[column.field] is None:
+            row[column.field] = column.default
     return row
 
 

@@ -97,7 +97,8 @@ def test_every_form_is_consistent(form):
     assert len(set(form.fields)) == len(form.fields)
     names = [normalize_header(name) for column in form.columns for name in (column.header, *column.aliases)]
     assert len(names) == len(set(names)), "a name or alias is given twice"
-    assert all(form.column(field).required for field in form.key_fields)
+    # A key cell is never empty: the column is required, or an empty (absent) cell takes its default.
+    assert all(form.column(field).required or form.column(field).default for field in form.key_fields)
     for rule in form.parts:
         assert {rule.part, rule.whole} <= set(form.fields)
     for rule in form.sums:

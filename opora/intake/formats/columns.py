@@ -52,6 +52,8 @@ class Column:
     normalizer: Normalizer | None = None
     pattern: str | None = None
     pattern_hint: str = ""
+    default: str | None = None
+    """The value of every row when the file has no such column (a period absent means the year)."""
     example: str = ""
     note: str = ""
 
