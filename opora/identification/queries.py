@@ -99,6 +99,7 @@ class Movement:
     before: RunSchool | None
     after: RunSchool | None
     flag: str = ""
+    short_name: str = ""
 
     @property
     def reason(self) -> str:
@@ -136,14 +137,16 @@ class Comparison:
 
 def compare_runs(before: QuerySet[RunSchool], after: QuerySet[RunSchool], flag: str) -> Comparison:
     """Who entered and who left a list (ШНОР, ШНСУ, …) between two runs, with the reason."""
-    old = {line.code: line for line in before}
-    new = {line.code: line for line in after}
+    old = {line.code: line for line in before.select_related("school")}
+    new = {line.code: line for line in after.select_related("school")}
     entered, left, stayed = [], [], 0
     for code in sorted(set(old) | set(new)):
         was = bool(old.get(code) and getattr(old[code], flag))
         now = bool(new.get(code) and getattr(new[code], flag))
         line = new.get(code) or old.get(code)
-        movement = Movement(code, line.name, line.municipality, old.get(code), new.get(code), flag)
+        movement = Movement(
+            code, line.name, line.municipality, old.get(code), new.get(code), flag, line.school.display_name
+        )
         if now and not was:
             entered.append(movement)
         elif was and not now:
