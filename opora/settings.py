@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "opora.intake",
     "opora.support",
     "opora.identification",
+    "opora.risks",
+    "opora.programs",
     "opora.demo",
     "opora.cli",
 ]

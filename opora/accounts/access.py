@@ -31,6 +31,14 @@ class Action(StrEnum):
     APPROVE_LIST = "approve_list"
     EDIT_METHODOLOGY = "edit_methodology"
     EDIT_SCHOOL_DATA = "edit_school_data"
+    RUN_RISK_PROFILES = "run_risk_profiles"
+    EDIT_RISK_RULES = "edit_risk_rules"
+    JUDGE_RISK_LEVEL = "judge_risk_level"
+    CHOOSE_PRIORITIES = "choose_priorities"
+    EDIT_QUESTIONNAIRES = "edit_questionnaires"
+    MANAGE_SURVEY_LINKS = "manage_survey_links"
+    EDIT_CATALOG = "edit_catalog"
+    DRAFT_PROGRAMS = "draft_programs"
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,46 @@ ACCESS: dict[Action, Rule] = {
         "Изменение данных своей школы (или школ своей территории)",
         frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.SCHOOL_TEAM}),
         "Изменять данные школы могут её команда, муниципальный координатор и региональный администратор.",
+    ),
+    Action.RUN_RISK_PROFILES: Rule(
+        "Расчёт рисковых профилей школ",
+        _COORDINATORS,
+        "Рассчитывать рисковые профили могут региональный администратор и муниципальный координатор.",
+    ),
+    Action.EDIT_RISK_RULES: Rule(
+        "Изменение факторов риска и их правил",
+        frozenset({Role.REGION_ADMIN}),
+        "Факторы риска и их правила меняет региональный администратор.",
+    ),
+    Action.JUDGE_RISK_LEVEL: Rule(
+        "Экспертная оценка уровня фактора риска",
+        frozenset({Role.SCHOOL_TEAM, Role.CURATOR}),
+        "Экспертную оценку уровня фактора дают команда школы и её куратор.",
+    ),
+    Action.CHOOSE_PRIORITIES: Rule(
+        "Выбор приоритетных факторов риска школы",
+        frozenset({Role.SCHOOL_TEAM}),
+        "Приоритетные факторы выбирает команда школы.",
+    ),
+    Action.EDIT_QUESTIONNAIRES: Rule(
+        "Изменение анкет (разделы, вопросы, шкалы)",
+        frozenset({Role.REGION_ADMIN}),
+        "Анкеты меняет региональный администратор.",
+    ),
+    Action.MANAGE_SURVEY_LINKS: Rule(
+        "Ссылки на анкеты: создание и отзыв",
+        frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.SCHOOL_TEAM}),
+        "Ссылки на анкеты создают команда школы, муниципальный координатор и региональный администратор.",
+    ),
+    Action.EDIT_CATALOG: Rule(
+        "Изменение каталога мер",
+        frozenset({Role.REGION_ADMIN}),
+        "Каталог мер меняет региональный администратор.",
+    ),
+    Action.DRAFT_PROGRAMS: Rule(
+        "Черновики антирисковых программ по рисковому профилю",
+        frozenset({Role.SCHOOL_TEAM, Role.CURATOR}),
+        "Черновики антирисковых программ составляют команда школы и её куратор.",
     ),
 }
 
