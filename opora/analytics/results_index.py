@@ -451,7 +451,8 @@ def _pool_years(shrunk: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
     columns = [str(y) for y in years]
     R = residual.select([pl.col(c).cast(pl.Float64) for c in columns]).to_numpy()
     V = variance.select([pl.col(c).cast(pl.Float64) for c in columns]).to_numpy()
-    tau2 = float(data.group_by("year", maintain_order=True).agg(pl.col("tau2").first())["tau2"].mean())
+    yearly_tau2 = data.group_by("year", maintain_order=True).agg(pl.col("tau2").first())["tau2"].to_numpy()
+    tau2 = float(np.mean(yearly_tau2))
     model = SchoolYearModel().fit(R, V, tau2=tau2)
     posterior = model.shrink(R, V)
     pooled = pl.DataFrame(

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from opora.analytics import DEFAULT_EGE_THRESHOLDS as EGE_THRESHOLDS
 from opora.demo.generator import DemoRegion, export_region, generate_region, write_truth
 
 FRAMES = ("schools", "context", "results", "student_results", "outcomes", "teachers", "truth")
@@ -20,14 +21,6 @@ RESULT_KEY = ["Код ОО", "Учебный год", "Процедура", "К�
 MARKS = ["2", "3", "4", "5"]
 RELATIONS = ["Понизили", "Подтвердили", "Повысили"]
 BELOW = "Не преодолели минимальный порог"
-EGE_THRESHOLDS = {
-    "Русский язык": 24,
-    "Математика (профильная)": 27,
-    "Обществознание": 42,
-    "Биология": 36,
-    "Физика": 36,
-    "История": 32,
-}
 STUDENT_PARTS = [
     "С ОВЗ",
     "Из малообеспеченных семей",
