@@ -27,7 +27,7 @@ class Calibration(NamedTuple):
 
 
 def robust_calibration(
-    value: np.ndarray, variance: np.ndarray, covariate: np.ndarray | None = None, *, iterations: int = 8
+    value: np.ndarray, variance: np.ndarray, covariate: np.ndarray | None = None, *, iterations: int = 5
 ) -> Calibration:
     """Calibrate a signal on the region: robust centre line and honest between-school spread.
 
@@ -101,7 +101,7 @@ def spread_beyond_sampling(residual: np.ndarray, variance: np.ndarray) -> tuple[
     low, high = 0.0, float(np.median(residual**2)) * 4.0 + 1e-12
     while robust_sd(high) > 1.0:
         high *= 4.0
-    for _ in range(40):
+    for _ in range(30):
         middle = 0.5 * (low + high)
         if robust_sd(middle) > 1.0:
             low = middle

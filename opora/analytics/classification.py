@@ -28,7 +28,7 @@ from ._frames import (
 )
 from .clusters import context_clusters, peer_comparison
 from .decision import expected_count_selection, expected_f1_selection, low_results_probability
-from .explanation import explain
+from .explanation import EXPLAINED_COLUMNS, explain
 from .failure import failure_shares, learning_failure, rosobrnadzor_signal, rosobrnadzor_tests
 from .indicators import result_indicators
 from .methodology import Methodology
@@ -386,7 +386,8 @@ def identify(
     )
     peers = peer_comparison(clusters.schools, current.select("code", "results_index"))
     failure = learning_failure(outcome_frame, result_frame, m)
-    rosobrnadzor = rosobrnadzor_signal(result_frame, year, m)
+    per_test = rosobrnadzor_tests(result_frame, year, m)
+    rosobrnadzor = rosobrnadzor_signal(result_frame, year, m, tests=per_test)
     shares = failure_shares(result_frame, outcome_frame, year)
     va_spread = added.coefficients.filter(pl.col("year") == year).select(pl.col("tau2").first().sqrt()).to_series()
     tau_va = float(va_spread[0]) if va_spread.len() and va_spread[0] is not None else None
@@ -469,7 +470,14 @@ def identify(
         pl.col("vpr_excluded").fill_null(False),
     ).drop("_has_context", "_has_vpr")
     out = out.with_columns(
-        pl.Series("explanation", [explain(row, m) for row in out.iter_rows(named=True)], dtype=pl.String)
+        pl.Series(
+            "explanation",
+            [
+                explain(row, m)
+                for row in out.select(c for c in EXPLAINED_COLUMNS if c in out.columns).iter_rows(named=True)
+            ],
+            dtype=pl.String,
+        )
     )
     leading = list(REPORT_COLUMNS)
     reasons = [f"{flag}_unknown_reason" for flag in FLAGS]
@@ -492,9 +500,7 @@ def identify(
         objectivity_signals_long=objectivity_long(signals, m),
         failure=failure,
         works=work_sources(scores),
-        rosobrnadzor_tests=rosobrnadzor_tests(result_frame, year, m).with_columns(
-            pl.col("procedure", "subject").cast(pl.String)
-        ),
+        rosobrnadzor_tests=per_test.with_columns(pl.col("procedure", "subject").cast(pl.String)),
         low_results_thresholds=probability.thresholds,
         notes=notes,
     )
@@ -634,10 +640,8 @@ def work_sources(scores: pl.DataFrame) -> pl.DataFrame:
                 "failure_weight": pl.Float64,
             }
         )
-    kind = pl.col("kind").cast(pl.String)
     return (
-        scores.with_columns(kind.alias("kind"), pl.col("procedure", "subject").cast(pl.String))
-        .group_by("year", "procedure", "grade", "subject", maintain_order=True)
+        scores.group_by("year", "procedure", "grade", "subject", maintain_order=True)
         .agg(
             pl.col("kind").first(),
             pl.len().cast(pl.Int64).alias("schools"),
@@ -648,6 +652,7 @@ def work_sources(scores: pl.DataFrame) -> pl.DataFrame:
             pl.col("region_fail_share").first(),
             pl.col("failure_weight").max(),
         )
+        .with_columns(pl.col("kind", "procedure", "subject").cast(pl.String))
         .with_columns(
             pl.col("kind").replace_strict(SOURCES, default=None, return_dtype=pl.String).alias("source"),
             pl.when(pl.col("kind") == "student_scores")

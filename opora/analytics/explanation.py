@@ -8,6 +8,18 @@ from typing import Any
 from .methodology import Methodology
 from .objectivity import SIGNALS
 
+# The columns of Identification.schools that explain() reads (the caller passes only these).
+EXPLAINED_COLUMNS = (
+    "bottom_years", "cluster", "failing_share", "failing_source", "learning_failure",
+    "learning_failure_unknown_reason", "low_results", "low_results_cause", "low_results_probability",
+    "low_results_unknown_reason", "median_index", "objectivity_risk", "objectivity_risk_unknown_reason",
+    "objectivity_score", "objectivity_threshold", "participants", "peer_gap", "peers", "predicted_index",
+    "raw_index", "raw_index_with_vpr", "resilient", "results_index", "results_index_lower",
+    "results_index_upper", "shrinkage_weight", "unfavourable", "value_added", "value_added_lower",
+    "value_added_upper", "vpr_excluded", "vpr_participants", "wellbeing_completeness", "wellbeing_index",
+    "year", "years_in_bottom", *(f"{name}_fired" for name in SIGNALS), *SIGNALS,
+)  # fmt: skip
+
 
 def number(value: float | None, digits: int = 2) -> str:
     """A number the Russian way: decimal comma, true minus sign; «—» when unknown.

@@ -163,7 +163,13 @@ def rosobrnadzor_tests(results: pl.DataFrame | pl.LazyFrame, year: int, methodol
     return current.join(previous, on=keys, how="left", maintain_order="left").sort(*keys).collect(engine=DETERMINISTIC)
 
 
-def rosobrnadzor_signal(results: pl.DataFrame | pl.LazyFrame, year: int, methodology: Methodology) -> pl.DataFrame:
+def rosobrnadzor_signal(
+    results: pl.DataFrame | pl.LazyFrame,
+    year: int,
+    methodology: Methodology,
+    *,
+    tests: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Rosobrnadzor's low-results signal for a year (as in its inspection acts, 2025).
 
     A test is (procedure, grade, subject); its share of «2» is n₂ / N (ЕГЭ: below the minimum
@@ -184,6 +190,8 @@ def rosobrnadzor_signal(results: pl.DataFrame | pl.LazyFrame, year: int, methodo
     year : int
         The school year (its end year).
     methodology : Methodology
+    tests : polars.DataFrame, optional
+        :func:`rosobrnadzor_tests` of the same results, when already computed.
 
     Returns
     -------
@@ -200,7 +208,8 @@ def rosobrnadzor_signal(results: pl.DataFrame | pl.LazyFrame, year: int, methodo
     >>> rosobrnadzor_signal(frame, 2026, Methodology())["rosobrnadzor_signal"].to_list()
     [True]
     """
-    tests = rosobrnadzor_tests(results, year, methodology)
+    if tests is None:
+        tests = rosobrnadzor_tests(results, year, methodology)
     low = pl.col("low").fill_null(False)
     summary = (
         tests.group_by("code", maintain_order=True)

@@ -13,6 +13,7 @@ thousands of schools tested.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import replace
 
@@ -95,7 +96,7 @@ def benjamini_hochberg_threshold(p_values: np.ndarray, fdr: float) -> float:
     if m == 0:
         return 0.0
     passed = np.flatnonzero(p <= fdr * np.arange(1, m + 1) / m)
-    return float(fdr * (passed[-1] + 1) / m) if len(passed) else fdr / m
+    return min(float(fdr * (passed[-1] + 1) / m), fdr) if len(passed) else fdr / m
 
 
 def objectivity_signals(
@@ -358,10 +359,44 @@ def _levels(frame: pl.DataFrame, scores: pl.DataFrame, methodology: Methodology)
     from .results_index import standardised_scores
 
     keys = ["code", "year"]
-    # The ВПР level from the marks alone (no failure part, no form 4): inflation raises marks.
-    marks_only = replace(methodology, failure_weight=0.0, use_student_results=False)
-    vpr_cells = standardised_scores(frame, marks_only).with_columns(
-        pl.lit(float(methodology.same_students_correlation)).alias("correlation")
+    # The ВПР level from the marks alone (no failure part, no form 4): inflation raises marks. Tests
+    # scored from form 3 already have it (z_mean); those scored from form 4 are standardised again.
+    rho = pl.lit(float(methodology.same_students_correlation)).alias("correlation")
+    mean_part = pl.col("within_variance") / (pl.col("participants") * pl.col("region_sd") ** 2)
+    vpr_scores = scores.filter(pl.col("procedure") == VPR)
+    parts = []
+    if "kind" in vpr_scores.columns:
+        parts.append(
+            vpr_scores.filter(pl.col("kind") == "marks").select(
+                *keys, "grade", "participants", pl.col("z_mean").alias("z"), mean_part.alias("variance"), rho
+            )
+        )
+        scored = vpr_scores.filter(pl.col("kind") != "marks").select("year", "grade", "subject").unique()
+    else:
+        scored = vpr_scores.select("year", "grade", "subject").unique()
+    if scored.height:
+        scored = scored.with_columns(pl.col("subject").cast(frame.schema["subject"]))
+        marks_only = replace(methodology, failure_weight=0.0, use_student_results=False)
+        again = standardised_scores(frame.join(scored, on=["year", "grade", "subject"], how="semi"), marks_only).filter(
+            pl.col("kind") == "marks"
+        )
+        parts.append(
+            again.select(*keys, "grade", "participants", pl.col("z_mean").alias("z"), mean_part.alias("variance"), rho)
+        )
+    vpr_cells = (
+        pl.concat(parts)
+        if parts
+        else pl.DataFrame(
+            schema={
+                "code": pl.String,
+                "year": pl.Int64,
+                "grade": pl.Int64,
+                "participants": pl.Int64,
+                "z": pl.Float64,
+                "variance": pl.Float64,
+                "correlation": pl.Float64,
+            }
+        )
     )
     if "correlation" not in scores.columns:
         scores = scores.with_columns(pl.lit(float(methodology.same_students_correlation)).alias("correlation"))
@@ -369,7 +404,7 @@ def _levels(frame: pl.DataFrame, scores: pl.DataFrame, methodology: Methodology)
     gia_cells = scores.filter(pl.col("procedure").is_in([OGE, EGE])).select(
         *keys, "grade", "participants", pl.col(level_column).alias("z"), "variance", "correlation"
     )
-    vpr = _grade_level(vpr_cells.select(*keys, "grade", "participants", "z", "variance", "correlation"), keys)
+    vpr = _grade_level(vpr_cells.sort("code", "year", "grade"), keys)
     gia = _grade_level(gia_cells, keys)
     joined = vpr.rename({"level": "vpr_level", "level_variance": "_vv"}).join(
         gia.rename({"level": "gia_level", "level_variance": "_vg"}), on=keys, how="left", maintain_order="left"
@@ -429,23 +464,31 @@ def _cutoffs(frame: pl.DataFrame) -> pl.DataFrame:
     )
     if vpr.height == 0:
         return pl.DataFrame(schema=schema)
-    parts = []
-    for _, test in (
-        vpr.sort("code").partition_by(["year", "grade", "subject"], as_dict=True, maintain_order=True).items()
-    ):
-        n = test["_n"].to_numpy()
-        shares = test.select(marks).to_numpy().astype(np.float64) / n[:, None]
-        y = test["mean_score"].to_numpy().astype(np.float64)
+    n_all = vpr["_n"].to_numpy()
+    shares_all = vpr.select(marks).to_numpy().astype(np.float64) / n_all[:, None]
+    y_all = vpr["mean_score"].to_numpy().astype(np.float64)
+    r_all = np.full(len(n_all), np.nan)
+    # the rows of each test: a hash grouping, no split of the frame
+    grouped = (
+        vpr.select("year", "grade", "subject")
+        .with_row_index("_row")
+        .group_by("year", "grade", "subject", maintain_order=True)
+        .agg(pl.col("_row"))
+    )
+    flat = grouped["_row"].explode().to_numpy()
+    bounds = np.r_[0, np.cumsum(grouped["_row"].list.len().to_numpy())]
+    for start, stop in itertools.pairwise(bounds):
+        rows = flat[start:stop]
+        n, shares, y = n_all[rows], shares_all[rows], y_all[rows]
         present = shares.sum(axis=0) > 0
         m = len(y)
-        if m <= present.sum() + 1:
-            continue
         design = shares[:, present]
         if m <= design.shape[1] + 1:
             continue
         root = np.sqrt(n)
         weight = np.ones(m)
         sigma = 0.0
+        residual = np.zeros(m)
         for _ in range(6):  # Huber's iteratively reweighted least squares
             w = root * np.sqrt(weight)
             coef, *_ = np.linalg.lstsq(design * w[:, None], y * w, rcond=None)
@@ -460,14 +503,11 @@ def _cutoffs(frame: pl.DataFrame) -> pl.DataFrame:
             sigma = math.sqrt(float(np.sum(n * residual**2)) / max(m - design.shape[1], 1))
         if sigma <= 0:
             continue
-        parts.append(test.select("code", "year", "_n").with_columns(pl.Series("_r", residual / sigma)))
-    if not parts:
+        r_all[rows] = residual / sigma
+    scored = vpr.select("code", "year", "_n").with_columns(pl.Series("_r", r_all)).filter(pl.col("_r").is_not_nan())
+    if scored.height == 0:
         return pl.DataFrame(schema=schema)
-    return (
-        pl.concat(parts)
-        .group_by("code", "year", maintain_order=True)
-        .agg(
-            ((pl.col("_n") * pl.col("_r")).sum() / pl.col("_n").sum()).alias("scores_at_cutoffs"),
-            (1.0 / pl.col("_n").sum()).alias("scores_at_cutoffs_variance"),
-        )
+    return scored.group_by("code", "year", maintain_order=True).agg(
+        ((pl.col("_n") * pl.col("_r")).sum() / pl.col("_n").sum()).alias("scores_at_cutoffs"),
+        (1.0 / pl.col("_n").sum()).alias("scores_at_cutoffs_variance"),
     )

@@ -14,6 +14,8 @@ Three steps, each a function:
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import polars as pl
 from scipy.special import ndtri
@@ -98,7 +100,7 @@ def standardised_scores(
         "score" or "student_scores"), ``region_mean, region_sd, within_variance, z_mean,
         fail_share, region_fail_share, expected_fail_share`` (what the line gives at the
         school's mean), ``failure_excess, failure_weight, z, variance, correlation, weight``;
-        sorted by code, year, procedure, grade and subject.
+        sorted by year, then code, procedure, grade and subject.
 
     Examples
     --------
@@ -145,7 +147,7 @@ def standardised_scores(
     ]
     if not parts:
         return _year_scores(frame.collect(engine=DETERMINISTIC), methodology, None, None)
-    return pl.concat(parts).sort("code", *TEST_KEYS)
+    return pl.concat(parts)
 
 
 KIND = pl.Enum(["marks", "score", "student_scores"])
@@ -300,13 +302,18 @@ def _failure_excess(cells: pl.DataFrame, methodology: Methodology) -> pl.DataFra
     excess = np.full(len(n), np.nan)
     excess_variance = np.zeros(len(n))
     weight = np.zeros(len(n))
-    keys = cells.select(list(TEST_KEYS)).with_row_index("_row")
-    smoothed = (failed + 0.5) / (n + 1.0)
-    probit = ndtri(np.clip(smoothed, 1e-9, 1 - 1e-9))
-    density = np.exp(-0.5 * probit**2) / np.sqrt(2 * np.pi)
-    probit_variance = smoothed * (1.0 - smoothed) / (n * density**2)
-    for part in keys.partition_by(list(TEST_KEYS), maintain_order=True):
-        rows = part["_row"].to_numpy()
+    # the rows of each test (in the frame's order, by school code): a hash grouping, no sort
+    groups = cells.select(list(TEST_KEYS)).with_row_index("_row").group_by(list(TEST_KEYS), maintain_order=True)
+    grouped = groups.agg(pl.col("_row"))
+    flat = grouped["_row"].explode().to_numpy()
+    bounds = np.r_[0, np.cumsum(grouped["_row"].list.len().to_numpy())]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        smoothed = (failed + 0.5) / (n + 1.0)
+        probit = ndtri(np.clip(smoothed, 1e-9, 1 - 1e-9))
+        density = np.exp(-0.5 * probit**2) / np.sqrt(2 * np.pi)
+        probit_variance = smoothed * (1.0 - smoothed) / (n * density**2)
+    for start, stop in itertools.pairwise(bounds):
+        rows = flat[start:stop]
         known = np.isfinite(failed[rows])
         share = failed[rows][known].sum() / n[rows][known].sum() if known.any() else 0.0
         if lam <= 0 or known.sum() < MIN_FAILURE_SCHOOLS or not 0.0 < share < 1.0:
