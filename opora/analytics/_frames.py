@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Final, Literal
 
 import polars as pl
 
 # Polars' streaming engine sums floats in an order that varies between runs; the in-memory
 # engine gives the same bits for the same inputs, which a run's checksum needs.
-DETERMINISTIC = "in-memory"
+DETERMINISTIC: Final[Literal["in-memory"]] = "in-memory"
 
 RESULTS_SCHEMA: Mapping[str, pl.DataType] = {
     "code": pl.String(),

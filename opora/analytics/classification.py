@@ -1,9 +1,15 @@
-"""Identification for a year: ШНОР with its cause, ШНСУ, resilient schools and the flags."""
+"""Identification for a year: ШНОР with its probability and cause, ШНСУ, resilient schools, the flags.
+
+Every flag has three states: True, False and null (not known), and beside each flag F a column
+``F_unknown_reason`` says in Russian why it is not known. An unknown flag is never written as
+«no»: the report leaves its cell empty.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 from ._frames import (
@@ -16,20 +22,26 @@ from ._frames import (
     RESULTS_SCHEMA,
     SCHOOLS_REQUIRED,
     SCHOOLS_SCHEMA,
+    STUDENT_RESULTS_REQUIRED,
+    STUDENT_RESULTS_SCHEMA,
     conform,
 )
 from .clusters import context_clusters, peer_comparison
-from .explanation import explain
-from .failure import learning_failure, rosobrnadzor_signal
+from .decision import expected_count_selection, expected_f1_selection, low_results_probability
+from .explanation import EXPLAINED_COLUMNS, explain
+from .failure import failure_shares, learning_failure, rosobrnadzor_signal, rosobrnadzor_tests
 from .indicators import result_indicators
 from .methodology import Methodology
-from .objectivity import objectivity_long, objectivity_signals
+from .objectivity import NO_VPR, objectivity_long, objectivity_signals
 from .results_index import raw_results_index, results_index, standardised_scores
+from .student_scores import student_score_statistics
 from .value_added import value_added, value_added_covariates
 from .wellbeing import context_variables, wellbeing_index
 
 INTERNAL = "внутришкольные"
 CONTEXT = "контекст"
+UNDETERMINED = "не определена"
+CAUSES = (INTERNAL, CONTEXT, UNDETERMINED)
 
 # English column of Identification.schools → the Russian column of the report, in order.
 REPORT_COLUMNS: dict[str, str] = {
@@ -49,9 +61,34 @@ REPORT_COLUMNS: dict[str, str] = {
     "objectivity_risk": "Риск необъективности",
     "learning_failure": "Неуспешность более 50%",
     "years_in_bottom": "Лет в нижней группе",
+    "low_results_probability": "Вероятность низких результатов",
     "explanation": "Пояснение",
 }
-_FLAGS = ("low_results", "unfavourable", "resilient", "objectivity_risk", "learning_failure")
+FLAGS = ("low_results", "unfavourable", "resilient", "objectivity_risk", "learning_failure")
+_FLAGS = FLAGS
+
+# Why a flag is not known (Russian, for the report and the «why» page).
+NO_INDEX = "нет результатов ни за один год периода: индекс результатов не рассчитан"
+NO_CONTEXT = "нет контекстных данных за год"
+SOURCES = {
+    "student_scores": "результаты участников (форма 4)",
+    "marks": "отметки (форма 3)",
+    "score": "средний балл (форма 3)",
+}
+
+
+def _few_years(required: int) -> pl.Expr:
+    return pl.format(
+        "индекс результатов есть только за {} из {} нужных лет", pl.col("years_with_index"), pl.lit(required)
+    )
+
+
+def _incomplete_context(least: float) -> pl.Expr:
+    return pl.format(
+        "известно {} % взвешенных контекстных данных, нужно не менее {} %",
+        (pl.col("wellbeing_completeness").fill_null(0.0) * 100).round(0).cast(pl.Int64),
+        pl.lit(round(100 * least)),
+    )
 
 
 @dataclass(frozen=True)
@@ -65,15 +102,22 @@ class Identification:
     methodology : Methodology
     schools : polars.DataFrame
         One row per school: the columns of :data:`REPORT_COLUMNS` and what the «why» page
-        needs (intervals, years in the bottom group, context prediction, peers, objectivity
-        signals with values, failing share, Rosobrnadzor signal, region's median).
+        needs (intervals, years in the bottom group, probabilities, context prediction, peers,
+        objectivity signals with values, failing shares, Rosobrnadzor signal, region's median).
+        Flags are nullable Booleans (null = not known) with ``<flag>_unknown_reason``.
     yearly : polars.DataFrame
         Per school and year of the window: raw and shrunk index with interval, rank,
-        ``in_bottom``, ``bottom_threshold``, ИСБШ, objectivity risk, ВПР excluded.
+        ``in_bottom``, ``bottom_threshold``, ``bottom_probability`` (P(in the bottom group of the
+        year)), ``true_index``/``true_index_sd`` (joint model), ИСБШ, objectivity risk, ВПР
+        excluded.
     indicators : polars.DataFrame
         :func:`~opora.analytics.indicators.result_indicators` of the window.
     standardised_scores : polars.DataFrame
         Standardised tests (:func:`~opora.analytics.results_index.standardised_scores`).
+    works : polars.DataFrame
+        One row per test of the region and year: whether it was scored from the participants'
+        results (form 4) or from form 3 with the fixed defaults, the within-school sd, the
+        region's student sd, the ρ used and where it came from, the region's failure share.
     wellbeing : polars.DataFrame
         ИСБШ and standardised variables per school-year.
     context_reference : polars.DataFrame
@@ -85,9 +129,15 @@ class Identification:
     cluster_profiles, cluster_scores : polars.DataFrame
         Profile of each context cluster, and the criterion for each k tried.
     objectivity : polars.DataFrame
-        Signals per school-year (wide); ``objectivity_signals_long`` one per row.
+        Signals per school-year (wide: value, calibrated statistic, threshold, fired; score and
+        its threshold); ``objectivity_signals_long`` one signal per row.
     failure : polars.DataFrame
         Failing shares per school-year.
+    rosobrnadzor_tests : polars.DataFrame
+        Per school and test, the share of «2» (ЕГЭ: below the minimum) in the year and the year
+        before: what the Rosobrnadzor rule looks at.
+    low_results_thresholds : polars.DataFrame
+        Per year, the level of the true index under which the bottom group is expected.
     notes : list[str]
         Warnings in Russian (e.g. a year of the window without results).
     """
@@ -107,6 +157,9 @@ class Identification:
     objectivity: pl.DataFrame
     objectivity_signals_long: pl.DataFrame
     failure: pl.DataFrame
+    works: pl.DataFrame = field(default_factory=pl.DataFrame)
+    rosobrnadzor_tests: pl.DataFrame = field(default_factory=pl.DataFrame)
+    low_results_thresholds: pl.DataFrame = field(default_factory=pl.DataFrame)
     notes: list[str] = field(default_factory=list)
 
 
@@ -147,24 +200,35 @@ def identify(
     outcomes: pl.DataFrame | pl.LazyFrame,
     year: int,
     methodology: Methodology | None = None,
+    student_results: pl.DataFrame | pl.LazyFrame | None = None,
 ) -> Identification:
     """Identify ШНОР, ШНСУ, resilient schools, objectivity risk and learning failure for a year.
 
     The steps (``docs/methodology.md`` states each with its formula):
 
-    1. standardise every test (:func:`standardised_scores`) of the N years ``year − N + 1 … year``;
-    2. objectivity signals per school-year; at risk → the index is computed without the ВПР;
-    3. raw results index per school-year, shrunk by empirical Bayes with an interval;
-    4. per year, the bottom group: the ⌈``bottom_share``·m⌉ schools with the lowest index;
-       ШНОР = in the bottom group in at least K of the N years (``low_results_rule="rank"``
-       uses the raw index, ``"rosobrnadzor"`` the 30 % rule instead);
+    1. standardise every test (:func:`standardised_scores`) of the N years ``year − N + 1 … year``:
+       from the participants' scores where form 4 is given (within-school variances and ρ
+       estimated), from form 3 with the fixed defaults otherwise; failures enter each test's
+       result with the weight ``failure_weight``;
+    2. objectivity signals per school-year, calibrated on the region, one score with a
+       threshold for a stated false-flag rate; at risk → the index is computed without the ВПР;
+    3. raw results index per school-year, shrunk by empirical Bayes with an interval, the years
+       of a school borrowing strength from each other;
+    4. ШНОР (``low_results_rule="index"``): from the same model, the probability that the school
+       is in the bottom group (⌈``bottom_share``·m⌉ schools a year) in at least K of the N years;
+       the list by ``low_results_decision`` (default: the schools with the highest probability,
+       as many as maximise the expected F1). ``"rank"``: in the bottom group by the raw index in
+       at least K of N years; ``"rosobrnadzor"``: the 30 % rule;
     5. ИСБШ of the year (mean of the last ``wellbeing_years``), ШНСУ = the ⌈``unfavourable_share``·m⌉
        lowest;
     6. value added = shrunk residual of the raw index on the context; cause of low results
-       «внутришкольные» when its upper bound < ``internal_cause_threshold``, else «контекст»;
+       «внутришкольные» when its upper bound < ``internal_cause_threshold``, «контекст» when its
+       lower bound > −``context_cause_margin``·τ, otherwise «не определена»;
     7. resilient = ШНСУ with an index above the regional median (or value added significantly
        above 0, ``resilient_rule="above_prediction"``);
     8. learning failure (> 50 % failing); context clusters and peers; the «Пояснение».
+
+    A flag that the data cannot settle is null (not known), with ``<flag>_unknown_reason``.
 
     Parameters
     ----------
@@ -174,6 +238,9 @@ def identify(
         The school year to identify (its end year: 2026 for «2025/2026»).
     methodology : Methodology, optional
         Defaults to ``Methodology()``.
+    student_results : polars.DataFrame or polars.LazyFrame, optional
+        Form 4 (``code, year, procedure, grade, subject, participant_code, primary_score,
+        test_score, mark, journal_mark``), when loaded.
 
     Returns
     -------
@@ -246,10 +313,18 @@ def identify(
         if y not in present_years:
             notes.append(f"Нет результатов за {y - 1}/{y} учебный год.")
 
+    statistics = None
+    if student_results is not None and m.use_student_results:
+        students = conform(student_results, STUDENT_RESULTS_SCHEMA, STUDENT_RESULTS_REQUIRED, "Результаты участников")
+        statistics = student_score_statistics(students.filter(pl.col("year").is_between(first_year, year)))
     indicators = result_indicators(result_frame)
-    scores = standardised_scores(result_frame, m)
+    scores = standardised_scores(result_frame, m, student_results=statistics)
     signals = objectivity_signals(result_frame, scores, m)
-    excluded = signals.filter(pl.col("objectivity_risk")).select("code", "year") if m.exclude_vpr_when_at_risk else None
+    excluded = (
+        signals.filter(pl.col("objectivity_risk").fill_null(False)).select("code", "year")
+        if m.exclude_vpr_when_at_risk
+        else None
+    )
     raw = raw_results_index(scores, m, without_vpr=excluded)
 
     variables = context_variables(context_frame, registry)
@@ -257,10 +332,17 @@ def identify(
     covariates = value_added_covariates(wellbeing.index, variables, registry, m)
     index = results_index(raw, m, covariates=covariates if m.shrinkage_target == "context" else None)
     added = value_added(raw, covariates, m)
+    probability = low_results_probability(index, m)
 
     ranking_value = "raw_index" if m.low_results_rule == "rank" else "results_index"
     yearly = (
         bottom_group(index, ranking_value, m.bottom_share)
+        .join(
+            probability.yearly.select("code", "year", "bottom_probability", "true_index", "true_index_sd"),
+            on=["code", "year"],
+            how="left",
+            maintain_order="left",
+        )
         .join(
             wellbeing.index.select("code", "year", "wellbeing_index"),
             on=["code", "year"],
@@ -304,7 +386,11 @@ def identify(
     )
     peers = peer_comparison(clusters.schools, current.select("code", "results_index"))
     failure = learning_failure(outcome_frame, result_frame, m)
-    rosobrnadzor = rosobrnadzor_signal(result_frame, year, m)
+    per_test = rosobrnadzor_tests(result_frame, year, m)
+    rosobrnadzor = rosobrnadzor_signal(result_frame, year, m, tests=per_test)
+    shares = failure_shares(result_frame, outcome_frame, year)
+    va_spread = added.coefficients.filter(pl.col("year") == year).select(pl.col("tau2").first().sqrt()).to_series()
+    tau_va = float(va_spread[0]) if va_spread.len() and va_spread[0] is not None else None
 
     codes = (
         pl.concat(
@@ -317,6 +403,13 @@ def identify(
         .unique()
         .sort("code")
     )
+    has_context = (
+        context_frame.filter(pl.col("year") == year)
+        .select("code")
+        .unique()
+        .with_columns(pl.lit(True).alias("_has_context"))
+    )
+    has_vpr = signals.filter(pl.col("year") == year).select("code", pl.lit(True).alias("_has_vpr"))
     out = (
         codes.join(registry, on="code", how="left", maintain_order="left")
         .join(
@@ -327,6 +420,9 @@ def identify(
         )
         .join(bottom_years, on="code", how="left", maintain_order="left")
         .join(years_with_index, on="code", how="left", maintain_order="left")
+        .join(
+            probability.schools.select("code", "low_results_probability"), on="code", how="left", maintain_order="left"
+        )
         .join(wellbeing_now, on="code", how="left", maintain_order="left")
         .join(
             wellbeing.index.filter(pl.col("year") == year).select("code", "wellbeing_completeness"),
@@ -339,42 +435,53 @@ def identify(
         .join(peers, on="code", how="left", maintain_order="left")
         .join(signals.filter(pl.col("year") == year).drop("year"), on="code", how="left", maintain_order="left")
         .join(failure.filter(pl.col("year") == year).drop("year"), on="code", how="left", maintain_order="left")
-        .join(rosobrnadzor.select("code", "rosobrnadzor_signal"), on="code", how="left", maintain_order="left")
+        .join(
+            rosobrnadzor.select(
+                "code", "low_tests", "repeated_tests", "rosobrnadzor_signal", "rosobrnadzor_signal_unknown_reason"
+            ),
+            on="code",
+            how="left",
+            maintain_order="left",
+        )
+        .join(shares, on="code", how="left", maintain_order="left")
+        .join(has_context, on="code", how="left", maintain_order="left")
+        .join(has_vpr, on="code", how="left", maintain_order="left")
     )
     out = out.with_columns(
         pl.col("bottom_years").fill_null(pl.lit([], dtype=pl.List(pl.Int64))),
+        # a count, known for every school: the years it was in the bottom group by its index
         pl.col("bottom_years").list.len().fill_null(0).cast(pl.Int64).alias("years_in_bottom"),
         pl.col("years_with_index").fill_null(0),
         pl.lit(year).cast(pl.Int64).alias("year"),
         pl.lit(median_index, dtype=pl.Float64).alias("median_index"),
+        pl.lit(tau_va, dtype=pl.Float64).alias("value_added_spread"),
     )
-    if m.low_results_rule == "rosobrnadzor":
-        low = pl.col("rosobrnadzor_signal").fill_null(False)
-    else:
-        low = pl.col("years_in_bottom") >= m.years_required
-    out = out.with_columns(low.alias("low_results"))
-    internal = pl.col("value_added_upper") < m.internal_cause_threshold
+    out = _low_results(out, m)
+    out = _cause(out, m)
+    out = _context_flags(out, m)
     out = out.with_columns(
-        pl.when(pl.col("low_results") & pl.col("value_added").is_not_null())
-        .then(pl.when(internal).then(pl.lit(INTERNAL)).otherwise(pl.lit(CONTEXT)))
-        .alias("low_results_cause"),
-        pl.col("unfavourable").fill_null(False),
-    )
-    if m.resilient_rule == "above_median":
-        resilient = pl.col("unfavourable") & (pl.col("results_index") > pl.col("median_index"))
-    else:
-        resilient = pl.col("unfavourable") & (pl.col("value_added_lower") > 0)
-    out = out.with_columns(
-        resilient.fill_null(False).alias("resilient"),
-        pl.col("objectivity_risk").fill_null(False),
-        pl.col("learning_failure").fill_null(False),
+        pl.when(pl.col("_has_vpr").is_null())
+        .then(pl.lit(NO_VPR))
+        .otherwise(pl.col("objectivity_risk_unknown_reason"))
+        .alias("objectivity_risk_unknown_reason"),
+        pl.when(pl.col("learning_failure").is_null())
+        .then(pl.coalesce("learning_failure_unknown_reason", pl.lit("нет данных о неуспевающих за год")))
+        .alias("learning_failure_unknown_reason"),
         pl.col("vpr_excluded").fill_null(False),
-    )
+    ).drop("_has_context", "_has_vpr")
     out = out.with_columns(
-        pl.Series("explanation", [explain(row, m) for row in out.iter_rows(named=True)], dtype=pl.String)
+        pl.Series(
+            "explanation",
+            [
+                explain(row, m)
+                for row in out.select(c for c in EXPLAINED_COLUMNS if c in out.columns).iter_rows(named=True)
+            ],
+            dtype=pl.String,
+        )
     )
     leading = list(REPORT_COLUMNS)
-    out = out.select(leading + [c for c in out.columns if c not in leading]).sort("code")
+    reasons = [f"{flag}_unknown_reason" for flag in FLAGS]
+    out = out.select(leading + reasons + [c for c in out.columns if c not in leading and c not in reasons]).sort("code")
 
     return Identification(
         year=year,
@@ -392,7 +499,187 @@ def identify(
         objectivity=signals,
         objectivity_signals_long=objectivity_long(signals, m),
         failure=failure,
+        works=work_sources(scores),
+        rosobrnadzor_tests=per_test.with_columns(pl.col("procedure", "subject").cast(pl.String)),
+        low_results_thresholds=probability.thresholds,
         notes=notes,
+    )
+
+
+def _low_results(out: pl.DataFrame, m: Methodology) -> pl.DataFrame:
+    """ШНОР: True, False or null (not known), with the reason, by the methodology's rule."""
+    required = m.years_required
+    years = pl.col("years_with_index")
+    never = years == 0
+    if m.low_results_rule == "rosobrnadzor":
+        low = pl.col("rosobrnadzor_signal")
+        reason = (
+            pl.when(pl.col("low_tests").is_null())
+            .then(pl.lit("нет результатов работ за год: признак Рособрнадзора не определён"))
+            .otherwise(pl.col("rosobrnadzor_signal_unknown_reason"))
+        )
+        return out.with_columns(low.alias("low_results")).with_columns(
+            pl.when(pl.col("low_results").is_null()).then(reason).alias("low_results_unknown_reason")
+        )
+    if m.low_results_rule == "rank":
+        bottom = pl.col("years_in_bottom")
+        missing = m.years_window - years
+        low = pl.when(bottom >= required).then(True).when(bottom + missing < required).then(False).otherwise(None)
+    else:
+        probability = out["low_results_probability"].to_numpy().astype(np.float64)
+        if m.low_results_decision == "probability":
+            chosen = np.nan_to_num(probability, nan=0.0) >= m.low_results_min_probability
+        elif m.low_results_decision == "expected_count":
+            chosen = expected_count_selection(probability)
+        else:
+            chosen = expected_f1_selection(probability)
+        out = out.with_columns(pl.Series("_chosen", chosen))
+        low = (
+            pl.when(never)
+            .then(None)
+            .when(pl.col("_chosen"))
+            .then(True)
+            .when(years < min(required, m.years_window))
+            .then(None)
+            .otherwise(False)
+        )
+    out = out.with_columns(low.alias("low_results")).with_columns(
+        pl.when(pl.col("low_results").is_null())
+        .then(pl.when(never).then(pl.lit(NO_INDEX)).otherwise(_few_years(required)))
+        .alias("low_results_unknown_reason")
+    )
+    return out.drop("_chosen") if "_chosen" in out.columns else out
+
+
+def _cause(out: pl.DataFrame, m: Methodology) -> pl.DataFrame:
+    """Cause of low results: «внутришкольные», «контекст» or «не определена» (ШНОР only)."""
+    internal = pl.col("value_added_upper") < m.internal_cause_threshold
+    as_expected = pl.col("value_added_lower") > -m.context_cause_margin * pl.col("value_added_spread")
+    cause = (
+        pl.when(~pl.col("low_results").fill_null(False))
+        .then(None)
+        .when(pl.col("value_added").is_null())
+        .then(pl.lit(UNDETERMINED))
+        .when(internal)
+        .then(pl.lit(INTERNAL))
+        .when(as_expected)
+        .then(pl.lit(CONTEXT))
+        .otherwise(pl.lit(UNDETERMINED))
+    )
+    return out.with_columns(cause.alias("low_results_cause"))
+
+
+def _context_flags(out: pl.DataFrame, m: Methodology) -> pl.DataFrame:
+    """ШНСУ and resilience, with what makes them not known."""
+    unfavourable_reason = (
+        pl.when(pl.col("unfavourable").is_not_null())
+        .then(None)
+        .when(pl.col("_has_context").is_null())
+        .then(pl.lit(NO_CONTEXT))
+        .otherwise(_incomplete_context(m.wellbeing_min_completeness))
+    )
+    out = out.with_columns(unfavourable_reason.alias("unfavourable_unknown_reason"))
+    if m.resilient_rule == "above_median":
+        good = pl.col("results_index") > pl.col("median_index")
+        missing = pl.lit("индекс результатов за год не рассчитан")
+    else:
+        good = pl.col("value_added_lower") > 0
+        missing = pl.lit("добавленная ценность за год не рассчитана")
+    resilient = (
+        pl.when(pl.col("unfavourable").is_null()).then(None).when(~pl.col("unfavourable")).then(False).otherwise(good)
+    )
+    out = out.with_columns(resilient.alias("resilient"))
+    return out.with_columns(
+        pl.when(pl.col("resilient").is_not_null())
+        .then(None)
+        .when(pl.col("unfavourable").is_null())
+        .then(pl.format("не известно, ШНСУ ли школа: {}", pl.col("unfavourable_unknown_reason")))
+        .otherwise(missing)
+        .alias("resilient_unknown_reason")
+    )
+
+
+def work_sources(scores: pl.DataFrame) -> pl.DataFrame:
+    """One row per test of the region: where its figures came from and the parameters used.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``year, procedure, grade, subject, source`` (Russian: «результаты участников (форма 4)»,
+        «отметки (форма 3)», «средний балл (форма 3)»), ``kind``, ``schools, participants,
+        within_sd`` (within-school sd of the measure), ``region_sd, correlation``,
+        ``correlation_source`` («оценена по форме 4» / «по умолчанию»), ``within_sd_source``
+        («оценён по форме 4», «по отметкам формы 3», «по умолчанию»),
+        ``region_fail_share, failure_weight``.
+
+    Examples
+    --------
+    >>> scores = pl.DataFrame({"year": [2026], "procedure": ["ЕГЭ"], "grade": [11], "subject": ["Физика"],
+    ...     "kind": ["score"], "participants": [12], "within_variance": [225.0], "region_sd": [18.0],
+    ...     "correlation": [0.5], "region_fail_share": [0.1], "failure_weight": [0.3]})
+    >>> work_sources(scores).select("source", "within_sd", "within_sd_source").row(0)
+    ('средний балл (форма 3)', 15.0, 'по умолчанию')
+    """
+    if scores.height == 0:
+        return pl.DataFrame(
+            schema={
+                "year": pl.Int64,
+                "procedure": pl.String,
+                "grade": pl.Int64,
+                "subject": pl.String,
+                "source": pl.String,
+                "kind": pl.String,
+                "schools": pl.Int64,
+                "participants": pl.Int64,
+                "within_sd": pl.Float64,
+                "within_sd_source": pl.String,
+                "region_sd": pl.Float64,
+                "correlation": pl.Float64,
+                "correlation_source": pl.String,
+                "region_fail_share": pl.Float64,
+                "failure_weight": pl.Float64,
+            }
+        )
+    return (
+        scores.group_by("year", "procedure", "grade", "subject", maintain_order=True)
+        .agg(
+            pl.col("kind").first(),
+            pl.len().cast(pl.Int64).alias("schools"),
+            pl.col("participants").sum().cast(pl.Int64),
+            pl.col("within_variance").first().sqrt().alias("within_sd"),
+            pl.col("region_sd").first(),
+            pl.col("correlation").first(),
+            pl.col("region_fail_share").first(),
+            pl.col("failure_weight").max(),
+        )
+        .with_columns(pl.col("kind", "procedure", "subject").cast(pl.String))
+        .with_columns(
+            pl.col("kind").replace_strict(SOURCES, default=None, return_dtype=pl.String).alias("source"),
+            pl.when(pl.col("kind") == "student_scores")
+            .then(pl.lit("оценён по форме 4"))
+            .when(pl.col("kind") == "marks")
+            .then(pl.lit("по отметкам формы 3"))
+            .otherwise(pl.lit("по умолчанию"))
+            .alias("within_sd_source"),
+        )
+        .select(
+            "year",
+            "procedure",
+            "grade",
+            "subject",
+            "source",
+            "kind",
+            "schools",
+            "participants",
+            "within_sd",
+            "within_sd_source",
+            "region_sd",
+            "correlation",
+            pl.lit(None, dtype=pl.String).alias("correlation_source"),
+            "region_fail_share",
+            "failure_weight",
+        )
+        .sort("year", "procedure", "grade", "subject")
     )
 
 
@@ -409,9 +696,11 @@ def _wellbeing_of_year(index: pl.DataFrame, year: int, years: int) -> pl.DataFra
 
 
 def to_report_frame(identification: Identification) -> pl.DataFrame:
-    """The per-school report with the 17 Russian columns in order; flags as 1/0.
+    """The per-school report with the Russian columns of :data:`REPORT_COLUMNS` in order.
 
-    Indices are rounded to 3 decimals; a value that could not be computed is empty.
+    Flags are written 1 (yes), 0 (no) or left empty (not known): an unknown flag is never «no».
+    Indices and the probability are rounded to 3 decimals; a value that could not be computed
+    is empty.
 
     Examples
     --------
@@ -422,8 +711,8 @@ def to_report_frame(identification: Identification) -> pl.DataFrame:
     return frame.select(
         *(
             (
-                pl.col(name).fill_null(False).cast(pl.Int8)
-                if name in _FLAGS
+                pl.col(name).cast(pl.Int8)
+                if name in FLAGS
                 else pl.col(name).round(3)
                 if frame.schema[name] == pl.Float64
                 else pl.col(name)

@@ -8,6 +8,18 @@ from typing import Any
 from .methodology import Methodology
 from .objectivity import SIGNALS
 
+# The columns of Identification.schools that explain() reads (the caller passes only these).
+EXPLAINED_COLUMNS = (
+    "bottom_years", "cluster", "failing_share", "failing_source", "learning_failure",
+    "learning_failure_unknown_reason", "low_results", "low_results_cause", "low_results_probability",
+    "low_results_unknown_reason", "median_index", "objectivity_risk", "objectivity_risk_unknown_reason",
+    "objectivity_score", "objectivity_threshold", "participants", "peer_gap", "peers", "predicted_index",
+    "raw_index", "raw_index_with_vpr", "resilient", "results_index", "results_index_lower",
+    "results_index_upper", "shrinkage_weight", "unfavourable", "value_added", "value_added_lower",
+    "value_added_upper", "vpr_excluded", "vpr_participants", "wellbeing_completeness", "wellbeing_index",
+    "year", "years_in_bottom", *(f"{name}_fired" for name in SIGNALS), *SIGNALS,
+)  # fmt: skip
+
 
 def number(value: float | None, digits: int = 2) -> str:
     """A number the Russian way: decimal comma, true minus sign; «—» when unknown.
@@ -84,11 +96,26 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
             f"Индекс результатов {number(index)} (интервал {number(row.get('results_index_lower'))} … "
             f"{number(row.get('results_index_upper'))}); {where}."
         )
-    if row.get("low_results"):
+    probability = row.get("low_results_probability")
+    chance = (
+        f"вероятность быть в нижних {bottom} % не менее {m.years_required} из {of_years(m.years_window)} — "
+        f"{percent(probability)}"
+        if probability is not None
+        else None
+    )
+    low = row.get("low_results")
+    if low:
         if m.low_results_rule == "rosobrnadzor":
             parts.append("ШНОР по признаку Рособрнадзора: не менее 30 % «2» по двум и более процедурам.")
-        else:
+        elif m.low_results_rule == "rank":
             parts.append(f"ШНОР: в нижней группе не менее {m.years_required} из {of_years(m.years_window)}.")
+        else:
+            rule = (
+                f"не меньше {percent(m.low_results_min_probability)}"
+                if m.low_results_decision == "probability"
+                else "среди наибольших (перечень такого размера, при котором ожидаемая точность списка наибольшая)"
+            )
+            parts.append(f"ШНОР: {chance}, {rule}.")
         cause = row.get("low_results_cause")
         prediction = row.get("predicted_index")
         added = row.get("value_added")
@@ -103,11 +130,20 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
             )
         elif cause == "контекст":
             parts.append(
-                f"{context}: результаты не ниже ожидаемых для таких условий — низкие результаты "
+                f"{context}: результаты в обычных пределах для таких условий — низкие результаты "
                 "объясняются прежде всего социальным контекстом."
             )
+        elif added is None:
+            parts.append("Причина не определена: ИСБШ или добавленная ценность не рассчитаны.")
         else:
-            parts.append("Причину определить нельзя: ИСБШ не рассчитан.")
+            parts.append(
+                f"{context}: причина не определена — интервал слишком широк, чтобы отличить результаты ниже "
+                "ожидаемых для таких условий от ожидаемых."
+            )
+    elif low is None and row.get("low_results_unknown_reason"):
+        parts.append(f"ШНОР: не известно — {row['low_results_unknown_reason']}.")
+    elif index is not None and m.low_results_rule == "index" and chance is not None:
+        parts.append(f"В перечень ШНОР не входит: {chance}.")
     elif index is not None and (row.get("years_in_bottom") or 0) > 0:
         parts.append(f"Это меньше {m.years_required} из {of_years(m.years_window)}: школа не относится к ШНОР.")
     weight = row.get("shrinkage_weight")
@@ -136,24 +172,27 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
                 "Резильентная: условия неблагоприятные, а результаты значимо выше ожидаемых для таких условий."
             )
     fired = [
-        _in_sentence(SIGNALS[name]) + f" ({number(row.get(value))})"
-        for name, value in (
-            ("vpr_gap", "vpr_gap"),
-            ("few_lowered", "lowered_ratio"),
-            ("scores_at_cutoffs", "cutoff_shift"),
-        )
+        _in_sentence(SIGNALS[name].split(" (подозрительно")[0]) + f" ({number(row.get(name))})"
+        for name in SIGNALS
         if row.get(f"{name}_fired")
     ]
     if row.get("objectivity_risk"):
-        sentence = f"Риск необъективности ВПР ({len(fired)} из 3 признаков): " + "; ".join(fired) + "."
+        sentence = (
+            f"Риск необъективности ВПР: сводный показатель {number(row.get('objectivity_score'))} при пороге "
+            f"{number(row.get('objectivity_threshold'))}"
+            + (": " + "; ".join(fired) if fired else "")
+            + "."
+        )
         if row.get("vpr_excluded"):
             sentence += (
                 f" Индекс рассчитан без ВПР (с ВПР он был бы {number(row.get('raw_index_with_vpr'))} "
                 "до сдвига к среднему)."
             )
         parts.append(sentence)
-    elif fired:
-        parts.append(f"Один признак необъективности ВПР (нужно {m.objectivity_min_signals}): {fired[0]}.")
+    elif row.get("objectivity_risk_unknown_reason") and row.get("vpr_participants"):
+        parts.append(f"Объективность ВПР: нет данных — {row['objectivity_risk_unknown_reason']}.")
+    if row.get("learning_failure") is None and row.get("learning_failure_unknown_reason"):
+        parts.append(f"Доля неуспевающих не известна: {row['learning_failure_unknown_reason']}.")
     if row.get("learning_failure"):
         parts.append(
             f"Неуспевающих {percent(row.get('failing_share'))} ({row.get('failing_source')}) — более "

@@ -21,6 +21,7 @@ CONTROL_TEST = "Контрольный срез"
 PROCEDURES = (VPR, OGE, EGE, ANNUAL_MARKS, CONTROL_TEST)
 
 LOW_RESULTS_RULES = ("index", "rank", "rosobrnadzor")
+LOW_RESULTS_DECISIONS = ("expected_count", "expected_f1", "probability")
 SHRINKAGE_TARGETS = ("region_mean", "context")
 PROCEDURE_COMBINATIONS = ("precision", "fixed")
 RESILIENT_RULES = ("above_median", "above_prediction")
@@ -86,9 +87,23 @@ DEFAULT_PROCEDURE_WEIGHTS: Mapping[str, float] = {
     VPR: 1.0,
     OGE: 1.0,
     EGE: 1.0,
-    ANNUAL_MARKS: 0.5,
+    ANNUAL_MARKS: 1.0,
     CONTROL_TEST: 0.0,
 }
+
+
+# Parameters of earlier versions that no longer exist: ``from_dict`` drops them, so a stored
+# methodology still loads. The objectivity signals are now calibrated on the region and combined
+# into one score whose threshold follows from a stated false-flag rate (docs/methodology.md §8).
+REMOVED_PARAMETERS = frozenset(
+    {
+        "objectivity_z",
+        "vpr_gap_threshold",
+        "lowered_ratio_threshold",
+        "cutoff_score_threshold",
+        "objectivity_min_signals",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -105,20 +120,40 @@ class Methodology:
     bottom_share
         Share of the region's schools that forms the bottom group each year (0.10).
     low_results_rule
-        ``"index"`` (the shrunk results index, default), ``"rank"`` (the raw index without
-        shrinkage: the regional orders' ranking) or ``"rosobrnadzor"`` (the 30 % «2» signal).
+        ``"index"`` (the probability from the year-over-year model of the results index, default),
+        ``"rank"`` (the raw index without shrinkage: the regional orders' ranking) or
+        ``"rosobrnadzor"`` (the 30 % «2» signal).
+    low_results_decision, low_results_min_probability
+        How the probability P(in the bottom group in at least K of N years) gives the list (rule
+        ``"index"``): ``"expected_f1"`` (default) takes the schools with the highest probability,
+        as many as maximise the expected F1 = 2·Σ_{i≤k} pᵢ / (k + Σ p); ``"probability"`` takes
+        those with p ≥ ``low_results_min_probability`` (0.5).
+    probability_draws, probability_random_state
+        Quasi-random points (scrambled Sobol, fixed seed) over which the probabilities are
+        computed.
     procedure_weights, subject_weights, default_subject_weight
         Weights of procedures and subjects in the results index; a subject not listed weighs
         ``default_subject_weight``; weight 0 leaves a procedure or subject out.
     procedure_combination
-        ``"precision"``: procedures weigh Wₚ / Vₚ (their weight over their sampling variance,
-        so a procedure with a handful of participants cannot dominate); ``"fixed"``: Wₚ.
+        ``"precision"``: procedures weigh Wₚ / (Vₚ/N + ω²ₚ) (their weight over their sampling
+        variance and how much the procedure departs from a school's other procedures in the
+        region, so neither a procedure with a handful of participants nor year marks on a
+        school's own scale can dominate); ``"fixed"``: Wₚ.
     min_cell_participants
         Results of a test with fewer participants are not used in the index.
+    failure_weight, failure_chance_band
+        λ: weight of the failing results (mark «2»; ЕГЭ below the subject's minimum) beyond
+        those the school's mean implies, in each test's result: z = z_mean + λ·excess; an
+        excess within ``failure_chance_band`` robust sd of the region's line is chance.
+    use_student_results
+        When form 4 is given, tests it covers are standardised from the participants' scores
+        and their within-school variances and the correlation ρ are estimated from it.
     same_students_correlation
-        ρ, correlation of the sampling errors of two tests written by the same grade.
+        ρ, correlation of the sampling errors of two tests written by the same grade; used for
+        tests that have form 3 alone (with form 4 it is estimated).
     ege_score_sd
-        Within-school sd of the ЕГЭ test score (form 3 has no student data to estimate it).
+        Within-school sd of the ЕГЭ test score for tests with form 3 alone (with form 4 it is
+        estimated).
     shrinkage_target
         ``"region_mean"`` (James–Stein toward the regional mean) or ``"context"`` (Fay–Herriot
         toward the prediction from ИСБШ and the value-added covariates).
@@ -142,9 +177,12 @@ class Methodology:
     value_added_covariates
         Covariates of the value-added regression (``"wellbeing"``, ``"log_students"``,
         ``"rural"``, ``"school_type"``).
-    internal_cause_threshold
-        Low results have school-internal causes when the upper bound of the value added is
-        below this value (0: results significantly below what the context predicts).
+    internal_cause_threshold, context_cause_margin
+        The cause of low results is «внутришкольные» when the upper bound of the value added is
+        below ``internal_cause_threshold`` (0: significantly below what the context predicts),
+        «контекст» when its lower bound is above −``context_cause_margin``·τ (τ the sd of
+        results between schools in the same conditions: no material shortfall), otherwise
+        «не определена» (the data cannot tell them apart).
     resilient_rule
         ``"above_median"``: ШНСУ with a results index above the regional median;
         ``"above_prediction"``: ШНСУ whose value added has a lower bound above 0 (HSE).
@@ -155,18 +193,14 @@ class Methodology:
         schools both are found on a fixed sample of that many and every school goes to the
         nearest centre.
     objectivity_min_participants
-        Least ВПР participants of a school for the objectivity signals (FIOKO: 20).
-    objectivity_z
-        Least z-statistic for a signal to be more than chance.
-    vpr_gap_threshold
-        Signal 1: ВПР level minus ОГЭ/ЕГЭ level, in student sd.
-    lowered_ratio_threshold
-        Signal 2: the school's share of «lowered» below this fraction of the region's share.
-    cutoff_score_threshold
-        Signal 3: the mean ВПР primary score below what the marks imply, in student sd of the
-        score within the mark band.
-    objectivity_min_signals
-        Risk of non-objectivity when at least this many signals fire.
+        A school with fewer ВПР results (FIOKO: 20) is checked too, but when it is not flagged
+        its risk is «нет данных» rather than «нет».
+    objectivity_false_flag_rate
+        The combined objectivity score of an honest school exceeds its threshold with at most
+        this probability (0.01).
+    objectivity_fdr
+        Control for testing thousands of schools: among the flagged schools the expected share
+        of honest ones is at most this (Benjamini–Hochberg, 0.05).
     exclude_vpr_when_at_risk
         For a school at risk the results index is computed without the ВПР.
     failure_share
@@ -189,11 +223,18 @@ class Methodology:
     years_required: int = 2
     bottom_share: float = 0.10
     low_results_rule: str = "index"
+    low_results_decision: str = "expected_count"
+    low_results_min_probability: float = 0.5
+    probability_draws: int = 1024
+    probability_random_state: int = 0
     procedure_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_PROCEDURE_WEIGHTS))
     subject_weights: Mapping[str, float] = field(default_factory=dict)
     default_subject_weight: float = 1.0
     procedure_combination: str = "precision"
     min_cell_participants: int = 1
+    failure_weight: float = 0.5
+    failure_chance_band: float = 3.0
+    use_student_results: bool = True
     same_students_correlation: float = 0.5
     ege_score_sd: float = 15.0
     shrinkage_target: str = "region_mean"
@@ -206,6 +247,7 @@ class Methodology:
     unfavourable_share: float = 0.25
     value_added_covariates: tuple[str, ...] = ("wellbeing",)
     internal_cause_threshold: float = 0.0
+    context_cause_margin: float = 1.0
     resilient_rule: str = "above_median"
     cluster_method: str = "kmeans"
     cluster_k_min: int = 3
@@ -214,11 +256,8 @@ class Methodology:
     cluster_random_state: int = 0
     cluster_sample_size: int = 3000
     objectivity_min_participants: int = 20
-    objectivity_z: float = 3.0
-    vpr_gap_threshold: float = 0.2
-    lowered_ratio_threshold: float = 0.5
-    cutoff_score_threshold: float = 0.2
-    objectivity_min_signals: int = 2
+    objectivity_false_flag_rate: float = 0.01
+    objectivity_fdr: float = 0.05
     exclude_vpr_when_at_risk: bool = True
     failure_share: float = 0.5
     rosobrnadzor_fail_share: float = 0.30
@@ -264,12 +303,21 @@ class Methodology:
     def from_dict(cls, data: Mapping[str, Any]) -> Methodology:
         """Rebuild a methodology from :meth:`to_dict`; missing keys take their defaults.
 
+        Parameters of earlier versions that no longer exist (:data:`REMOVED_PARAMETERS`) are
+        dropped, so a stored methodology of an earlier version still loads.
+
         Raises
         ------
         ValueError
             On a key that is not a parameter (message in Russian).
+
+        Examples
+        --------
+        >>> Methodology.from_dict({"bottom_share": 0.2, "objectivity_z": 3.0}).bottom_share
+        0.2
         """
         known = {item.name: item for item in fields(cls)}
+        data = {key: value for key, value in data.items() if key not in REMOVED_PARAMETERS}
         unknown = sorted(set(data) - set(known))
         if unknown:
             raise ValueError(f"Неизвестные параметры методики: {', '.join(unknown)}")
@@ -342,9 +390,18 @@ class Methodology:
             "rosobrnadzor_fail_share",
             "confidence_level",
             "wellbeing_min_completeness",
-            "lowered_ratio_threshold",
+            "low_results_min_probability",
+            "objectivity_false_flag_rate",
+            "objectivity_fdr",
         ):
             share(name)
+        if not _is_number(self.failure_weight) or not 0.0 <= self.failure_weight <= 2.0:
+            add("failure_weight", "Вес неудач должен быть от 0 до 2.")
+        non_negative("failure_chance_band")
+        choice("low_results_decision", LOW_RESULTS_DECISIONS)
+        positive_int("probability_draws", 64)
+        if not isinstance(self.probability_random_state, int) or self.probability_random_state < 0:
+            add("probability_random_state", "Нужно целое число не меньше 0.")
         if _is_number(self.same_students_correlation) and not 0.0 <= self.same_students_correlation < 1.0:
             add("same_students_correlation", "Корреляция должна быть не меньше 0 и меньше 1.")
         elif not _is_number(self.same_students_correlation):
@@ -396,6 +453,7 @@ class Methodology:
             add("value_added_covariates", "Переменные не должны повторяться.")
         if not _is_number(self.internal_cause_threshold):
             add("internal_cause_threshold", "Нужно число.")
+        non_negative("context_cause_margin")
 
         positive_int("cluster_k_min", 2)
         positive_int("cluster_k_max", 2)
@@ -410,11 +468,6 @@ class Methodology:
         positive_int("cluster_sample_size", 100)
 
         positive_int("objectivity_min_participants")
-        for name in ("objectivity_z", "vpr_gap_threshold", "cutoff_score_threshold"):
-            non_negative(name)
-        positive_int("objectivity_min_signals")
-        if isinstance(self.objectivity_min_signals, int) and self.objectivity_min_signals > 3:
-            add("objectivity_min_signals", "Признаков всего три: нужно число от 1 до 3.")
         return errors
 
 

@@ -143,33 +143,63 @@ class SchoolYearModel:
     0.122
     """
 
-    def fit(self, residual: np.ndarray, sampling_variance: np.ndarray, *, tau2: float) -> SchoolYearModel:
-        """Estimate σ²_school and σ²_year from residuals (NaN where a year has no data)."""
+    def fit(
+        self,
+        residual: np.ndarray,
+        sampling_variance: np.ndarray,
+        *,
+        tau2: float,
+        persistent: np.ndarray | None = None,
+    ) -> SchoolYearModel:
+        """Estimate σ²_school and σ²_year from residuals (NaN where a year has no data).
+
+        ``persistent`` (per school, optional) is the variance ηₛ² of a part of the residual
+        that persists over the years but is not the school's level (how far its procedures'
+        own departures, :func:`~opora.analytics.results_index.procedure_interaction`, move its
+        index): it is taken out of σ²_school and of τ̄².
+        """
         r = np.asarray(residual, dtype=np.float64)
         observed = np.isfinite(r)
         filled = np.where(observed, r, 0.0)
+        eta = np.zeros(r.shape[0]) if persistent is None else np.nan_to_num(np.asarray(persistent, dtype=np.float64))
         total = 0.0
         pairs = 0
+        noise = 0.0
         n_years = r.shape[1]
         for t in range(n_years):
             for u in range(t + 1, n_years):
                 both = observed[:, t] & observed[:, u]
                 total += float(np.sum(filled[both, t] * filled[both, u]))
+                noise += float(np.sum(eta[both]))
                 pairs += int(both.sum())
-        covariance = total / pairs if pairs else 0.0
-        self.sigma2_school_ = float(np.clip(covariance, 0.0, max(tau2, 0.0)))
-        self.sigma2_year_ = float(max(tau2 - self.sigma2_school_, 0.0))
+        covariance = (total - noise) / pairs if pairs else 0.0
+        level = max(tau2 - (noise / pairs if pairs else 0.0), 0.0)
+        self.sigma2_school_ = float(np.clip(covariance, 0.0, level))
+        self.sigma2_year_ = float(max(level - self.sigma2_school_, 0.0))
         return self
 
-    def shrink(self, residual: np.ndarray, sampling_variance: np.ndarray) -> Posterior:
-        """Posterior mean and variance of θ − prior for every school and year."""
+    def _sigma(self, v: np.ndarray, persistent: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        n_years = v.shape[1]
+        C = self.sigma2_school_ * np.ones((n_years, n_years)) + self.sigma2_year_ * np.eye(n_years)
+        Sigma = C[None, :, :] + np.einsum("st,tu->stu", v, np.eye(n_years))
+        if persistent is not None:
+            eta = np.nan_to_num(np.asarray(persistent, dtype=np.float64))
+            Sigma = Sigma + eta[:, None, None] * np.ones((n_years, n_years))[None, :, :]
+        return C, Sigma
+
+    def shrink(
+        self, residual: np.ndarray, sampling_variance: np.ndarray, persistent: np.ndarray | None = None
+    ) -> Posterior:
+        """Posterior mean and variance of θ − prior for every school and year.
+
+        With ``persistent`` ηₛ², Σ = C + ηₛ² 11' + diag(V): what persists in a school's index
+        only because of its procedures' departures is not taken for its level.
+        """
         r = np.asarray(residual, dtype=np.float64)
         observed = np.isfinite(r) & np.isfinite(sampling_variance)
         filled = np.where(observed, r, 0.0)
         v = np.where(observed, np.maximum(sampling_variance, 1e-6), 1e8)
-        n_years = r.shape[1]
-        C = self.sigma2_school_ * np.ones((n_years, n_years)) + self.sigma2_year_ * np.eye(n_years)
-        Sigma = C[None, :, :] + np.einsum("st,tu->stu", v, np.eye(n_years))
+        C, Sigma = self._sigma(v, persistent)
         solved = np.linalg.solve(Sigma, filled[:, :, None])[:, :, 0]
         mean = solved @ C.T
         CS = np.linalg.solve(Sigma, np.broadcast_to(C, Sigma.shape))  # Σ⁻¹ C
@@ -177,3 +207,23 @@ class SchoolYearModel:
         prior_variance = np.diag(C)[None, :]
         weight = np.where(prior_variance > 0, 1.0 - variance / np.where(prior_variance > 0, prior_variance, 1.0), 0.0)
         return Posterior(mean=mean, variance=np.maximum(variance, 0.0), weight=weight)
+
+    def covariance(self, sampling_variance: np.ndarray, persistent: np.ndarray | None = None) -> np.ndarray:
+        """Posterior covariance of θₛ − prior over the years, C − C Σ⁻¹ C, shape (schools, T, T).
+
+        The years of one school are correlated through its persistent part aₛ: what the
+        decision «in the bottom group in at least K of N years» needs (a year without data has
+        V = ∞).
+
+        Examples
+        --------
+        >>> residual = np.array([[0.3, 0.3], [-0.3, -0.3]])
+        >>> model = SchoolYearModel().fit(residual, np.full((2, 2), 0.01), tau2=0.1)
+        >>> model.covariance(np.array([[0.01, np.nan]])).shape
+        (1, 2, 2)
+        """
+        v = np.asarray(sampling_variance, dtype=np.float64)
+        v = np.where(np.isfinite(v), np.maximum(v, 1e-6), 1e8)
+        C, Sigma = self._sigma(v, persistent)
+        CS = np.linalg.solve(Sigma, np.broadcast_to(C, Sigma.shape))
+        return C[None, :, :] - np.einsum("tu,suv->stv", C, CS)

@@ -25,9 +25,11 @@ HEADERS = [
     "Риск необъективности",
     "Неуспешность более 50%",
     "Лет в нижней группе",
+    "Вероятность низких результатов",
     "Пояснение",
 ]
 FLAGS = ["ШНОР", "ШНСУ", "Резильентная", "Риск необъективности", "Неуспешность более 50%"]
+FLAG_COLUMNS = ["low_results", "unfavourable", "resilient", "objectivity_risk", "learning_failure"]
 
 
 @pytest.fixture(scope="module")
@@ -35,22 +37,57 @@ def result():
     return identify(**inputs(), year=2026)
 
 
-def test_report_has_the_17_columns_in_order(result):
+def test_report_has_the_18_columns_in_order(result):
     report = to_report_frame(result)
     assert report.columns == HEADERS == list(REPORT_COLUMNS.values())
     assert report.height == 150
     for flag in FLAGS:
-        assert report.schema[flag] == pl.Int8 and set(report[flag].unique()) <= {0, 1}
+        assert report.schema[flag] == pl.Int8 and set(report[flag].drop_nulls().unique()) <= {0, 1}
     assert report["Пояснение"].str.len_chars().min() > 20
+    probability = report["Вероятность низких результатов"]
+    assert probability.drop_nulls().is_between(0, 1).all()
+
+
+def test_every_unknown_flag_is_an_empty_cell_with_a_reason(result):
+    report = to_report_frame(result)
+    schools = result.schools
+    for flag, header in zip(FLAG_COLUMNS, FLAGS, strict=True):
+        unknown = schools[flag].is_null()
+        # never written as 0: the cell is empty exactly where the flag is not known
+        assert report[header].is_null().equals(unknown), flag
+        assert schools.filter(unknown)[f"{flag}_unknown_reason"].null_count() == 0, flag
+        assert schools.filter(~unknown)[f"{flag}_unknown_reason"].null_count() == (~unknown).sum(), flag
+    # the demo region has schools without ВПР (evening, special) and tiny ones: objectivity not known
+    assert schools["objectivity_risk"].null_count() > 0
+
+
+def test_unknown_flags_are_exported_as_empty_cells():
+    data = inputs()
+    # a school with results but no context at all, and a school with context but no results
+    data["context"] = data["context"].filter(pl.col("code") != "010001")
+    data["results"] = data["results"].filter(pl.col("code") != "010002")
+    result = identify(**data, year=2026)
+    report = to_report_frame(result).filter(pl.col("Код ОО").is_in(["010001", "010002"])).sort("Код ОО")
+    no_context, no_results = report.row(0, named=True), report.row(1, named=True)
+    assert no_context["ШНСУ"] is None and no_context["Резильентная"] is None
+    assert no_results["ШНОР"] is None and no_results["Риск необъективности"] is None
+    assert no_results["Вероятность низких результатов"] is None
+    reasons = result.schools.filter(pl.col("code") == "010002").row(0, named=True)
+    assert "нет результатов" in reasons["low_results_unknown_reason"]
 
 
 def test_rules_hold_for_every_school(result):
     s = result.schools
-    assert (s.filter(pl.col("low_results"))["years_in_bottom"] >= 2).all()
+    low = s.filter(pl.col("low_results"))
+    # the list: the schools with the highest probability, as many as the model expects (Σ p)
+    assert low.height == round(s["low_results_probability"].fill_null(0).sum())
+    assert low["low_results_probability"].min() >= s.filter(~pl.col("low_results"))["low_results_probability"].max()
     assert s.filter(pl.col("resilient"))["unfavourable"].all()
     assert (s.filter(pl.col("resilient"))["results_index"] > s["median_index"][0]).all()
-    assert set(s.filter(pl.col("low_results"))["low_results_cause"].drop_nulls()) <= {"контекст", "внутришкольные"}
-    assert s.filter(~pl.col("low_results"))["low_results_cause"].null_count() == s.filter(~pl.col("low_results")).height
+    assert set(low["low_results_cause"]) <= {"контекст", "внутришкольные", "не определена"}
+    assert low["low_results_cause"].null_count() == 0
+    not_low = s.filter(~pl.col("low_results").fill_null(False))
+    assert not_low["low_results_cause"].null_count() == not_low.height
     assert s["unfavourable"].sum() == math.ceil(0.25 * s["wellbeing_index"].drop_nulls().len())
     yearly = result.yearly
     for year in (2024, 2025, 2026):
@@ -58,10 +95,36 @@ def test_rules_hold_for_every_school(result):
         assert ranked["in_bottom"].sum() == math.ceil(0.10 * ranked["results_index"].drop_nulls().len())
 
 
-def test_internal_cause_means_value_added_significantly_below_zero(result):
+def test_causes_follow_the_value_added_interval(result):
     low = result.schools.filter(pl.col("low_results"))
-    assert (low.filter(pl.col("low_results_cause") == "внутришкольные")["value_added_upper"] < 0).all()
-    assert (low.filter(pl.col("low_results_cause") == "контекст")["value_added_upper"] >= 0).all()
+    internal = low.filter(pl.col("low_results_cause") == "внутришкольные")
+    context = low.filter(pl.col("low_results_cause") == "контекст")
+    undetermined = low.filter(pl.col("low_results_cause") == "не определена")
+    margin = Methodology().context_cause_margin
+    assert (internal["value_added_upper"] < 0).all()
+    assert (context["value_added_upper"] >= 0).all()
+    assert (context["value_added_lower"] > -margin * context["value_added_spread"]).all()
+    # «не определена»: the interval covers 0 and a material shortfall alike (or no value added)
+    known = undetermined.filter(pl.col("value_added").is_not_null())
+    assert (known["value_added_upper"] >= 0).all()
+    assert (known["value_added_lower"] <= -margin * known["value_added_spread"]).all()
+
+
+def test_a_small_school_is_not_called_context_by_default():
+    """A tiny school's value-added interval is wide: its cause is «не определена», not «контекст»."""
+    row = {
+        "low_results": True,
+        "value_added": -0.05,
+        "value_added_lower": -0.6,
+        "value_added_upper": 0.5,
+        "value_added_spread": 0.3,
+    }
+    from opora.analytics.classification import _cause
+
+    out = _cause(pl.DataFrame([row]), Methodology())
+    assert out["low_results_cause"][0] == "не определена"
+    narrow = _cause(pl.DataFrame([{**row, "value_added_lower": -0.2, "value_added_upper": 0.1}]), Methodology())
+    assert narrow["low_results_cause"][0] == "контекст"
 
 
 def test_the_flagged_schools_match_the_hidden_truth_well(result):
@@ -132,11 +195,22 @@ def test_an_unrelated_school_far_from_the_threshold_changes_no_clear_flag(code):
     assert (margin["low_results"] == margin["low_results_new"]).all()
 
 
+def test_probability_and_decision_rules():
+    s = identify(**inputs(), year=2026, methodology=Methodology(low_results_decision="probability")).schools
+    assert s.filter(pl.col("low_results"))["low_results_probability"].min() >= 0.5
+    assert s.filter(pl.col("low_results") == False)["low_results_probability"].max() < 0.5  # noqa: E712
+    f1 = identify(**inputs(), year=2026, methodology=Methodology(low_results_decision="expected_f1")).schools
+    assert 0 < f1["low_results"].sum() <= 40
+
+
 def test_rank_and_rosobrnadzor_rules():
     rank = identify(**inputs(), year=2026, methodology=Methodology(low_results_rule="rank")).schools
     assert (rank.filter(pl.col("low_results"))["years_in_bottom"] >= 2).all()
+    assert (rank.filter(pl.col("low_results") == False)["years_in_bottom"] < 2).all()  # noqa: E712
     rosobrnadzor = identify(**inputs(), year=2026, methodology=Methodology(low_results_rule="rosobrnadzor")).schools
-    assert rosobrnadzor["low_results"].equals(rosobrnadzor["rosobrnadzor_signal"].fill_null(False))
+    assert rosobrnadzor["low_results"].equals(rosobrnadzor["rosobrnadzor_signal"])
+    # the signal is computed whatever the rule, with what it needs per school
+    assert {"low_tests", "repeated_tests", "rosobrnadzor_signal"} <= set(rank.columns)
 
 
 def test_resilience_above_prediction():
@@ -189,9 +263,17 @@ def test_per_school_output_has_what_the_why_page_needs(result):
         "peers_mean_index",
         "peer_gap",
         "vpr_gap",
-        "lowered_ratio",
-        "cutoff_shift",
+        "vpr_above_journal",
+        "scores_at_cutoffs",
+        "objectivity_score",
+        "objectivity_threshold",
         "failing_share",
+        "fail_share_vpr",
+        "fail_share_oge",
+        "below_threshold_share_ege",
+        "no_certificate_share_9",
+        "no_certificate_share_11",
+        "low_results_probability",
         "wellbeing_completeness",
         "shrinkage_weight",
         "raw_index",
@@ -199,6 +281,12 @@ def test_per_school_output_has_what_the_why_page_needs(result):
         "rosobrnadzor_signal",
     }
     assert needed <= set(result.schools.columns)
-    assert set(result.objectivity_signals_long["signal"].unique()) == {"vpr_gap", "few_lowered", "scores_at_cutoffs"}
+    assert set(result.objectivity_signals_long["signal"].unique()) == {
+        "vpr_gap",
+        "vpr_above_journal",
+        "scores_at_cutoffs",
+    }
+    assert result.rosobrnadzor_tests.columns[:4] == ["code", "procedure", "grade", "subject"]
+    assert set(result.works["source"]) == {"отметки (форма 3)", "средний балл (форма 3)"}
     assert result.value_added_coefficients.filter(pl.col("year") == 2026).height >= 2
     assert result.cluster_profiles.height == result.schools["cluster"].drop_nulls().n_unique()

@@ -72,10 +72,12 @@ def test_unknown_context_objectivity_and_failure():
             "wellbeing_index": None,
             "wellbeing_completeness": 0.4,
             "objectivity_risk": True,
+            "objectivity_score": 4.2,
+            "objectivity_threshold": 2.9,
             "vpr_gap_fired": True,
             "vpr_gap": 0.8,
-            "few_lowered_fired": True,
-            "lowered_ratio": 0.1,
+            "vpr_above_journal_fired": True,
+            "vpr_above_journal": 0.3,
             "vpr_excluded": True,
             "raw_index_with_vpr": -0.2,
             "learning_failure": True,
@@ -85,7 +87,8 @@ def test_unknown_context_objectivity_and_failure():
         M,
     )
     assert "ИСБШ не рассчитан: известно 40 %" in text
-    assert "Риск необъективности ВПР (2 из 3 признаков)" in text and "без ВПР" in text
+    assert "Риск необъективности ВПР: сводный показатель 4,20 при пороге 2,90" in text and "без ВПР" in text
+    assert "ВПР выше уровня ОГЭ/ЕГЭ той же школы (0,80)" in text
     assert "Неуспевающих 56 % (итоги года)" in text
 
 
@@ -110,3 +113,37 @@ def test_resilient_and_peers():
         and "Резильентная" in text
         and "Кластер 2 (школ со схожими условиями, кроме этой: 30): индекс на 0,50 выше" in text
     )
+
+
+def test_probability_cause_not_determined_and_unknown_flags():
+    text = explain(
+        {
+            **BASE,
+            "low_results": True,
+            "low_results_probability": 0.72,
+            "low_results_cause": "не определена",
+            "predicted_index": -0.6,
+            "value_added": -0.2,
+            "value_added_lower": -0.9,
+            "value_added_upper": 0.5,
+        },
+        M,
+    )
+    assert "вероятность быть в нижних 10 % не менее 2 из 3 лет — 72 %" in text
+    assert "причина не определена" in text
+    unknown = explain(
+        {
+            **BASE,
+            "low_results": None,
+            "low_results_unknown_reason": "индекс результатов есть только за 1 из 2 нужных лет",
+            "vpr_participants": 12,
+            "objectivity_risk": None,
+            "objectivity_risk_unknown_reason": "меньше 20 результатов ВПР",
+            "learning_failure": None,
+            "learning_failure_unknown_reason": "нет ни итогов учебного года",
+        },
+        M,
+    )
+    assert "ШНОР: не известно — индекс результатов есть только за 1 из 2 нужных лет." in unknown
+    assert "Объективность ВПР: нет данных — меньше 20 результатов ВПР." in unknown
+    assert "Доля неуспевающих не известна" in unknown

@@ -2,6 +2,7 @@ import polars as pl
 import pytest
 
 from opora.analytics import Methodology, learning_failure, rosobrnadzor_signal
+from opora.analytics.failure import failure_shares, rosobrnadzor_tests
 from tests.analytics.frames import demo, marks_row, results_frame
 
 M = Methodology()
@@ -14,8 +15,11 @@ def outcomes(**columns):
 
 def test_more_than_half_failing_is_strict():
     out = learning_failure(outcomes(students_end=[100, 100, 0], failing=[51, 50, 0]), EMPTY, M)
-    assert out["learning_failure"].to_list() == [True, False, False]
+    # a share that is not known is not «no»: null, with the reason
+    assert out["learning_failure"].to_list() == [True, False, None]
     assert out["failing_share"].to_list() == [0.51, 0.5, None]
+    assert out["learning_failure_unknown_reason"].to_list()[:2] == [None, None]
+    assert "нет ни итогов" in out["learning_failure_unknown_reason"][2]
     assert out["failing_source"].to_list()[:2] == ["итоги года", "итоги года"]
 
 
@@ -63,6 +67,25 @@ def test_rosobrnadzor_needs_two_tests_now_and_one_repeated():
         ("b", 2, 0, False),
         ("c", 1, 1, False),
     ]
+
+
+def test_rosobrnadzor_is_not_known_without_the_year_before():
+    frame = results_frame(
+        rows("a", 2026, {"Математика": 0.5, "Русский язык": 0.5}) + rows("b", 2026, {"Математика": 0.0})
+    )
+    out = rosobrnadzor_signal(frame, 2026, M)
+    assert out["rosobrnadzor_signal"].to_list() == [None, False]
+    assert "прошлого года" in out["rosobrnadzor_signal_unknown_reason"][0]
+    tests = rosobrnadzor_tests(frame, 2026, M).filter(pl.col("code") == "a")
+    assert tests["fail_share"].to_list() == [0.5, 0.5] and tests["previous_fail_share"].null_count() == 2
+
+
+def test_failure_shares_per_school():
+    frame = results_frame(rows("a", 2026, {"Математика": 0.3, "Русский язык": 0.1}))
+    out = failure_shares(frame, pl.DataFrame({"code": ["a"], "year": [2026], "graduates_9": [0]}), 2026)
+    row = out.row(0, named=True)
+    assert row["fail_share_oge"] == pytest.approx(0.2) and row["fail_share_vpr"] is None
+    assert row["no_certificate_share_9"] is None  # no graduates: not 0
 
 
 def test_rosobrnadzor_counts_ege_below_threshold():

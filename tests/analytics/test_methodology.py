@@ -59,7 +59,14 @@ def test_from_dict_rejects_unknown_keys_in_russian():
         ({"procedure_weights": {"Олимпиада": 1.0}}, "procedure_weights"),
         ({"procedure_weights": {"ВПР": 0.0}}, "procedure_weights"),
         ({"cluster_k_min": 6, "cluster_k_max": 4}, "cluster_k_max"),
-        ({"objectivity_min_signals": 4}, "objectivity_min_signals"),
+        ({"objectivity_fdr": 0.0}, "objectivity_fdr"),
+        ({"objectivity_false_flag_rate": 1.0}, "objectivity_false_flag_rate"),
+        ({"low_results_decision": "top"}, "low_results_decision"),
+        ({"low_results_min_probability": 1.5}, "low_results_min_probability"),
+        ({"failure_weight": -0.1}, "failure_weight"),
+        ({"failure_chance_band": -1.0}, "failure_chance_band"),
+        ({"context_cause_margin": -1.0}, "context_cause_margin"),
+        ({"probability_draws": 10}, "probability_draws"),
         ({"same_students_correlation": 1.0}, "same_students_correlation"),
         ({"wellbeing_variables": (ContextVariable("zodiac", 1.0, 1),)}, "wellbeing_variables"),
         ({"wellbeing_variables": (ContextVariable("rural", 1.0, 0),)}, "wellbeing_variables"),
@@ -102,3 +109,33 @@ def test_weights_of_procedures_and_subjects():
     assert m.procedure_weight("Олимпиада") == 0.0
     assert m.subject_weight("Физика") == 0.5
     assert m.subject_weight("Химия") == m.default_subject_weight
+
+
+def test_a_stored_methodology_of_the_previous_version_still_loads():
+    # to_dict() of the version before calibrated objectivity: its five objectivity parameters are dropped
+    previous = {
+        **{k: v for k, v in Methodology().to_dict().items() if k not in NEW_PARAMETERS},
+        "objectivity_z": 3.0,
+        "vpr_gap_threshold": 0.2,
+        "lowered_ratio_threshold": 0.5,
+        "cutoff_score_threshold": 0.2,
+        "objectivity_min_signals": 2,
+        "bottom_share": 0.15,
+    }
+    loaded = Methodology.from_dict(json.loads(json.dumps(previous, ensure_ascii=False)))
+    assert loaded.bottom_share == 0.15 and loaded.validate() == {}
+    assert loaded.objectivity_fdr == Methodology().objectivity_fdr
+
+
+NEW_PARAMETERS = {
+    "low_results_decision",
+    "low_results_min_probability",
+    "probability_draws",
+    "probability_random_state",
+    "failure_weight",
+    "failure_chance_band",
+    "use_student_results",
+    "context_cause_margin",
+    "objectivity_false_flag_rate",
+    "objectivity_fdr",
+}

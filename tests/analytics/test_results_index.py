@@ -43,11 +43,13 @@ class TestTestScores:
         assert out["variance"].to_list() == pytest.approx([0.5, 0.5])
 
     def test_weighted_mean_of_each_test_is_zero(self):
+        # the level part; the failure part moves only schools with failures beyond chance
         out = standardised_scores(demo()["results"], M)
         check = out.group_by("year", "procedure", "grade", "subject").agg(
-            ((pl.col("participants") * pl.col("z")).sum() / pl.col("participants").sum()).abs().alias("m")
+            ((pl.col("participants") * pl.col("z_mean")).sum() / pl.col("participants").sum()).abs().alias("m")
         )
         assert check["m"].max() < 1e-9
+        assert (out["failure_excess"].fill_null(0.0) == 0).mean() > 0.98
 
     def test_ege_uses_the_mean_test_score_and_the_stated_sd(self):
         rows = [
@@ -215,3 +217,44 @@ def test_index_is_invariant_to_row_order(seed):
     other = results_index(raw_results_index(standardised_scores(shuffled, M), M), M).sort("code", "year")
     assert base["code"].equals(other["code"])
     assert np.allclose(base["results_index"].to_numpy(), other["results_index"].to_numpy(), atol=1e-12, equal_nan=True)
+
+
+def test_procedure_interaction_recovers_each_procedures_own_spread():
+    from opora.analytics.results_index import procedure_interaction
+
+    rng = np.random.default_rng(4)
+    common = rng.normal(0, 0.5, 2000)
+    spreads = (0.05, 0.1, 0.3)
+    levels = np.stack([common + rng.normal(0, s, 2000) for s in spreads], axis=1).reshape(-1)
+    sampling = np.full(6000, 0.01)
+    noisy = levels + rng.normal(0, 0.1, 6000)
+    out = procedure_interaction(
+        noisy,
+        sampling,
+        np.tile([0, 1, 2], 2000),
+        np.full(6000, 2026),
+        np.zeros(6000, dtype=bool),
+        np.repeat(np.arange(2000), 3),
+        3,
+    )
+    assert out[:3] == pytest.approx([s**2 for s in spreads], abs=0.01)
+
+
+def test_year_marks_on_a_schools_own_scale_weigh_less():
+    """A procedure that departs from a school's others (year marks set by the school) gets less weight."""
+    rows = []
+    rng = np.random.default_rng(1)
+    for i in range(200):
+        level = rng.normal(0, 0.5)
+        lenient = rng.normal(0, 0.5)
+        for year in (2024, 2025, 2026):
+            rows.append((f"{i:03d}", year, "ОГЭ", 9, "Математика", 30, level + rng.normal(0, 0.1), 0.01, 1.0))
+            rows.append((f"{i:03d}", year, "ВПР", 5, "Математика", 30, level + rng.normal(0, 0.1), 0.01, 1.0))
+            rows.append((f"{i:03d}", year, "Годовые отметки", 9, "Математика", 30, level + lenient, 0.01, 1.0))
+    raw = raw_results_index(scores_frame(rows), M)
+    assert raw["interaction_annual_marks"][0] > 0.1
+    # the index follows the ОГЭ more than the year marks, though both have the same sampling variance
+    joined = raw.filter(pl.col("year") == 2026)
+    gap_oge = (joined["raw_index"] - joined["level_oge"]).abs().mean()
+    gap_annual = (joined["raw_index"] - joined["level_annual_marks"]).abs().mean()
+    assert gap_oge < gap_annual / 3

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from opora.demo.generator import DemoRegion, export_region, generate_region, write_truth
+from opora.analytics import DEFAULT_EGE_THRESHOLDS as EGE_THRESHOLDS
+from opora.demo.generator import SCENARIOS, DemoRegion, export_region, generate_region, write_truth
 
 FRAMES = ("schools", "context", "results", "student_results", "outcomes", "teachers", "truth")
 YEARS = ["2023/2024", "2024/2025", "2025/2026"]
@@ -20,14 +21,6 @@ RESULT_KEY = ["Код ОО", "Учебный год", "Процедура", "К�
 MARKS = ["2", "3", "4", "5"]
 RELATIONS = ["Понизили", "Подтвердили", "Повысили"]
 BELOW = "Не преодолели минимальный порог"
-EGE_THRESHOLDS = {
-    "Русский язык": 24,
-    "Математика (профильная)": 27,
-    "Обществознание": 42,
-    "Биология": 36,
-    "Физика": 36,
-    "История": 32,
-}
 STUDENT_PARTS = [
     "С ОВЗ",
     "Из малообеспеченных семей",
@@ -516,3 +509,111 @@ def test_invariants_hold_for_any_seed(seed, n_schools, n_years, n_municipalities
         with_students=with_students,
     )
     check_invariants(region, n_schools=n_schools, n_years=n_years, last_year=2025)
+
+
+# ---------------------------------------------------------------- scenarios
+def vpr_relations(region: DemoRegion) -> pl.DataFrame:
+    """Per school: inflating or not, share of ВПР marks below and above the journal."""
+    vpr = region.results.filter(pl.col("Процедура") == "ВПР").join(
+        region.truth.select("code", "inflates_vpr"), left_on="Код ОО", right_on="code"
+    )
+    return vpr.group_by("Код ОО", "inflates_vpr").agg(
+        (pl.col("Понизили").sum() / pl.col("Участников").sum()).alias("lowered"),
+        (pl.col("Повысили").sum() / pl.col("Участников").sum()).alias("raised"),
+    )
+
+
+def within_school_correlation(region: DemoRegion) -> float:
+    """Correlation of a student's ВПР scores in mathematics and Russian (grade 5), within schools."""
+    students = region.student_results.filter(
+        (pl.col("Процедура") == "ВПР")
+        & (pl.col("Класс") == 5)
+        & pl.col("Предмет").is_in(["Математика", "Русский язык"])
+    )
+    score = pl.col("Первичный балл")
+    students = students.with_columns(
+        (score - score.mean().over("Код ОО", "Учебный год", "Предмет")).alias("deviation")
+    )
+    pairs = students.pivot(on="Предмет", index=["Код ОО", "Учебный год", "Код участника"], values="deviation")
+    return float(pairs.drop_nulls().select(pl.corr("Математика", "Русский язык")).item())
+
+
+def ege_within_sd(region: DemoRegion) -> float:
+    ege = region.student_results.filter(pl.col("Процедура") == "ЕГЭ")
+    keys = ["Код ОО", "Учебный год", "Предмет"]
+    deviation = pl.col("Тестовый балл") - pl.col("Тестовый балл").mean().over(keys)
+    groups = ege.select(pl.struct(keys).n_unique()).item()
+    return float(np.sqrt(ege.select((deviation**2).sum()).item() / (ege.height - groups)))
+
+
+def test_the_default_scenario_is_the_region_without_scenario():
+    assert generate_region(seed=4, n_schools=40).results.equals(
+        generate_region(seed=4, n_schools=40, scenario="default").results
+    )
+
+
+def test_scenarios_of_single_participants_need_form_4():
+    with pytest.raises(ValueError, match="with_students=True"):
+        generate_region(n_schools=20, scenario="marks_only", with_students=False)
+    with pytest.raises(ValueError, match="Неизвестный сценарий"):
+        generate_region(n_schools=20, scenario="nothing")
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_every_scenario_keeps_the_forms_consistent(name):
+    region = generate_region(seed=11, n_schools=60, scenario=name)
+    check_invariants(region, n_schools=60, n_years=3, last_year=2026)
+
+
+def test_inflation_mechanisms_differ():
+    default = vpr_relations(generate_region(seed=3, n_schools=300))
+    lenient_region = generate_region(seed=3, n_schools=300, scenario="lenient_checking")
+    lenient = vpr_relations(lenient_region)
+    marks_only = generate_region(seed=3, n_schools=300, scenario="marks_only")
+    some = vpr_relations(generate_region(seed=3, n_schools=300, scenario="some_grades"))
+
+    def mean_lowered(frame: pl.DataFrame, inflates: bool) -> float:
+        return float(frame.filter(pl.col("inflates_vpr") == inflates)["lowered"].mean())
+
+    honest = mean_lowered(default, False)
+    # lenient checking helps only the students a few points below a cut-off: a milder effect
+    assert mean_lowered(default, True) < mean_lowered(lenient, True) < 0.6 * honest
+    assert mean_lowered(lenient, False) == pytest.approx(honest, abs=0.01)
+    # one or two grades of five: the school as a whole lowers fewer students than honest ones, less so
+    assert mean_lowered(default, True) < mean_lowered(some, True) < honest
+    # marks only: a ВПР mark above what the primary score gives (cut-offs of grade 5 mathematics: 7, 12, 17)
+    maths = marks_only.student_results.filter(
+        (pl.col("Процедура") == "ВПР") & (pl.col("Класс") == 5) & (pl.col("Предмет") == "Математика")
+    ).join(marks_only.truth.select("code", "inflates_vpr"), left_on="Код ОО", right_on="code")
+    implied = 2 + sum((pl.col("Первичный балл") >= cut).cast(pl.Int64) for cut in (7, 12, 17))
+    raised = maths.with_columns((pl.col("Отметка") > implied).alias("above")).group_by("inflates_vpr").agg(
+        pl.col("above").mean()
+    )
+    shares = dict(raised.iter_rows())
+    assert shares[False] == 0 and shares[True] > 0.1
+    # lenient checking: scores pushed exactly to a cut-off
+    lenient_maths = lenient_region.student_results.filter(
+        (pl.col("Процедура") == "ВПР") & (pl.col("Класс") == 5) & (pl.col("Предмет") == "Математика")
+    ).join(lenient_region.truth.select("code", "inflates_vpr"), left_on="Код ОО", right_on="code")
+    inflating = lenient_maths.filter(pl.col("inflates_vpr"))["Первичный балл"]
+    assert (inflating == 7).sum() > 3 * (inflating == 6).sum()
+
+
+def test_correlation_ege_spread_and_small_schools():
+    assert within_school_correlation(generate_region(seed=2, n_schools=150)) == pytest.approx(0.53, abs=0.05)
+    assert within_school_correlation(generate_region(seed=2, n_schools=150, scenario="high_correlation")) > 0.78
+    assert ege_within_sd(generate_region(seed=2, n_schools=150)) < 16
+    assert ege_within_sd(generate_region(seed=2, n_schools=150, scenario="wide_ege")) > 17
+    default = generate_region(seed=2, n_schools=300, with_students=False)
+    small = generate_region(seed=2, n_schools=300, with_students=False, scenario="small_schools")
+    last = pl.col("Учебный год") == "2025/2026"
+    tiny = [(r.context.filter(last)["Обучающихся"] < 40).mean() for r in (default, small)]
+    assert tiny[1] > tiny[0] + 0.15
+    assert small.truth.filter(pl.col("inflates_vpr")).height >= 10
+
+
+def test_teacher_leniency_spreads_the_honest_schools():
+    default = vpr_relations(generate_region(seed=6, n_schools=300))
+    lenient = vpr_relations(generate_region(seed=6, n_schools=300, scenario="teacher_leniency"))
+    spread = [float(frame.filter(~pl.col("inflates_vpr"))["lowered"].std()) for frame in (default, lenient)]
+    assert spread[1] > 1.3 * spread[0]

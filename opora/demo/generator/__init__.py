@@ -6,5 +6,6 @@ meaning of the hidden truth are described in docs/demo.md.
 
 from .export import export_region, write_truth
 from .region import DemoRegion, generate_region
+from .scenarios import SCENARIOS, Scenario
 
-__all__ = ["DemoRegion", "export_region", "generate_region", "write_truth"]
+__all__ = ["SCENARIOS", "DemoRegion", "Scenario", "export_region", "generate_region", "write_truth"]

@@ -141,13 +141,14 @@ def draw_annual_marks(rng: np.random.Generator, population: Population) -> tuple
     """Year marks in Russian and mathematics, grades 4–11, and the students failing them.
 
     Marks ~ Multinomial(students of the grade, P(journal mark | μ + u)); in schools with mass
-    failure the marks sit ``MASS_FAILURE_MARK_SHIFT`` lower. Returns form 3 rows and, per school
+    failure the marks sit ``MASS_FAILURE_MARK_SHIFT`` lower; a scenario may add each school's
+    leniency. Returns form 3 rows and, per school
     and year, Σ over grades of max(«2» in Russian, «2» in mathematics): the least number of
     students failing at least one subject.
     """
     sizes = population.grade_sizes
     mu = population.mean_ability()
-    shift = np.where(population.mass_failure, MASS_FAILURE_MARK_SHIFT, 0.0)
+    shift = np.where(population.mass_failure, MASS_FAILURE_MARK_SHIFT, 0.0) + population.leniency()
     failing_floor = np.zeros(mu.shape, dtype=np.int64)
     frames = []
     for grade in ANNUAL_GRADES:

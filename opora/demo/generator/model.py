@@ -15,6 +15,8 @@ from functools import cache
 
 import numpy as np
 
+from opora.analytics.methodology import DEFAULT_EGE_THRESHOLDS
+
 from .normal import interval_probabilities, normal_quantile
 
 VPR = "ВПР"
@@ -43,14 +45,8 @@ JOURNAL_CUTS = np.array([JOURNAL_REFERENCE_SD * normal_quantile(p) for p in np.c
 # In schools with mass failure many students are not attested: their marks sit this much lower.
 MASS_FAILURE_MARK_SHIFT = -1.6
 
-EGE_THRESHOLDS = {
-    "Русский язык": 24,
-    "Математика (профильная)": 27,
-    "Обществознание": 42,
-    "Биология": 36,
-    "Физика": 36,
-    "История": 32,
-}
+# The minimum ЕГЭ test scores are the product's (declared once, in the analytics' methodology).
+EGE_THRESHOLDS = DEFAULT_EGE_THRESHOLDS
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import polars as pl
 
 from .model import DISADVANTAGE_DRIFT_SD, QUALITY_DRIFT_SD, SUBJECT_GROUPS, SUBJECT_SD, mean_ability
 from .names import REGION_NAME, SETTLEMENT_KINDS, STREETS, VILLAGES, municipality_names, person_names
+from .scenarios import SCENARIOS, Scenario
 
 SCHOOL_TYPES = ("СОШ", "ООШ", "НОШ", "лицей", "гимназия", "вечерняя (сменная)", "коррекционная", "другое")
 SOSH, OOSH, NOSH, LYCEUM, GYMNASIUM, EVENING, SPECIAL, OTHER = range(len(SCHOOL_TYPES))
@@ -98,6 +99,10 @@ class Population:
     inflation_share: np.ndarray
     mass_failure: np.ndarray
     registry: pl.DataFrame  # form 1
+    scenario: Scenario = SCENARIOS["default"]
+    inflated_grades: np.ndarray | None = None  # [school, grade 0..11]: the ВПР grades inflated
+    journal_leniency: np.ndarray | None = None  # [school]: shift of the journal and year marks
+    vpr_drill: np.ndarray | None = None  # [school]: effect on the ВПР only
 
     @property
     def n_schools(self) -> int:
@@ -110,6 +115,20 @@ class Population:
     def mean_ability(self) -> np.ndarray:
         """μ = −β·d + γ·q for each school and year (no subject effect)."""
         return mean_ability(self.disadvantage, self.quality)
+
+    def leniency(self) -> np.ndarray:
+        """Shift of the journal and year marks of each school (0 unless the scenario varies it)."""
+        return np.zeros(self.n_schools) if self.journal_leniency is None else self.journal_leniency
+
+    def drill(self) -> np.ndarray:
+        """Effect of each school on its ВПР only (0 unless the scenario varies it)."""
+        return np.zeros(self.n_schools) if self.vpr_drill is None else self.vpr_drill
+
+    def grade_inflated(self, school: np.ndarray, grade: np.ndarray) -> np.ndarray:
+        """Whether the ВПР of a grade of a school is inflated (all grades of inflating schools by default)."""
+        if self.inflated_grades is None:
+            return self.inflates_vpr[school]
+        return self.inflated_grades[school, grade]
 
 
 def allocate_municipalities(n_schools: int, n_municipalities: int) -> np.ndarray:
@@ -145,9 +164,19 @@ def top_share(values: np.ndarray, share: float) -> np.ndarray:
 
 
 def draw_population(
-    rng: np.random.Generator, *, n_schools: int, years: tuple[int, ...], n_municipalities: int
+    rng: np.random.Generator,
+    *,
+    n_schools: int,
+    years: tuple[int, ...],
+    n_municipalities: int,
+    scenario: Scenario = SCENARIOS["default"],
+    scenario_rng: np.random.Generator | None = None,
 ) -> Population:
-    """Draw the schools, their latent variables and the sizes of their grades."""
+    """Draw the schools, their latent variables and the sizes of their grades.
+
+    ``scenario_rng`` draws only what a scenario adds (inflated grades, leniency, drilling), so the
+    default scenario's region is the same whatever the scenarios are.
+    """
     per_municipality = allocate_municipalities(n_schools, n_municipalities)
     municipality = np.repeat(np.arange(len(per_municipality)), per_municipality)
     serial = np.concatenate([np.arange(1, k + 1) for k in per_municipality])
@@ -161,7 +190,8 @@ def draw_population(
         school_type[where] = rng.choice(len(SCHOOL_TYPES), size=len(where), p=_TYPE_SHARES[is_rural])
         sizes = np.array(_SIZES[is_rural])[school_type[where]]
         drawn = sizes[:, 0] * np.exp(sizes[:, 1] * rng.standard_normal(len(where)))
-        size_target[where] = np.clip(drawn, sizes[:, 2], sizes[:, 3])
+        factor = scenario.rural_size_factor if is_rural else 1.0
+        size_target[where] = np.clip(drawn * factor, np.maximum(3.0, sizes[:, 2] * factor), sizes[:, 3] * factor)
 
     distance_km = np.where(
         rural,
@@ -202,8 +232,18 @@ def draw_population(
 
     mass_failure = _choose_mass_failure(disadvantage, quality, rural, school_type, students[:, -1])
     inflates, inflation_share = _choose_inflating(
-        rng, disadvantage, school_type, students[:, -1], mass_failure
+        rng, disadvantage, school_type, students[:, -1], mass_failure, scenario.inflating_min_students
     )
+    extra = scenario_rng if scenario_rng is not None else np.random.default_rng(0)
+    inflated_grades = None
+    if scenario.inflated_grades:
+        # each inflating school inflates only a few of its ВПР grades (4–8), the same every year
+        order = np.argsort(extra.random((n_schools, 5)), axis=1)[:, : scenario.inflated_grades] + 4
+        inflated_grades = np.zeros((n_schools, MAX_GRADE + 1), dtype=bool)
+        np.put_along_axis(inflated_grades, order, True, axis=1)
+        inflated_grades &= inflates[:, None]
+    leniency = extra.normal(0.0, scenario.journal_leniency_sd, n_schools) if scenario.journal_leniency_sd else None
+    drill = extra.normal(0.0, scenario.vpr_drill_sd, n_schools) if scenario.vpr_drill_sd else None
 
     names = municipality_names(len(per_municipality))
     registry = _registry(rng, codes, municipality, names, school_type, rural, distance_km)
@@ -223,6 +263,10 @@ def draw_population(
         inflation_share=inflation_share,
         mass_failure=mass_failure,
         registry=registry,
+        scenario=scenario,
+        inflated_grades=inflated_grades,
+        journal_leniency=leniency,
+        vpr_drill=drill,
     )
 
 
@@ -258,14 +302,15 @@ def _choose_inflating(
     school_type: np.ndarray,
     students: np.ndarray,
     mass_failure: np.ndarray,
+    min_students: int = 40,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """About 4.5 % of the schools writing the ВПР (40 students or more) inflate it.
+    """About 4.5 % of the schools writing the ВПР (40 students or more by default) inflate it.
 
     Returns the flags and the share ρ ~ U(0.75, 0.95) of eligible students whose mark is raised.
     """
     n_schools = len(students)
     inflates = np.zeros(n_schools, dtype=bool)
-    candidates = np.flatnonzero(TAKES_VPR[school_type] & (students >= 40) & ~mass_failure)
+    candidates = np.flatnonzero(TAKES_VPR[school_type] & (students >= min_students) & ~mass_failure)
     count = min(round(INFLATING_SHARE * n_schools), len(candidates))
     if count:
         # Pressure to look good is stronger where conditions are harder.

@@ -14,12 +14,15 @@ from .model import mean_ability
 from .names import REGION_NAME
 from .outcomes import draw_outcomes
 from .population import Population, draw_population, top_share
+from .scenarios import scenario_named
 from .students import aggregate_student_results, draw_student_results
 from .teachers import draw_teachers
 
 LOW_RESULTS_SHARE = 0.10
 UNFAVOURABLE_SHARE = 0.25
-_STREAMS = ("population", "context", "cells", "results", "annual", "outcomes", "teachers")
+# A stream per part of the generator; "scenario" draws only what a scenario adds (SeedSequence
+# children do not depend on how many are spawned, so the other streams stay the same).
+_STREAMS = ("population", "context", "cells", "results", "annual", "outcomes", "teachers", "scenario")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ def generate_region(
     n_years: int = 3,
     n_municipalities: int = 4,
     with_students: bool = True,
+    scenario: str = "default",
 ) -> DemoRegion:
     """Generate the demo region from a hidden model of schools and students.
 
@@ -98,6 +102,11 @@ def generate_region(
     with_students : bool
         Draw form 4 (one row per participant) and aggregate form 3 from it; when False form 3
         is drawn directly per school, grade and subject (fast enough for 40 000 schools).
+    scenario : str
+        A scenario of :data:`~opora.demo.generator.scenarios.SCENARIOS` that changes some
+        mechanisms of the model (how schools inflate the ВПР, correlation of a student's results,
+        spread of ЕГЭ scores, size of village schools, leniency of journals); docs/demo.md. Most
+        act on single participants and need ``with_students=True``.
 
     Returns
     -------
@@ -115,12 +124,20 @@ def generate_region(
         raise ValueError("Число учебных лет должно быть не меньше 1.")
     if not 1 <= n_municipalities <= 99:
         raise ValueError("Число муниципалитетов должно быть от 1 до 99.")
+    chosen = scenario_named(scenario)
+    if chosen.requires_students and not with_students:
+        raise ValueError(f"Сценарий «{scenario}» меняет результаты участников: нужен with_students=True.")
     # Independent streams: drawing form 4 or not leaves the other forms unchanged.
     seeds = np.random.SeedSequence(seed).spawn(len(_STREAMS))
     rngs = {name: np.random.default_rng(s) for name, s in zip(_STREAMS, seeds, strict=True)}
     years = tuple(range(last_year - n_years + 1, last_year + 1))
     population = draw_population(
-        rngs["population"], n_schools=n_schools, years=years, n_municipalities=n_municipalities
+        rngs["population"],
+        n_schools=n_schools,
+        years=years,
+        n_municipalities=n_municipalities,
+        scenario=chosen,
+        scenario_rng=rngs["scenario"],
     )
     context, over_60 = draw_context(rngs["context"], population)
     cells = build_cells(rngs["cells"], population)

@@ -21,12 +21,12 @@ from .model import (
     JOURNAL_CUTS,
     JOURNAL_NOISE_SD,
     SCALES,
-    STUDENT_SUBJECT_CORRELATION,
     TEST_NOISE_SD,
     VPR,
     ege_test_score,
 )
 from .population import Population
+from .scenarios import LENIENT_CHECKING, PUSH_TO_CUTOFF
 
 STUDENT_COLUMNS = (
     "Код ОО",
@@ -55,11 +55,13 @@ def draw_student_results(rng: np.random.Generator, population: Population, cells
     """Form 4: one row per participant and test.
 
     Each student of a grade takes part with the test's participation probability. Their ability
-    is ``a = μ + u + ε`` with ε ~ N(0, 1) correlated (ρ = 0.6) across the subjects of one year,
-    the score ``clip(round(c + s·(a + e)), 0, max)``, the journal mark ``a + e_j`` cut at the
-    journal cut-offs. In a school that inflates the ВПР, a share of the students whose mark is 2
-    or 3 (or 4 with a journal 5) gets one mark more and a score just at the cut-off.
+    is ``a = μ + u + ε`` with ε ~ N(0, 1) correlated (ρ = 0.6 by default) across the subjects of
+    one year, the score ``clip(round(c + s·(a + e)), 0, max)``, the journal mark ``a + e_j`` cut at
+    the journal cut-offs. In a school that inflates the ВПР, a share of the students is helped in
+    the way of the scenario (:mod:`~opora.demo.generator.scenarios`): by default those whose mark
+    is 2 or 3 (or 4 with a journal 5) get one mark more and a score just at the cut-off.
     """
+    scenario = population.scenario
     eligible = cells.eligible
     n_rows = int(eligible.sum())
     row_cell = np.repeat(np.arange(len(eligible)), eligible)
@@ -74,26 +76,36 @@ def draw_student_results(rng: np.random.Generator, population: Population, cells
     sizes = population.grade_sizes
     offsets = (np.cumsum(sizes.reshape(-1)) - sizes.reshape(-1)).reshape(sizes.shape)
     general = rng.standard_normal(int(sizes.sum()))[offsets[school, year, grade] + number]
-    rho = STUDENT_SUBJECT_CORRELATION
+    rho = scenario.student_subject_correlation
     own = math.sqrt(rho) * general + math.sqrt(1.0 - rho) * rng.standard_normal(n)
     mu = population.mean_ability()[school, year] + population.subject_effect[school, SCALE_GROUP[scale]]
     ability = mu + own
-    z = ability + TEST_NOISE_SD * rng.standard_normal(n)
-    score = np.clip(np.rint(_CENTRE[scale] + _SLOPE[scale] * z), 0, _MAX[scale]).astype(np.int64)
+    is_vpr = _IS_VPR[scale]
+    z = ability + TEST_NOISE_SD * rng.standard_normal(n) + np.where(is_vpr, population.drill()[school], 0.0)
+    # A wider ЕГЭ spread: the same centre, a steeper scale (more scores far from it, more below the minimum).
+    slope = _SLOPE[scale] * np.where(_IS_EGE[scale], scenario.ege_spread, 1.0)
+    score = np.clip(np.rint(_CENTRE[scale] + slope * z), 0, _MAX[scale]).astype(np.int64)
     floors = _MARK_FLOOR[scale]
     mark = 2 + (score[:, None] >= floors[:, 1:]).sum(axis=1)
-    journal_z = ability + JOURNAL_NOISE_SD * rng.standard_normal(n)
+    journal_z = ability + population.leniency()[school] + JOURNAL_NOISE_SD * rng.standard_normal(n)
     journal = 2 + np.searchsorted(JOURNAL_CUTS, journal_z, side="right")
 
-    helped = (
-        _IS_VPR[scale]
-        & (rng.random(n) < population.inflation_share[school])
-        & ((mark <= 3) | ((mark == 4) & (journal == 5)))
-    )
+    inflated = is_vpr & population.grade_inflated(school, grade)
+    chosen = inflated & (rng.random(n) < population.inflation_share[school])
     pushed = rng.random(n) < 0.3
-    mark = np.where(helped, mark + 1, mark)
-    new_floor = np.take_along_axis(floors, (mark - 2)[:, None], axis=1)[:, 0]
-    score = np.where(helped, np.minimum(new_floor + pushed, _MAX[scale]), score)
+    if scenario.inflation == LENIENT_CHECKING:
+        # the checker finds the few points a student lacks for the next mark
+        window = np.maximum(1, np.rint(scenario.lenient_window * _MAX[scale]))
+        above = np.where(floors[:, 1:] > score[:, None], floors[:, 1:], _NO_CUT).min(axis=1)
+        helped = chosen & (above - score <= window)
+        score = np.where(helped, np.minimum(above, _MAX[scale]), score)
+        mark = 2 + (score[:, None] >= floors[:, 1:]).sum(axis=1)
+    else:
+        helped = chosen & ((mark <= 3) | ((mark == 4) & (journal == 5)))
+        mark = np.where(helped, mark + 1, mark)
+        if scenario.inflation == PUSH_TO_CUTOFF:
+            new_floor = np.take_along_axis(floors, (mark - 2)[:, None], axis=1)[:, 0]
+            score = np.where(helped, np.minimum(new_floor + pushed, _MAX[scale]), score)
 
     procedures = pl.Series([s.procedure for s in SCALES], dtype=pl.String)
     subjects = pl.Series([s.subject for s in SCALES], dtype=pl.String)
@@ -112,7 +124,7 @@ def draw_student_results(rng: np.random.Generator, population: Population, cells
             "Отметка": pl.Series(mark, dtype=pl.Int64),
             "Отметка по журналу": pl.Series(journal, dtype=pl.Int64),
             "is_ege": is_ege,
-            "is_vpr": _IS_VPR[scale],
+            "is_vpr": is_vpr,
         }
     )
     return frame.select(
