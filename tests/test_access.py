@@ -228,6 +228,7 @@ CASES = (
         for name, title in (("identification:list_amend", "изменение"), ("identification:list_cancel", "отмена"))
     ),
     Case("identification:methodologies", "методики", EVERYONE),
+    Case("identification:methodology_docs", "описание методики", EVERYONE),
     Case(
         "identification:methodology",
         "версия методики своего региона",

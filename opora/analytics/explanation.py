@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from .methodology import Methodology
+from .numbers import rounded
 from .objectivity import SIGNALS
 
 # The columns of Identification.schools that explain() reads (the caller passes only these).
@@ -29,10 +31,10 @@ def number(value: float | None, digits: int = 2) -> str:
     >>> number(-0.456)
     '−0,46'
     """
-    if value is None:
+    exact = rounded(value, digits)
+    if exact is None:
         return "—"
-    text = f"{value:.{digits}f}".replace(".", ",")
-    return text.replace("-", "−")
+    return f"{exact:f}".replace(".", ",").replace("-", "−")
 
 
 def percent(value: float | None) -> str:
@@ -43,7 +45,8 @@ def percent(value: float | None) -> str:
     >>> percent(0.523)
     '52 %'
     """
-    return "—" if value is None else f"{round(100 * value)} %"
+    exact = None if value is None else rounded(Decimal(str(value)) * 100, 0)
+    return "—" if exact is None else f"{exact:f} %"
 
 
 def _in_sentence(label: str) -> str:
@@ -77,7 +80,7 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
     """
     m = methodology
     parts: list[str] = []
-    bottom = round(100 * m.bottom_share)
+    bottom = percent(m.bottom_share).removesuffix(" %")
     index = row.get("results_index")
     year = row.get("year")
     if index is None:
@@ -160,7 +163,7 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
             f"данных, нужно не менее {percent(m.wellbeing_min_completeness)}."
         )
     elif row.get("unfavourable"):
-        parts.append(f"ШНСУ: ИСБШ {number(wellbeing)} — в нижних {round(100 * m.unfavourable_share)} % школ региона.")
+        parts.append(f"ШНСУ: ИСБШ {number(wellbeing)} — в нижних {percent(m.unfavourable_share)} школ региона.")
     if row.get("resilient"):
         if m.resilient_rule == "above_median":
             parts.append(

@@ -5,11 +5,14 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from functools import reduce
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from ._frames import CONTEXT_REQUIRED, CONTEXT_SCHEMA, DETERMINISTIC, SCHOOLS_REQUIRED, SCHOOLS_SCHEMA, conform
-from .methodology import Methodology
+
+if TYPE_CHECKING:  # a methodology is passed in; at run time this module needs none of its code
+    from .methodology import Methodology
 
 
 @dataclass(frozen=True)

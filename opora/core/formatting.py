@@ -12,7 +12,9 @@ and never «−0,00». An unknown value is a dash on a page, never 0.
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+
+from opora.analytics.numbers import rounded as rounded  # the one rounding, shared with the analytics
 
 EMPTY = "—"
 _NBSP = "\u00a0"
@@ -31,26 +33,6 @@ _MONTHS_GENITIVE = (
     "ноября",
     "декабря",
 )
-
-
-def rounded(value: float | int | Decimal | None, decimals: int = 0) -> Decimal | None:
-    """The value rounded half away from zero to ``decimals`` places; None stays None.
-
-    A value that rounds to zero is plain zero (no «−0»).
-
-    >>> rounded(2.675, 2), rounded(-0.004, 2), rounded(0.5)
-    (Decimal('2.68'), Decimal('0.00'), Decimal('1'))
-    """
-    if value is None:
-        return None
-    try:
-        exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    except (InvalidOperation, ValueError):
-        return None
-    if not exact.is_finite():
-        return None
-    result = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return result.copy_abs() if result.is_zero() else result
 
 
 def num(value: object, decimals: int = 0) -> str:

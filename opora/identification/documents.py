@@ -119,7 +119,7 @@ class ListEntry:
     municipality: str
     flags: Mapping[str, bool | None]
     low_results_cause: str
-    years_in_bottom: int
+    years_in_bottom: int | None
     window_years: int
     added_by: str = ""
 
@@ -275,7 +275,8 @@ def entry_basis(entry: ListEntry) -> str:
         if not entry.flags.get(flag.key) or not flag.basis:
             continue
         if flag.cause_field:  # the years in the bottom group and the cause of low results
-            years = f" {years_phrase(entry.years_in_bottom)} из {entry.window_years}" if entry.window_years > 0 else ""
+            known = entry.window_years > 0 and entry.years_in_bottom is not None
+            years = f" {years_phrase(entry.years_in_bottom)} из {entry.window_years}" if known else ""
             parts.append(flag.basis + years)
             if entry.low_results_cause:
                 parts.append(f"причины: {_CAUSES.get(entry.low_results_cause, entry.low_results_cause)}")
@@ -513,7 +514,12 @@ def _order_reference(document: ApprovedListDocument) -> str:
 
 
 def _xlsx_row(entry: ListEntry) -> list[object]:
-    years = f"{entry.years_in_bottom} из {entry.window_years}" if entry.window_years > 0 else str(entry.years_in_bottom)
+    if entry.years_in_bottom is None:
+        years = "нет данных"
+    elif entry.window_years > 0:
+        years = f"{entry.years_in_bottom} из {entry.window_years}"
+    else:
+        years = str(entry.years_in_bottom)
     cells: list[object] = [entry.number, entry.code, entry.name, entry.municipality]
     for flag in FLAGS.values():
         value = entry.flags.get(flag.key)

@@ -57,8 +57,13 @@ def run_execute(*, run: IdentificationRun, progress: Progress = _no_progress) ->
 def _execute(run: IdentificationRun, progress: Progress) -> IdentificationRun:
     parameters = run.methodology.params
     progress(10, "Чтение данных региона")
-    inputs = region_inputs(run.region, year=run.year.end_year, window=parameters.years_window)
-    if inputs["results"].is_empty():
+    inputs = region_inputs(
+        run.region,
+        year=run.year.end_year,
+        window=parameters.years_window,
+        student_results=parameters.use_student_results,
+    )
+    if inputs["results"] is None or inputs["results"].is_empty():
         raise ValueError(f"Нет результатов за {run.year} учебный год и предыдущие годы: загрузите их.")
     progress(35, "Расчёт индексов, ИСБШ, добавленной ценности и кластеров")
     result = identify(**inputs, year=run.year.end_year, methodology=parameters)
@@ -68,7 +73,7 @@ def _execute(run: IdentificationRun, progress: Progress) -> IdentificationRun:
     report = to_report_frame(result).with_columns(pl.col(pl.Float64).round(PRECISION))
     with transaction.atomic():
         _store_lines(run, result)
-        run.input_checksums = {key: frame_checksum(frame) for key, frame in inputs.items()}
+        run.input_checksums = {key: frame_checksum(frame) for key, frame in inputs.items() if frame is not None}
         run.output_checksum = frame_checksum(report)
         run.summary = _summary(result)
         # The procedures whose results the run read: the order's preamble names them.
@@ -115,6 +120,7 @@ LINE_FIELDS = (
     "value_added",
     "cluster",
     "years_in_bottom",
+    "low_results_probability",
     *FLAG_KEYS,
 )
 
@@ -126,6 +132,7 @@ def _store_lines(run: IdentificationRun, result) -> None:
     signals = _rows_by_code(result.objectivity_signals_long, year=year)
     wellbeing = _rows_by_code(result.wellbeing, year=year)
     missing = _rows_by_code(result.missing_context)
+    rosobrnadzor = _rows_by_code(result.rosobrnadzor_tests) if result.rosobrnadzor_tests.height else {}
     lines = []
     for row in result.schools.iter_rows(named=True):
         code = row["code"]
@@ -138,6 +145,11 @@ def _store_lines(run: IdentificationRun, result) -> None:
                 name=row["name"] or "",
                 municipality=row["municipality"] or "",
                 low_results_cause=row["low_results_cause"] or "",
+                unknown_reasons={
+                    key: row[f"{key}_unknown_reason"]
+                    for key in FLAG_KEYS
+                    if row.get(key) is None and row.get(f"{key}_unknown_reason")
+                },
                 explanation=row["explanation"] or "",
                 details={
                     "row": _json_safe(row),
@@ -145,6 +157,7 @@ def _store_lines(run: IdentificationRun, result) -> None:
                     "signals": signals.get(code, []),
                     "wellbeing": (wellbeing.get(code) or [{}])[0],
                     "missing": missing.get(code, []),
+                    "rosobrnadzor": rosobrnadzor.get(code, []),
                 },
                 **values,
             )
@@ -167,5 +180,7 @@ def _summary(result) -> dict[str, Any]:
             "cluster_scores": result.cluster_scores.to_dicts(),
             "notes": list(result.notes),
             "missing_context": result.missing_context.height,
+            "works": result.works.to_dicts(),
+            "low_results_thresholds": result.low_results_thresholds.to_dicts(),
         }
     )

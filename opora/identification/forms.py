@@ -4,43 +4,13 @@ from django import forms
 
 from opora.analytics import Methodology as MethodologyParameters
 from opora.identification.models import Methodology
+from opora.identification.parameters import EDITABLE, PARAMETERS
 from opora.identification.services import Order, latest_methodologies
 from opora.results.models import Period
 from opora.schools.models import Region, SchoolYear
 
-# Parameters a regional administrator edits in the form, with their Russian names.
-EDITABLE = {
-    "years_window": "Число лет анализа (N)",
-    "years_required": "Лет в нижней группе для ШНОР (K из N)",
-    "bottom_share": "Доля школ в нижней группе (ШНОР)",
-    "low_results_rule": "Правило низких результатов",
-    "unfavourable_share": "Доля школ с худшим ИСБШ (ШНСУ)",
-    "resilient_rule": "Правило резильентности",
-    "internal_cause_threshold": "Порог добавленной ценности для внутришкольных причин",
-    "confidence_level": "Доверительная вероятность интервалов",
-    "min_cell_participants": "Минимум участников в ячейке (класс × предмет)",
-    "wellbeing_min_completeness": "Минимальная полнота контекстных данных для ИСБШ",
-    "cluster_k_min": "Кластеров не меньше",
-    "cluster_k_max": "Кластеров не больше",
-    "objectivity_min_participants": "Минимум участников ВПР для признаков необъективности",
-    "vpr_gap_threshold": "Порог разрыва ВПР и ОГЭ/ЕГЭ (в стандартных отклонениях)",
-    "lowered_ratio_threshold": "Порог доли «понизивших» относительно ожидаемой",
-    "cutoff_score_threshold": "Порог скученности первичных баллов у границ отметок",
-    "objectivity_min_signals": "Признаков для риска необъективности не меньше",
-    "exclude_vpr_when_at_risk": "Не учитывать ВПР школы с риском необъективности",
-    "failure_share": "Доля неуспевающих для списка «более 50%»",
-}
-CHOICES = {
-    "low_results_rule": [
-        ("index", "по индексу результатов"),
-        ("rank", "по рангу без сглаживания"),
-        ("rosobrnadzor", "правило Рособрнадзора (30 % «2»)"),
-    ],
-    "resilient_rule": [
-        ("above_median", "индекс выше медианы региона"),
-        ("above_prediction", "результаты значимо выше ожидаемых по контексту"),
-    ],
-}
+# The choices of the methodology's parameters, with their Russian names.
+CHOICES = {name: list(entry.choices) for name, entry in PARAMETERS.items() if entry.choices}
 
 
 class RunForm(forms.Form):
@@ -188,37 +158,73 @@ class MethodologyForm(forms.Form):
 
     def __init__(self, *args, base: Methodology, **kwargs):
         super().__init__(*args, **kwargs)
+        self.base = base
         current = base.params
         types = {field.name: field.type for field in dataclass_fields(MethodologyParameters)}
-        for name, label in EDITABLE.items():
+        for name in EDITABLE:
+            entry = PARAMETERS[name]
             value = getattr(current, name)
             kind = types[name]
-            if name in CHOICES:
-                field = forms.ChoiceField(label=label, choices=CHOICES[name])
+            help_text = entry.help
+            if entry.percent:
+                help_text += " Доля от 0 до 1: 0,1 — это 10 %."
+            elif entry.unit:
+                help_text += f" Единица: {entry.unit}."
+            if name == "procedure_weights":
+                continue
+            if entry.choices:
+                field = forms.ChoiceField(label=entry.label, choices=entry.choices, help_text=help_text)
             elif kind in (bool, "bool"):
-                field = forms.BooleanField(label=label, required=False)
+                field = forms.BooleanField(label=entry.label, required=False, help_text=help_text)
             elif kind in (int, "int"):
-                field = forms.IntegerField(label=label)
+                field = forms.IntegerField(label=entry.label, help_text=help_text)
             else:
-                field = forms.FloatField(label=label, localize=True)
+                field = forms.FloatField(label=entry.label, localize=True, help_text=help_text)
             field.initial = value
             self.fields[name] = field
         for procedure, weight in current.procedure_weights.items():
             field = forms.FloatField(
-                label=f"Вес процедуры «{procedure}» в индексе результатов", min_value=0, localize=True
+                label=f"Вес процедуры «{procedure}» в индексе результатов",
+                localize=True,
+                help_text="0 — процедура не учитывается; 1 — обычный вес.",
             )
             field.initial = weight
             self.fields[f"weight__{procedure}"] = field
         for name in self.BASIS_FIELDS:
             self.fields[name].initial = getattr(base, name)
         self.order_fields(
-            [*EDITABLE, *(f"weight__{p}" for p in current.procedure_weights), *self.BASIS_FIELDS, "comment"]
+            [
+                *(name for name in EDITABLE if name in self.fields),
+                *(f"weight__{p}" for p in current.procedure_weights),
+                *self.BASIS_FIELDS,
+                "comment",
+            ]
         )
 
     def clean(self):
         data = super().clean()
         if (data.get("basis_number") or data.get("basis_date")) and not (data.get("basis_title") or "").strip():
             self.add_error("basis_title", "Укажите наименование документа, у которого есть номер и дата.")
+        # Every range error at once: the methodology checks the values that were read as numbers.
+        read = {name: data[name] for name in EDITABLE if name in data}
+        weights = {
+            name.removeprefix("weight__"): value
+            for name, value in data.items()
+            if name.startswith("weight__") and value is not None
+        }
+        candidate = {**self.base.parameters, **read}
+        if weights:
+            candidate["procedure_weights"] = {**self.base.params.procedure_weights, **weights}
+        errors = MethodologyParameters.from_dict(candidate).validate()
+        for name, problems in errors.items():
+            if name == "procedure_weights":
+                targets = [f"weight__{p}" for p in weights] or [None]
+                for problem in problems:
+                    target = next((t for t in targets if t and f"«{t.removeprefix('weight__')}»" in problem), None)
+                    self.add_error(target, problem)
+                continue
+            for problem in problems:
+                self.add_error(name if name in self.fields and name in data else None, problem)
         return data
 
     def basis(self) -> dict:
@@ -231,7 +237,7 @@ class MethodologyForm(forms.Form):
 
     def parameters(self) -> dict:
         data = self.cleaned_data
-        parameters = {name: data[name] for name in EDITABLE}
+        parameters = {name: data[name] for name in EDITABLE if name in self.fields}
         parameters["procedure_weights"] = {
             name.removeprefix("weight__"): value for name, value in data.items() if name.startswith("weight__")
         }

@@ -117,7 +117,9 @@ class FlaggedSchool(models.Model):
     """A school with the flags of identification: one field per flag of the registry (three states)."""
 
     low_results_cause = models.CharField("причина низких результатов", max_length=100, blank=True)
-    years_in_bottom = models.PositiveSmallIntegerField("лет в нижней группе", default=0)
+    years_in_bottom = models.PositiveSmallIntegerField(
+        "лет в нижней группе", null=True, blank=True, help_text="Пусто: индекс результатов не рассчитан ни за один год."
+    )
 
     class Meta:
         abstract = True
@@ -145,6 +147,14 @@ class RunSchool(FlaggedSchool):
     wellbeing_index = models.FloatField("ИСБШ", null=True)
     value_added = models.FloatField("добавленная ценность", null=True)
     cluster = models.IntegerField("кластер", null=True)
+    low_results_probability = models.FloatField(
+        "вероятность низких результатов",
+        null=True,
+        help_text="Вероятность быть в нижней группе не менее K лет из N по модели индекса; пусто: не рассчитана.",
+    )
+    unknown_reasons = models.JSONField(
+        "почему признак не известен", default=dict, blank=True, help_text="Ключ признака → причина по-русски"
+    )
     explanation = models.TextField("пояснение", blank=True)
     details = models.JSONField("подробности для пояснения", default=dict, blank=True)
 

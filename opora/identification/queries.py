@@ -23,6 +23,7 @@ from opora.identification.models import (
     RunSchool,
     RunStatus,
 )
+from opora.identification.parameters import changes
 from opora.results.frames import outcomes_frame, results_frame
 from opora.schools.models import Region, School
 
@@ -53,9 +54,11 @@ def entries_visible_to(user: User, approved: ApprovedList) -> QuerySet[ApprovedL
     return approved.entries.visible_to(user).order_by("number")
 
 
-def flag_counts(lines: QuerySet[RunSchool]) -> dict[str, int]:
-    """How many of the lines have each flag (ШНОР, ШНСУ, resilient, …), by key."""
-    return lines.aggregate(**{key: Count("pk", filter=Q(**{key: True})) for key in FLAG_KEYS})
+def flag_counts(lines: QuerySet[RunSchool], *, unknown: bool = False) -> dict[str, int]:
+    """How many of the lines have each flag (ШНОР, ШНСУ, resilient, …); with ``unknown``, how many do not know it."""
+    return lines.aggregate(
+        **{key: Count("pk", filter=Q(**({f"{key}__isnull": True} if unknown else {key: True}))) for key in FLAG_KEYS}
+    )
 
 
 def run_report_frame(run: IdentificationRun, lines: QuerySet[RunSchool] | None = None) -> pl.DataFrame:
@@ -78,7 +81,15 @@ def run_report_frame(run: IdentificationRun, lines: QuerySet[RunSchool] | None =
             pl.Int64
             if name in FLAGS or name in ("cluster", "years_in_bottom")
             else pl.Float64
-            if name in ("results_index", "results_index_lower", "results_index_upper", "wellbeing_index", "value_added")
+            if name
+            in (
+                "results_index",
+                "results_index_lower",
+                "results_index_upper",
+                "wellbeing_index",
+                "value_added",
+                "low_results_probability",
+            )
             else pl.Utf8
         )
         for name in fields
@@ -91,6 +102,10 @@ def report_workbook(frame: pl.DataFrame) -> bytes:
     return workbook_bytes(sheet_title="Выявление", columns=frame.columns, rows=rounded.iter_rows(), text_columns=[0])
 
 
+def _known(value: object) -> str:
+    return "нет данных" if value is None else str(value)
+
+
 @dataclass(frozen=True)
 class Movement:
     code: str
@@ -100,6 +115,8 @@ class Movement:
     after: RunSchool | None
     flag: str = ""
     short_name: str = ""
+    methodology: tuple[str, ...] = ()
+    """What differs between the two runs' methodologies, in Russian («Доля школ в нижней группе: …»)."""
 
     @property
     def reason(self) -> str:
@@ -109,7 +126,9 @@ class Movement:
             return "школа есть только в одном из расчётов"
         parts = []
         if before.years_in_bottom != after.years_in_bottom:
-            parts.append(f"лет в нижней группе: {before.years_in_bottom} → {after.years_in_bottom}")
+            parts.append(
+                f"лет в нижней группе: {_known(before.years_in_bottom)} → {_known(after.years_in_bottom)}"
+            )
         if before.results_index is not None and after.results_index is not None:
             parts.append(
                 f"индекс результатов: {before.results_index:.2f} → {after.results_index:.2f}".replace(".", ",")
@@ -124,6 +143,8 @@ class Movement:
             was, now = getattr(before, flag.key), getattr(after, flag.key)
             if flag.key != self.flag and not flag.listed and was != now:
                 parts.append(f"{flag.short.lower()}: {state_word(was)} → {state_word(now)}")
+        if self.methodology:
+            parts.append("методика: " + "; ".join(self.methodology))
         return "; ".join(parts) or "изменились пороги группы"
 
 
@@ -137,15 +158,26 @@ class Comparison:
 
 def compare_runs(before: QuerySet[RunSchool], after: QuerySet[RunSchool], flag: str) -> Comparison:
     """Who entered and who left a list (ШНОР, ШНСУ, …) between two runs, with the reason."""
-    old = {line.code: line for line in before.select_related("school")}
-    new = {line.code: line for line in after.select_related("school")}
+    old = {line.code: line for line in before.select_related("school", "run__methodology")}
+    new = {line.code: line for line in after.select_related("school", "run__methodology")}
     entered, left, stayed = [], [], 0
+    methodology: tuple[str, ...] = ()
+    if old and new:
+        first_old, first_new = next(iter(old.values())), next(iter(new.values()))
+        methodology = tuple(changes(first_old.run.methodology.parameters, first_new.run.methodology.parameters))
     for code in sorted(set(old) | set(new)):
         was = bool(old.get(code) and getattr(old[code], flag))
         now = bool(new.get(code) and getattr(new[code], flag))
         line = new.get(code) or old.get(code)
         movement = Movement(
-            code, line.name, line.municipality, old.get(code), new.get(code), flag, line.school.display_name
+            code,
+            line.name,
+            line.municipality,
+            old.get(code),
+            new.get(code),
+            flag,
+            line.school.display_name,
+            methodology,
         )
         if now and not was:
             entered.append(movement)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("lists/<int:pk>/list.docx", views.list_download, {"fmt": "docx"}, name="list_docx"),
     path("lists/<int:pk>/list.xlsx", views.list_download, {"fmt": "xlsx"}, name="list_xlsx"),
     path("methodology/", views.methodology_list, name="methodologies"),
+    path("methodology/docs/", views.methodology_docs, name="methodology_docs"),
     path("methodology/<int:pk>/", views.methodology_detail, name="methodology"),
     path("methodology/<int:pk>/edit/", views.methodology_edit, name="methodology_edit"),
 ]

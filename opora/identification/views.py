@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from opora.accounts.access import Action, can, require
 from opora.accounts.scopes import scope_of
+from opora.core.docs import document
 from opora.core.downloads import (
     CSV_CONTENT_TYPE,
     DOCX_CONTENT_TYPE,
@@ -21,6 +25,7 @@ from opora.core.downloads import (
     download_response,
     xlsx_response,
 )
+from opora.core.formatting import num
 from opora.core.tables import csv_bytes
 from opora.identification.charts import cached_index_scatter
 from opora.identification.documents import (
@@ -28,7 +33,7 @@ from opora.identification.documents import (
     approved_list_docx,
     approved_list_xlsx,
 )
-from opora.identification.flags import FLAGS
+from opora.identification.flags import FLAGS, LISTED_FLAGS
 from opora.identification.forms import CancelForm, FailureForm, ListDecisionForm, MethodologyForm, RunForm
 from opora.identification.models import (
     ApprovedList,
@@ -37,6 +42,7 @@ from opora.identification.models import (
     Methodology,
     RunStatus,
 )
+from opora.identification.parameters import PARAMETERS, changes, grouped, variable_label
 from opora.identification.queries import (
     approved_list_document,
     approved_lists_visible_to,
@@ -73,6 +79,14 @@ CATEGORIES = {
         "ШНОР по внутришкольным причинам",
         Q(**{FLAGS["low_results"].key: True, FLAGS["low_results"].cause_field: "внутришкольные"}),
     ),
+    "undetermined": (
+        "ШНОР, причина не определена",
+        Q(**{FLAGS["low_results"].key: True, FLAGS["low_results"].cause_field: "не определена"}),
+    ),
+    **{
+        f"{flag.key}__unknown": (f"{flag.short}: нет данных", Q(**{f"{flag.key}__isnull": True}))
+        for flag in FLAGS.values()
+    },
 }
 # The data a run reads, in the words of the «Данные» section.
 INPUT_NAMES = {
@@ -82,6 +96,21 @@ INPUT_NAMES = {
     "outcomes": "Итоги учебного года",
     "student_results": "Результаты участников",
 }
+# How the ШНОР list is drawn from the probabilities (the methodology's low_results_decision).
+DECISION_RULES = {
+    "expected_count": "в перечень входят школы с наибольшей вероятностью, столько, сколько их ожидается "
+    "по сумме вероятностей всех школ региона",
+    "expected_f1": "в перечень входят школы с наибольшей вероятностью, столько, при скольких ожидаемая "
+    "точность перечня (F1) наибольшая",
+    "probability": "в перечень входят школы, вероятность которых не ниже порога методики",
+}
+FAILURE_SHARES = (
+    ("fail_share_vpr", "«2» по ВПР"),
+    ("fail_share_oge", "«2» по ОГЭ"),
+    ("below_threshold_share_ege", "ниже минимального порога ЕГЭ"),
+    ("no_certificate_share_9", "без аттестата после 9 класса"),
+    ("no_certificate_share_11", "без аттестата после 11 класса"),
+)
 ORDER_FIELDS = ("order_number", "order_date", "authority", "signatory_position", "signatory_name")
 SORTS = {
     "code": "code",
@@ -152,6 +181,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "categories": [(key, label) for key, (label, _q) in CATEGORIES.items()],
         "municipalities": sorted(set(visible.values_list("municipality", flat=True))),
         "counts": flag_counts(visible),
+        "unknown_counts": flag_counts(visible, unknown=True),
+        "works": _works_summary(run),
         "flag_captions": [(flag.key, flag.counted) for flag in FLAGS.values()],
         "visible_schools": visible_schools,
         "input_checksums": [(INPUT_NAMES.get(key, key), value) for key, value in run.input_checksums.items()],
@@ -186,6 +217,19 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None
     )
     return render(request, "identification/run_detail.html", context)
+
+
+def _works_summary(run: IdentificationRun) -> dict | None:
+    """How the run scored the works of its year: from participants' results (form 4) or from form 3."""
+    works = [work for work in run.summary.get("works", []) if work.get("year") == run.year.end_year]
+    if not works:
+        return None
+    from_students = [work for work in works if work.get("kind") == "student_scores"]
+    return {
+        "total": len(works),
+        "from_students": len(from_students),
+        "rows": sorted(works, key=lambda work: (work["procedure"], work["grade"], work["subject"])),
+    }
 
 
 @login_required
@@ -226,6 +270,7 @@ def school_why(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         }
         for variable, row in reference.items()
     ]
+    row = line.details.get("row", {})
     return render(
         request,
         "identification/school_why.html",
@@ -235,14 +280,56 @@ def school_why(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "school": school,
             "peers": peers[:30],
             "peer_count": peers.count(),
-            "row": line.details.get("row", {}),
+            "row": row,
+            "unknown": [
+                (flag, line.unknown_reasons.get(flag.key) or "данных недостаточно")
+                for flag in FLAGS.values()
+                if getattr(line, flag.key) is None
+            ],
+            "decision_rule": DECISION_RULES.get(run.methodology.params.low_results_decision, ""),
+            "rule_name": PARAMETERS["low_results_rule"].show(run.methodology.params.low_results_rule),
+            "rosobrnadzor": _rosobrnadzor_tests(line.details.get("rosobrnadzor", [])),
+            "failure_shares": [
+                (label, row.get(key)) for key, label in FAILURE_SHARES if row.get(key) is not None
+            ],
             "yearly": line.details.get("yearly", []),
-            "signals": line.details.get("signals", []),
+            "signals": [
+                {**signal, "label": signal["label"].split(" (подозрительно")[0], "reading": signal_reading(signal)}
+                for signal in line.details.get("signals", [])
+            ],
             "missing": line.details.get("missing", []),
             "context_rows": context_rows,
             "decisions": school_decisions(request.user, school, run),
         },
     )
+
+
+def signal_reading(signal: dict) -> str:
+    """A signal of objectivity in words: which way is suspicious, where the school is, and so what."""
+    more = signal.get("direction") != "меньше"
+    side = "больше" if more else "меньше"
+    value, centre, threshold = signal.get("value"), signal.get("centre"), signal.get("threshold")
+    if value is None or signal.get("statistic") is None:
+        return "нет данных: у школы недостаточно результатов ВПР для этого признака."
+    usual = f"подозрительно, когда значение {side} обычного для школ региона ({num(centre, 2)})"
+    limit = f"; для школы такой численности признак начинается со значения {num(threshold, 2)}" if threshold else ""
+    suspicious_side = centre is not None and (value > centre if more else value < centre)
+    if signal.get("fired"):
+        return (
+            f"{usual}{limit}. У школы {num(value, 2)}: настолько {side} обычного, что случайными колебаниями "
+            "это объяснить трудно — признак есть."
+        )
+    if not suspicious_side:
+        return f"{usual}. У школы {num(value, 2)} — не {side} обычного, признака нет."
+    return (
+        f"{usual}{limit}. У школы {num(value, 2)}: {side} обычного, но в пределах случайных колебаний для школы "
+        "такой численности — признака нет."
+    )
+
+
+def _rosobrnadzor_tests(tests: list[dict]) -> list[dict]:
+    """The school's tests as the Rosobrnadzor rule reads them, the low ones first."""
+    return sorted(tests, key=lambda test: (not test.get("low"), test["procedure"], test["grade"], test["subject"]))
 
 
 @login_required
@@ -258,6 +345,9 @@ def run_compare(request: HttpRequest) -> HttpResponse:
         old = lines_visible_to(request.user, before)
         new = lines_visible_to(request.user, after)
         comparisons = [(flag.plural, compare_runs(old, new, flag.key)) for flag in FLAGS.values()]
+    methodology_changes = (
+        changes(before.methodology.parameters, after.methodology.parameters) if before and after else []
+    )
     return render(
         request,
         "identification/compare.html",
@@ -267,6 +357,7 @@ def run_compare(request: HttpRequest) -> HttpResponse:
             "after": after,
             "approved": approved,
             "comparisons": comparisons,
+            "methodology_changes": methodology_changes,
             "lists": approved_lists_visible_to(request.user)[:50],
         },
     )
@@ -286,6 +377,19 @@ def run_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         listed = listed.filter(school__municipality=municipality)
         territory = territory.filter(school__municipality=municipality)
     candidates = list(territory.exclude(pk__in=listed.values("pk")).order_by("code").values_list("code", "name"))
+    unknown = [
+        (
+            line,
+            [
+                (flag.short, line.unknown_reasons.get(flag.key) or "данных недостаточно")
+                for flag in LISTED_FLAGS
+                if getattr(line, flag.key) is None
+            ],
+        )
+        for line in territory.exclude(pk__in=listed.values("pk"))
+        .filter(reduce(or_, (Q(**{f"{flag.key}__isnull": True}) for flag in LISTED_FLAGS)))
+        .order_by("code")
+    ]
     form = ListDecisionForm(request.POST or None, listed=listed, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,6 +415,7 @@ def run_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
             "year": support_year(run),
             "territory": municipality.name if municipality else run.region.name,
             "basis_missing": not run.methodology.basis,
+            "unknown": unknown,
             "order_field_names": ORDER_FIELDS,
             "can_edit_methodology": can(user, Action.EDIT_METHODOLOGY),
         },
@@ -469,15 +574,34 @@ def methodology_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
     methodology = _methodology_or_404(request, pk)
+    params = methodology.params
     return render(
         request,
         "identification/methodology_detail.html",
         {
             "methodology": methodology,
-            "parameters": sorted(methodology.parameters.items()),
+            "groups": grouped(params.to_dict()),
+            "wellbeing": [
+                {
+                    "label": variable_label(variable.name),
+                    "weight": variable.weight,
+                    "direction": "чем больше, тем благополучнее условия"
+                    if variable.direction > 0
+                    else "чем больше, тем менее благополучны условия",
+                }
+                for variable in params.wellbeing_variables
+            ],
+            "procedure_weights": list(params.procedure_weights.items()),
             "can_edit": can(request.user, Action.EDIT_METHODOLOGY) and methodology.is_latest,
         },
     )
+
+
+@login_required
+def methodology_docs(request: HttpRequest) -> HttpResponse:
+    """docs/methodology.md as a page: the same text as in the repository, with no internet."""
+    text, toc = document("methodology")
+    return render(request, "identification/methodology_docs.html", {"text": text, "toc": toc})
 
 
 @login_required

@@ -64,3 +64,17 @@ def test_school_not_in_the_list_sees_the_order_and_no_line(world, client):
     assert page.status_code == 200
     assert page.context["rows"] == []
     assert "Вашей школы в перечне нет." in page.content.decode()
+
+
+def test_a_school_with_an_unknown_flag_is_listed_only_by_a_decision(world, client):
+    line = world.run.schools.get(code=world.sibling.code)
+    line.low_results = None
+    line.unfavourable = None
+    line.unknown_reasons = {"low_results": "нет результатов ни за один год окна"}
+    line.save()
+    client.force_login(world.users["coordinator"])
+    page = client.get(reverse("identification:approve", args=[world.run.pk])).content.decode()
+    assert "Школы без данных для решения" in page
+    assert "нет результатов ни за один год окна" in page
+    approved = run_approve(run=world.run, municipality=world.municipality, order=ORDER, by=world.users["coordinator"])
+    assert not approved.entries.filter(code=world.sibling.code).exists()

@@ -265,6 +265,9 @@ def test_comparison_names_who_entered_and_left(demo, client):
         before.schools.filter(low_results=True).values_list("code", flat=True)
     )
     assert all(item.reason for item in comparison.entered)
+    change = "Доля школ в нижней группе: 0,1 (10 %) → 0,2 (20 %)"
+    assert all(change in item.reason for item in comparison.entered)
+    assert change in response.content.decode()
 
 
 def test_methodology_form_saves_a_version(demo, client):

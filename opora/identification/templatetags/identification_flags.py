@@ -32,5 +32,10 @@ def flag_badges(row: object, *, unknown: bool = False, cause: bool = True, empty
         if values[flag.key]
     ]
     if unknown:
-        badges += [{"flag": flag, "known": False} for flag in FLAGS.values() if values[flag.key] is None]
+        reasons = (row.get("unknown_reasons") if isinstance(row, dict) else getattr(row, "unknown_reasons", None)) or {}
+        badges += [
+            {"flag": flag, "known": False, "reason": reasons.get(flag.key, "")}
+            for flag in FLAGS.values()
+            if values[flag.key] is None
+        ]
     return {"badges": badges, "empty_badge": empty_badge}
