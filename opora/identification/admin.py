@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from opora.identification.flags import FLAG_KEYS, LISTED_FLAGS
-from opora.identification.models import ApprovedList, ApprovedListEntry, IdentificationRun, Methodology, RunSchool
+from opora.identification.models import (
+    ApprovedList,
+    ApprovedListEntry,
+    IdentificationRun,
+    Methodology,
+    RosobrnadzorListing,
+    RunSchool,
+)
 
 
 @admin.register(Methodology)
@@ -40,3 +47,10 @@ class ApprovedListEntryAdmin(admin.ModelAdmin):
     list_display = ["approved_list", "number", "code", "name", *(flag.key for flag in LISTED_FLAGS)]
     list_filter = ["approved_list"]
     search_fields = ["code", "name"]
+
+
+@admin.register(RosobrnadzorListing)
+class RosobrnadzorListingAdmin(admin.ModelAdmin):
+    list_display = ["school", "year", "procedure", "source"]
+    list_filter = ["year", "procedure"]
+    search_fields = ["school__code", "school__name"]

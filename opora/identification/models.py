@@ -7,6 +7,7 @@ from django.db import models
 
 from opora.accounts.scopes import REGION_ROWS, SCHOOL_ROWS, ScopePaths, scoped_queryset
 from opora.analytics import Methodology as MethodologyParameters
+from opora.core.records import ImportedRecord
 from opora.identification.flags import FLAGS, categories
 from opora.schools.models import Municipality, Region, School, SchoolYear
 
@@ -276,3 +277,32 @@ class ApprovedListEntry(FlaggedSchool):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.code}"
+
+
+class RosobrnadzorListing(ImportedRecord):
+    """A school in Rosobrnadzor's list of schools with signs of non-objective results (year, procedure).
+
+    Imported as a file; a run compares its objectivity flag with this list.
+    """
+
+    school = models.ForeignKey(
+        School, models.CASCADE, related_name="rosobrnadzor_listings", verbose_name="школа"
+    )
+    year = models.ForeignKey(
+        SchoolYear, models.PROTECT, related_name="rosobrnadzor_listings", verbose_name="учебный год"
+    )
+    procedure = models.CharField("процедура", max_length=16)
+    source = models.CharField("источник", max_length=500)
+
+    objects = scoped_queryset(SCHOOL_ROWS).as_manager()
+
+    class Meta:
+        verbose_name = "школа в перечне Рособрнадзора"
+        verbose_name_plural = "перечень Рособрнадзора (признаки необъективности)"
+        ordering = ["year", "school", "procedure"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year", "procedure"], name="rosobrnadzor_unique_listing")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.code} {self.year} {self.procedure}"

@@ -20,6 +20,7 @@ from opora.identification.models import (
     Decision,
     IdentificationRun,
     OrderKind,
+    RosobrnadzorListing,
     RunSchool,
     RunStatus,
 )
@@ -371,3 +372,45 @@ def failure_list(
         FailingSchool(school, None, None, None, None) for code, school in sorted(schools.items()) if code not in known
     ]
     return above, unknown
+
+
+@dataclass(frozen=True)
+class ListAgreement:
+    """Where Rosobrnadzor's list of a year and a run's objectivity flag agree and differ."""
+
+    listed: dict[str, list[str]]
+    """School code → procedures of the list, for the schools in sight."""
+    both: list[RunSchool]
+    only_list: list[RunSchool]
+    only_opora: list[RunSchool]
+    list_unknown: list[RunSchool]
+    """Listed by Rosobrnadzor, while Опора has «нет данных»."""
+
+    @property
+    def agreed_share(self) -> float | None:
+        """Share of the list's schools Опора flagged too; None with no listed school."""
+        total = len(self.both) + len(self.only_list) + len(self.list_unknown)
+        return len(self.both) / total if total else None
+
+
+def rosobrnadzor_agreement(run: IdentificationRun, lines: QuerySet[RunSchool]) -> ListAgreement | None:
+    """Rosobrnadzor's list of the run's year against the run's objectivity flag; None without a list."""
+    listings = RosobrnadzorListing.objects.filter(year=run.year, school__in=lines.values("school"))
+    listed: dict[str, list[str]] = {}
+    for code, procedure in listings.order_by("school__code", "procedure").values_list("school__code", "procedure"):
+        listed.setdefault(code, []).append(procedure)
+    region_list = RosobrnadzorListing.objects.filter(year=run.year, school__municipality__region=run.region)
+    if not listed and not region_list.exists():
+        return None
+    both, only_list, only_opora, unknown = [], [], [], []
+    for line in lines.order_by("code"):
+        in_list, flag = line.code in listed, line.objectivity_risk
+        if in_list and flag:
+            both.append(line)
+        elif in_list and flag is None:
+            unknown.append(line)
+        elif in_list:
+            only_list.append(line)
+        elif flag:
+            only_opora.append(line)
+    return ListAgreement(listed, both, only_list, only_opora, unknown)

@@ -40,6 +40,7 @@ from opora.identification.models import (
     Decision,
     IdentificationRun,
     Methodology,
+    RosobrnadzorListing,
     RunStatus,
 )
 from opora.identification.parameters import PARAMETERS, changes, grouped, variable_label
@@ -55,6 +56,7 @@ from opora.identification.queries import (
     list_relations,
     order_history,
     report_workbook,
+    rosobrnadzor_agreement,
     run_report_frame,
     runs_visible_to,
     school_decisions,
@@ -181,6 +183,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "categories": [(key, label) for key, (label, _q) in CATEGORIES.items()],
         "municipalities": sorted(set(visible.values_list("municipality", flat=True))),
         "counts": flag_counts(visible),
+        "agreement": rosobrnadzor_agreement(run, visible) if run.status == RunStatus.DONE else None,
         "unknown_counts": flag_counts(visible, unknown=True),
         "works": _works_summary(run),
         "flag_captions": [(flag.key, flag.counted) for flag in FLAGS.values()],
@@ -289,6 +292,11 @@ def school_why(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "decision_rule": DECISION_RULES.get(run.methodology.params.low_results_decision, ""),
             "rule_name": PARAMETERS["low_results_rule"].show(run.methodology.params.low_results_rule),
             "rosobrnadzor": _rosobrnadzor_tests(line.details.get("rosobrnadzor", [])),
+            "rosobrnadzor_listed": list(
+                RosobrnadzorListing.objects.filter(school=line.school, year=run.year).values_list(
+                    "procedure", "source"
+                )
+            ),
             "failure_shares": [
                 (label, row.get(key)) for key, label in FAILURE_SHARES if row.get(key) is not None
             ],

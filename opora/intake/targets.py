@@ -1,9 +1,9 @@
 """Where each file form is stored: the mapping between a form and the table of the app that owns it.
 
 The tables (model, key, columns) are declared by their apps (``schools/frames.py``,
-``results/frames.py``, ``support/frames.py``); a form's columns name those columns. The key of
-a form is the key of its table, and its value fields — what an import may change — are the
-form's other columns.
+``results/frames.py``, ``support/frames.py``, ``identification/frames.py``); a form's columns
+name those columns. The key of a form is the key of its table, and its value fields — what an
+import may change — are the form's other columns.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import models
 
+from opora.identification.frames import ROSOBRNADZOR_LIST
 from opora.intake.formats import FORMS, FileForm
 from opora.results.frames import OUTCOMES, RESULTS, STUDENT_RESULTS
 from opora.schools.frames import CONTEXT, PK, SCHOOLS, StoredTable, decimal_round
@@ -84,5 +85,6 @@ TARGETS: dict[str, FormTarget] = {
         FormTarget(FORMS["student-results"], STUDENT_RESULTS),
         FormTarget(FORMS["outcomes"], OUTCOMES),
         FormTarget(FORMS["teachers"], TEACHERS),
+        FormTarget(FORMS["rosobrnadzor-list"], ROSOBRNADZOR_LIST),
     )
 }

@@ -57,7 +57,15 @@ def test_forms_have_unique_headers_and_fields():
 
 
 def test_the_forms_and_their_keys():
-    assert list(FORMS) == ["schools", "context", "results", "student-results", "outcomes", "teachers"]
+    assert list(FORMS) == [
+        "schools",
+        "context",
+        "results",
+        "student-results",
+        "outcomes",
+        "teachers",
+        "rosobrnadzor-list",
+    ]
     assert FORMS["student-results"].fields == [
         "code",
         "year",

@@ -1,7 +1,7 @@
 """The file forms Опора reads and writes (see docs/data-intake.md and DATA_FORMATS.md).
 
 One module per form (``schools``, ``context``, ``results``, ``student_results``, ``outcomes``,
-``teachers``); ``columns`` says how a form is described and how names and values are read;
+``teachers``, ``rosobrnadzor``); ``columns`` says how a form is described and how names and values are read;
 ``common`` holds what several forms share. A new form is a new module and one entry of
 :data:`FORMS`.
 
@@ -33,12 +33,14 @@ from opora.intake.formats.common import MARKED_PROCEDURES, PROCEDURES
 from opora.intake.formats.context import CONTEXT
 from opora.intake.formats.outcomes import OUTCOMES
 from opora.intake.formats.results import RESULTS
+from opora.intake.formats.rosobrnadzor import ROSOBRNADZOR_LIST
 from opora.intake.formats.schools import SCHOOLS
 from opora.intake.formats.student_results import STUDENT_RESULTS
 from opora.intake.formats.teachers import TEACHERS
 
 FORMS: dict[str, FileForm] = {
-    form.key: form for form in (SCHOOLS, CONTEXT, RESULTS, STUDENT_RESULTS, OUTCOMES, TEACHERS)
+    form.key: form
+    for form in (SCHOOLS, CONTEXT, RESULTS, STUDENT_RESULTS, OUTCOMES, TEACHERS, ROSOBRNADZOR_LIST)
 }
 """Every form by its key: the values of ``opora import --kind``."""
 
@@ -49,6 +51,7 @@ __all__ = [
     "OUTCOMES",
     "PROCEDURES",
     "RESULTS",
+    "ROSOBRNADZOR_LIST",
     "SCHOOLS",
     "STUDENT_RESULTS",
     "TEACHERS",
