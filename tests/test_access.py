@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from opora.web.navigation import STAGES, stages_for
 from tests.conftest import PERSONAS, World
 
-PRODUCT_APPS = {"accounts", "schools", "results", "intake", "support", "identification"}
+PRODUCT_APPS = {"accounts", "schools", "results", "intake", "support", "identification", "risks", "programs"}
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 EVERYONE = dict.fromkeys(PERSONAS, OK)
@@ -31,6 +31,64 @@ class Case:
 
 def _only(*personas: str, otherwise: int = NOT_FOUND) -> dict[str, int]:
     return {persona: OK if persona in personas else otherwise for persona in PERSONAS}
+
+
+@dataclass(frozen=True)
+class RiskObjects:
+    """What the risk pages of the world's region show: a computed run, a link, a draft, a factor, …"""
+
+    run: object
+    link: object
+    program: object
+    factor: object
+    measure: object
+    questionnaire: object
+    section: object
+    item: object
+
+
+def _risks(world: World) -> RiskObjects:
+    """The risk objects of the world, made once per test (a page case asks for them through its kwargs)."""
+    cached = getattr(world, "_risks", None)
+    if cached is not None:
+        return cached
+    import datetime
+
+    from opora.programs.services import antirisk_drafts_create
+    from opora.risks.models import Measure, Questionnaire
+    from opora.risks.services import latest_factor_set, links_create, priorities_set, profiles_now
+
+    year = world.run.year
+    run = profiles_now(region=world.region, year=year, by=None, progress=lambda percent, message: None)
+    questionnaire = Questionnaire.objects.get(region=world.region, audience="students")
+    today = datetime.date.today()
+    (link,) = links_create(
+        schools=[world.school],
+        questionnaire=questionnaire,
+        year=year,
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=30),
+        by=None,
+    )
+    factor = latest_factor_set(world.region).factors.order_by("number").first()
+    priorities_set(school=world.school, year=year, factor_keys=[factor.key], by=world.users["school_team"])
+    program = antirisk_drafts_create(school=world.school, run=run, by=world.users["school_team"])[0]
+    section = questionnaire.sections.order_by("number").first()
+    objects = RiskObjects(
+        run=run,
+        link=link,
+        program=program,
+        factor=factor,
+        measure=Measure.objects.filter(region=world.region).order_by("ident").first(),
+        questionnaire=questionnaire,
+        section=section,
+        item=section.items.order_by("number").first(),
+    )
+    world._risks = objects
+    return objects
+
+
+RISK_EDITORS = {**_only("superuser", "region_admin", otherwise=FORBIDDEN), "other_region_admin": NOT_FOUND}
 
 
 IMPORTERS = _only("superuser", "region_admin", "coordinator", "other_region_admin", otherwise=FORBIDDEN)
@@ -248,6 +306,156 @@ CASES = (
         kwargs=lambda world: {"pk": world.far_run.methodology_id},
     ),
     Case("intake:completeness_export", "выгрузка полноты данных", EVERYONE),
+    Case("risks:map", "карта рисков", EVERYONE, kwargs=lambda world: _risks(world) and {}),
+    Case(
+        "risks:map_export",
+        "карта рисков в Excel",
+        {**_only(*REGION_PERSONAS), "other_region_admin": NOT_FOUND},
+        kwargs=lambda world: _risks(world) and {},
+    ),
+    Case(
+        "risks:run_start",
+        "запуск расчёта профилей",
+        {
+            **dict.fromkeys(PERSONAS, FORBIDDEN),
+            "region_admin": REDIRECT,
+            "coordinator": REDIRECT,
+            "other_region_admin": REDIRECT,
+        },
+        anonymous=REDIRECT,
+        method="post",
+    ),
+    Case(
+        "risks:run",
+        "расчёт профилей (готов: переход к карте)",
+        {**dict.fromkeys(REGION_PERSONAS, REDIRECT), "other_region_admin": NOT_FOUND},
+        kwargs=lambda world: {"pk": _risks(world).run.pk},
+    ),
+    Case(
+        "risks:school",
+        "рисковый профиль курируемой школы",
+        _only(*REGION_PERSONAS),
+        kwargs=lambda world: _risks(world) and {"code": world.school.code},
+    ),
+    Case(
+        "risks:school",
+        "рисковый профиль школы соседнего муниципалитета",
+        _only("superuser", "region_admin", "observer"),
+        kwargs=lambda world: _risks(world) and {"code": world.neighbour_school.code},
+    ),
+    Case(
+        "risks:recommendations",
+        "адресные рекомендации школы (Word)",
+        _only(*REGION_PERSONAS),
+        kwargs=lambda world: _risks(world) and {"code": world.school.code},
+    ),
+    Case(
+        "risks:judge",
+        "экспертная оценка уровня",
+        {**dict.fromkeys(PERSONAS, FORBIDDEN), "superuser": REDIRECT, "curator": REDIRECT, "school_team": REDIRECT},
+        kwargs=lambda world: _risks(world) and {"code": world.school.code},
+        method="post",
+    ),
+    Case(
+        "risks:priorities",
+        "выбор приоритетных факторов",
+        {**dict.fromkeys(PERSONAS, FORBIDDEN), "superuser": REDIRECT, "school_team": REDIRECT},
+        kwargs=lambda world: _risks(world) and {"code": world.school.code},
+        method="post",
+    ),
+    Case(
+        "programs:drafts_create",
+        "черновики антирисковых программ по профилю",
+        {**dict.fromkeys(PERSONAS, FORBIDDEN), "superuser": REDIRECT, "curator": REDIRECT, "school_team": REDIRECT},
+        kwargs=lambda world: _risks(world) and {"code": world.school.code},
+        method="post",
+    ),
+    Case("programs:list", "антирисковые программы", EVERYONE),
+    Case(
+        "programs:detail",
+        "черновик программы школы",
+        _only(*REGION_PERSONAS),
+        kwargs=lambda world: {"pk": _risks(world).program.pk},
+    ),
+    Case("risks:docs", "описание факторов риска", EVERYONE),
+    Case("risks:factors", "факторы риска и правила", EVERYONE),
+    Case(
+        "risks:factor_add",
+        "новый фактор риска",
+        _only("superuser", "region_admin", "other_region_admin", otherwise=FORBIDDEN),
+    ),
+    Case(
+        "risks:factor_edit",
+        "изменение фактора своего региона",
+        RISK_EDITORS,
+        kwargs=lambda world: {"pk": _risks(world).factor.pk},
+    ),
+    Case("risks:questionnaires", "анкеты", EVERYONE),
+    Case(
+        "risks:questionnaire",
+        "анкета своего региона",
+        _only(*REGION_PERSONAS),
+        kwargs=lambda world: {"pk": _risks(world).questionnaire.pk},
+    ),
+    Case(
+        "risks:item_add",
+        "новый вопрос анкеты",
+        RISK_EDITORS,
+        kwargs=lambda world: {"pk": _risks(world).questionnaire.pk, "section": _risks(world).section.pk},
+    ),
+    Case(
+        "risks:item_edit",
+        "изменение вопроса анкеты",
+        RISK_EDITORS,
+        kwargs=lambda world: {
+            "pk": _risks(world).questionnaire.pk,
+            "section": _risks(world).section.pk,
+            "item": _risks(world).item.pk,
+        },
+    ),
+    *(
+        Case(
+            name,
+            title,
+            _only("superuser", "region_admin", "coordinator", "school_team", "other_region_admin", otherwise=FORBIDDEN),
+            kwargs=lambda world: _risks(world) and {},
+        )
+        for name, title in (("risks:links", "ссылки на анкеты"), ("risks:links_export", "ссылки на анкеты в Excel"))
+    ),
+    Case(
+        "risks:link_revoke",
+        "отзыв ссылки на анкету",
+        {
+            **dict.fromkeys(PERSONAS, FORBIDDEN),
+            "superuser": REDIRECT,
+            "region_admin": REDIRECT,
+            "coordinator": REDIRECT,
+            "school_team": REDIRECT,
+            "other_region_admin": NOT_FOUND,
+        },
+        kwargs=lambda world: {"pk": _risks(world).link.pk},
+        method="post",
+    ),
+    Case(
+        "survey",
+        "анонимная анкета по ссылке",
+        EVERYONE,
+        anonymous=OK,
+        kwargs=lambda world: {"token": _risks(world).link.token},
+    ),
+    Case("risks:catalog", "каталог мер", EVERYONE),
+    Case("risks:catalog_export", "каталог мер в Excel", EVERYONE),
+    Case(
+        "risks:measure_add",
+        "новая мера каталога",
+        _only("superuser", "region_admin", "other_region_admin", otherwise=FORBIDDEN),
+    ),
+    Case(
+        "risks:measure_edit",
+        "изменение меры своего региона",
+        RISK_EDITORS,
+        kwargs=lambda world: {"pk": _risks(world).measure.pk},
+    ),
 )
 
 
@@ -290,13 +498,13 @@ def test_navigation_shows_exactly_the_pages_the_role_may_open(persona: str, worl
 
 def test_pages_write_nothing_when_read(world: World, client):
     """A GET never writes: every page, as every role, leaves every table of the product as it was."""
+    urls = [reverse(case.url_name, kwargs=case.kwargs(world)) for case in CASES if case.method == "get"]
     models = [model for model in apps.get_models() if model._meta.app_label in PRODUCT_APPS]
     before = {model._meta.label: model.objects.count() for model in models}
     for persona in PERSONAS:
         client.force_login(world.users[persona])
-        for case in CASES:
-            if case.method == "get":
-                client.get(reverse(case.url_name, kwargs=case.kwargs(world)))
+        for url in urls:
+            client.get(url)
         client.logout()
     assert {model._meta.label: model.objects.count() for model in models} == before
 

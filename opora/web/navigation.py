@@ -81,8 +81,40 @@ STAGES: tuple[Stage, ...] = (
                     "identification:methodologies",
                     "identification:methodology",
                     "identification:methodology_edit",
+                    "identification:methodology_docs",
                 ),
             ),
+        ),
+    ),
+    Stage(
+        key="risks",
+        label="Риски",
+        items=(
+            NavItem(
+                "Карта рисков",
+                "risks:map",
+                view_names=("risks:map", "risks:run", "risks:school"),
+            ),
+            NavItem(
+                "Факторы и правила",
+                "risks:factors",
+                view_names=("risks:factors", "risks:factor_edit", "risks:factor_add", "risks:docs"),
+            ),
+            NavItem(
+                "Анкеты",
+                "risks:questionnaires",
+                view_names=(
+                    "risks:questionnaires",
+                    "risks:questionnaire",
+                    "risks:item_edit",
+                    "risks:item_add",
+                    "risks:links",
+                ),
+            ),
+            NavItem(
+                "Каталог мер", "risks:catalog", view_names=("risks:catalog", "risks:measure_edit", "risks:measure_add")
+            ),
+            NavItem("Антирисковые программы", "programs:list", namespaces=("programs",)),
         ),
     ),
 )
