@@ -608,7 +608,7 @@ def work_sources(scores: pl.DataFrame) -> pl.DataFrame:
         ``year, procedure, grade, subject, source`` (Russian: «результаты участников (форма 4)»,
         «отметки (форма 3)», «средний балл (форма 3)»), ``kind``, ``schools, participants,
         within_sd`` (within-school sd of the measure), ``region_sd, correlation``,
-        ``correlation_source`` («оценена по форме 4» / «по умолчанию»), ``within_sd_source``
+        ``correlation_source`` («оценена по форме 4» / «по умолчанию методики»), ``within_sd_source``
         («оценён по форме 4», «по отметкам формы 3», «по умолчанию»),
         ``region_fail_share, failure_weight``.
 
@@ -640,6 +640,8 @@ def work_sources(scores: pl.DataFrame) -> pl.DataFrame:
                 "failure_weight": pl.Float64,
             }
         )
+    if "correlation_estimated" not in scores.columns:
+        scores = scores.with_columns(pl.lit(False).alias("correlation_estimated"))
     return (
         scores.group_by("year", "procedure", "grade", "subject", maintain_order=True)
         .agg(
@@ -649,6 +651,7 @@ def work_sources(scores: pl.DataFrame) -> pl.DataFrame:
             pl.col("within_variance").first().sqrt().alias("within_sd"),
             pl.col("region_sd").first(),
             pl.col("correlation").first(),
+            pl.col("correlation_estimated").any(),
             pl.col("region_fail_share").first(),
             pl.col("failure_weight").max(),
         )
@@ -675,7 +678,10 @@ def work_sources(scores: pl.DataFrame) -> pl.DataFrame:
             "within_sd_source",
             "region_sd",
             "correlation",
-            pl.lit(None, dtype=pl.String).alias("correlation_source"),
+            pl.when(pl.col("correlation_estimated"))
+            .then(pl.lit("оценена по форме 4"))
+            .otherwise(pl.lit("по умолчанию методики"))
+            .alias("correlation_source"),
             "region_fail_share",
             "failure_weight",
         )

@@ -113,10 +113,13 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
         elif m.low_results_rule == "rank":
             parts.append(f"ШНОР: в нижней группе не менее {m.years_required} из {of_years(m.years_window)}.")
         else:
-            rule = (
-                f"не меньше {percent(m.low_results_min_probability)}"
-                if m.low_results_decision == "probability"
-                else "среди наибольших (перечень такого размера, при котором ожидаемая точность списка наибольшая)"
+            rule = {
+                "probability": f"не меньше {percent(m.low_results_min_probability)}",
+                "expected_f1": "среди наибольших (перечень такого размера, при котором ожидаемая точность списка "
+                "наибольшая)",
+            }.get(
+                m.low_results_decision,
+                "среди наибольших (в перечне столько школ, сколько их ожидается по сумме вероятностей)",
             )
             parts.append(f"ШНОР: {chance}, {rule}.")
         cause = row.get("low_results_cause")

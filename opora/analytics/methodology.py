@@ -125,9 +125,10 @@ class Methodology:
         ``"rosobrnadzor"`` (the 30 % «2» signal).
     low_results_decision, low_results_min_probability
         How the probability P(in the bottom group in at least K of N years) gives the list (rule
-        ``"index"``): ``"expected_f1"`` (default) takes the schools with the highest probability,
-        as many as maximise the expected F1 = 2·Σ_{i≤k} pᵢ / (k + Σ p); ``"probability"`` takes
-        those with p ≥ ``low_results_min_probability`` (0.5).
+        ``"index"``): ``"expected_count"`` (default) takes the round(Σ p) schools with the highest
+        probability, as many as ШНОР are expected; ``"expected_f1"`` as many as maximise the
+        expected F1 = 2·Σ_{i≤k} pᵢ / (k + Σ p); ``"probability"`` takes those with
+        p ≥ ``low_results_min_probability`` (0.5).
     probability_draws, probability_random_state
         Quasi-random points (scrambled Sobol, fixed seed) over which the probabilities are
         computed.

@@ -70,7 +70,7 @@ def standardised_scores(
     vπ = f̃(1 − f̃) / (nₛ φ(πₛ)²), the region's line of failures against the mean,
     π ≈ a + b·z_mean, is fitted robustly over the schools of the test
     (:func:`~opora.analytics._robust.robust_calibration`, with the honest spread ω² around
-    it). The school's excess, beyond a chance band of ``failure_chance_band`` (2) robust sd
+    it). The school's excess, beyond a chance band of ``failure_chance_band`` (3) robust sd
     σₛ = s √(ω² + vπ), in index units::
 
         r = πₛ − (a + b·z_mean),   excess = −sign(r) · max(|r| − 2σₛ, 0) / |b|
@@ -284,6 +284,7 @@ def _year_scores(
         "z",
         "variance",
         correlation.alias("correlation"),
+        ((pl.col("kind") == "student_scores") & pl.col("_estimated").is_not_null()).alias("correlation_estimated"),
         _weight_expression(methodology).alias("weight"),
     ).sort("code", *keys)
 

@@ -200,7 +200,7 @@ def wellbeing_index(variables: pl.DataFrame, methodology: Methodology) -> Wellbe
     --------
     >>> variables = pl.DataFrame({"code": ["1", "2", "3"], "year": [2026] * 3,
     ...                           "low_income_share": [0.1, 0.2, 0.3]})
-    >>> from opora.analytics.methodology import ContextVariable
+    >>> from opora.analytics.methodology import ContextVariable, Methodology
     >>> m = Methodology(wellbeing_variables=(ContextVariable("low_income_share", 1.0, -1),))
     >>> [round(x, 3) + 0.0 for x in wellbeing_index(variables, m).index["wellbeing_index"]]
     [1.225, 0.0, -1.225]
