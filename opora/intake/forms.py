@@ -1,6 +1,7 @@
 from django import forms
 
 from opora.intake.formats import FORMS
+from opora.intake.surveys import SURVEY_TITLES
 from opora.schools.models import Municipality, Region, SchoolYear
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -15,7 +16,11 @@ class UploadForm(forms.Form):
     form_key = forms.ChoiceField(
         label="Что в файле",
         required=False,
-        choices=[("", "Определить по столбцам"), *((key, form.title) for key, form in FORMS.items())],
+        choices=[
+            ("", "Определить по столбцам"),
+            *((key, form.title) for key, form in FORMS.items()),
+            *SURVEY_TITLES.items(),  # the region's questionnaires: their columns are the questions
+        ],
     )
 
     region = forms.ModelChoiceField(label="Регион", queryset=Region.objects.all(), required=True)

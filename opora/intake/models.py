@@ -11,6 +11,7 @@ from opora.accounts.access import Action, can
 from opora.accounts.models import Role
 from opora.accounts.scopes import REGION_ROWS, ScopedQuerySet
 from opora.intake.formats import FORMS
+from opora.intake.surveys import SURVEY_TITLES
 from opora.schools.models import Region
 
 
@@ -107,7 +108,9 @@ class ImportBatch(models.Model):
 
     @property
     def form_title(self) -> str:
-        return FORMS[self.form_key].title if self.form_key in FORMS else ""
+        if self.form_key in FORMS:
+            return FORMS[self.form_key].title
+        return SURVEY_TITLES.get(self.form_key, "")
 
     @property
     def is_finished(self) -> bool:

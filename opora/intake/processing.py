@@ -23,7 +23,16 @@ from opora.intake.diffing import Diff, changed_fields, diff_rows
 from opora.intake.formats import FORMS, school_year_label
 from opora.intake.models import ImportBatch, ImportStatus
 from opora.intake.reading import ROW, FileRefused
-from opora.intake.targets import TARGETS, FormTarget
+from opora.intake.surveys import (
+    import_forms,
+    is_survey,
+    responses_apply,
+    survey_checked,
+    survey_diff,
+    survey_frame,
+    survey_preview,
+)
+from opora.intake.targets import TARGETS
 from opora.intake.validation import ValidationResult, check_file
 from opora.intake.writes import apply_diff, student_results_apply
 from opora.schools.models import Municipality, Region, School
@@ -116,13 +125,19 @@ def _check(batch: ImportBatch, progress: Progress) -> ImportBatch:
     progress(10, "Чтение и проверка файла")
     with batch.file.open("rb") as stream:
         content = stream.read()
+    forms = import_forms(batch.region)
     try:
+        if batch.form_key and batch.form_key not in forms:
+            raise FileRefused(
+                f"Форма «{batch.form_title}»: у региона «{batch.region.name}» нет такой анкеты; файл не проверен."
+            )
         # Every school of the region: a school of another municipality is not «unknown», only out of scope.
         result = check_file(
             content,
             file_name=batch.file_name,
             kind=batch.form_key or None,
             known_codes=known_codes_for(batch.region, None),
+            forms=forms,
         )
     except FileRefused as refusal:
         batch.status = ImportStatus.INVALID
@@ -134,6 +149,8 @@ def _check(batch: ImportBatch, progress: Progress) -> ImportBatch:
             "warnings": [],
         }
         return _finished(batch, "Файл не принят")
+    if is_survey(result.form.key):
+        result = survey_checked(result)
     batch.form_key = result.form.key
     if result.recognition is not None:
         batch.recognized_form_key = result.recognition.form.key
@@ -294,11 +311,18 @@ def _report(result: ValidationResult) -> dict[str, Any]:
 
 
 def _checked_frame(batch: ImportBatch, result: ValidationResult) -> pl.DataFrame:
-    """The file's rows with only the columns it has: an absent column changes nothing."""
+    """The file's rows with only the columns it has: an absent column changes nothing.
+
+    A questionnaire's answers become responses (school, year, time, answers, fingerprint).
+    """
+    if is_survey(batch.form_key):
+        return survey_frame(batch, result)
     return TARGETS[batch.form_key].rounded(result.frame.select(list(result.present_fields)))
 
 
 def _diff(batch: ImportBatch, frame: pl.DataFrame) -> Diff:
+    if is_survey(batch.form_key):
+        return survey_diff(batch, frame)
     target = TARGETS[batch.form_key]
     years = frame["year"].unique().to_list() if "year" in frame.columns else None
     stored = target.stored(batch.region, years=years)
@@ -307,6 +331,8 @@ def _diff(batch: ImportBatch, frame: pl.DataFrame) -> Diff:
 
 def _preview(batch: ImportBatch, diff: Diff) -> dict[str, Any]:
     """The first rows to add and to change, with old → new values, for the page."""
+    if is_survey(batch.form_key):
+        return survey_preview(diff, PREVIEW_ROWS)
     form = FORMS[batch.form_key]
     target = TARGETS[batch.form_key]
     headers = {column.field: column.header for column in form.columns}
@@ -352,11 +378,10 @@ def import_apply(*, batch: ImportBatch, by: User | None, progress: Progress = _n
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.APPLYING)
     progress(5, "Чтение проверенных данных")
     frame = pl.read_parquet(path)
-    target = TARGETS[batch.form_key]
     try:
         with transaction.atomic():
             progress(20, "Сравнение с данными в базе")
-            counts = _write(batch, target, frame, progress)
+            counts = _write(batch, frame, progress)
             batch.added, batch.changed, batch.unchanged = counts
             batch.status = ImportStatus.APPLIED
             batch.applied_at = timezone.now()
@@ -376,11 +401,12 @@ def import_apply(*, batch: ImportBatch, by: User | None, progress: Progress = _n
     return batch
 
 
-def _write(
-    batch: ImportBatch, target: FormTarget, frame: pl.DataFrame, progress: Progress
-) -> tuple[int, int, int]:
-    if target.form_key == "student-results":
+def _write(batch: ImportBatch, frame: pl.DataFrame, progress: Progress) -> tuple[int, int, int]:
+    if is_survey(batch.form_key):
+        return responses_apply(batch=batch, frame=frame, progress=progress)
+    if batch.form_key == "student-results":
         return student_results_apply(batch=batch, frame=frame, progress=progress)
+    target = TARGETS[batch.form_key]
     diff = _diff(batch, frame)
     progress(50, "Запись в базу")
     apply_diff(batch=batch, target=target, diff=diff)

@@ -41,6 +41,8 @@ class FormScore:
     def fits(self) -> bool:
         required = len(self.form.required_columns)
         found = required - len(self.missing_required)
+        if self.form.recognised_by and not set(self.form.recognised_by) & set(self.matched):
+            return False
         return len(self.matched) >= MIN_MATCHED and found >= MIN_REQUIRED_SHARE * required
 
 
@@ -84,7 +86,8 @@ def score_forms(headers: Iterable[str], forms: Iterable[FileForm] | None = None)
 def recognise(headers: Sequence[str], forms: Iterable[FileForm] | None = None) -> Recognition | None:
     """The form whose columns the headers name best, or None when no form fits.
 
-    A form fits when the file has at least two of its columns and half of its required ones.
+    A form fits when the file has at least two of its columns and half of its required ones, and
+    one of the fields it is recognised by, if it has such (a questionnaire's questions).
     """
     fitting = [score for score in score_forms(headers, forms) if score.fits]
     if not fitting:

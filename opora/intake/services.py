@@ -30,6 +30,7 @@ from opora.intake.processing import (
     import_check,
     live_progress,
 )
+from opora.intake.surveys import SURVEY_TITLES
 from opora.intake.writes import undo_blockers, undo_changes
 from opora.schools.models import Region
 
@@ -54,8 +55,12 @@ __all__ = [
 def import_upload(
     *, region: Region, file_name: str, content: bytes, form_key: str | None, by: User | None
 ) -> ImportBatch:
-    """Store an uploaded file as a new import, waiting for its check."""
-    if form_key and form_key not in FORMS:
+    """Store an uploaded file as a new import, waiting for its check.
+
+    ``form_key`` is a key of ``FORMS``, or of the answers to one of the region's questionnaires
+    («survey-teachers»), or None to recognise the form from the columns.
+    """
+    if form_key and form_key not in FORMS and form_key not in SURVEY_TITLES:
         raise ImportRefused(f"Неизвестная форма файла: «{form_key}».")
     batch = ImportBatch(
         region=region,

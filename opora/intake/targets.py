@@ -1,9 +1,10 @@
 """Where each file form is stored: the mapping between a form and the table of the app that owns it.
 
 The tables (model, key, columns) are declared by their apps (``schools/frames.py``,
-``results/frames.py``, ``support/frames.py``, ``identification/frames.py``); a form's columns
-name those columns. The key of a form is the key of its table, and its value fields — what an
-import may change — are the form's other columns.
+``results/frames.py``, ``support/frames.py``, ``identification/frames.py``, ``risks/frames.py``); a
+form's columns name those columns. The key of a form is the key of its table, and its value fields
+— what an import may change — are the form's other columns. The answers to questionnaires have no
+table form: each row is a new response (``opora.intake.surveys``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import models
 from opora.identification.frames import ROSOBRNADZOR_LIST
 from opora.intake.formats import FORMS, FileForm
 from opora.results.frames import OUTCOMES, RESULTS, STUDENT_RESULTS
+from opora.risks.frames import EXTERNAL_LEVELS
 from opora.schools.frames import CONTEXT, PK, SCHOOLS, StoredTable, decimal_round
 from opora.support.frames import TEACHERS
 
@@ -86,5 +88,6 @@ TARGETS: dict[str, FormTarget] = {
         FormTarget(FORMS["outcomes"], OUTCOMES),
         FormTarget(FORMS["teachers"], TEACHERS),
         FormTarget(FORMS["rosobrnadzor-list"], ROSOBRNADZOR_LIST),
+        FormTarget(FORMS["risk-levels"], EXTERNAL_LEVELS),
     )
 }

@@ -22,7 +22,7 @@ uploaded file: read, recognise the form (unless given), validate.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -199,6 +199,7 @@ def check_file(
     file_name: str | None = None,
     kind: str | None = None,
     known_codes: Iterable[str] | None = None,
+    forms: Mapping[str, FileForm] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int = DEFAULT_MAX_ROWS,
     max_problems: int = DEFAULT_MAX_PROBLEMS,
@@ -214,6 +215,9 @@ def check_file(
         form from the columns.
     known_codes
         Codes of the schools the rows may refer to (the region's); None to skip that check.
+    forms
+        The forms the file may hold, by key: ``FORMS`` by default; an import adds the forms of the
+        region's questionnaires (``opora.intake.surveys``).
 
     Raises
     ------
@@ -222,19 +226,20 @@ def check_file(
     FormNotRecognised
         ``kind`` is None and no form fits the columns.
     ValueError
-        ``kind`` is not a key of ``FORMS``.
+        ``kind`` is not a key of ``forms``.
     """
-    if kind is not None and kind not in FORMS:
-        raise ValueError(f"Неизвестный вид файла «{kind}»; ожидается один из: {', '.join(FORMS)}.")
+    forms = FORMS if forms is None else forms
+    if kind is not None and kind not in forms:
+        raise ValueError(f"Неизвестный вид файла «{kind}»; ожидается один из: {', '.join(forms)}.")
     table = read_table(source, file_name=file_name, max_bytes=max_bytes, max_rows=max_rows)
     recognition = None
     if kind is None:
-        recognition = recognise(table.headers)
+        recognition = recognise(table.headers, forms.values())
         if recognition is None:
-            raise FormNotRecognised(_not_recognised(table))
+            raise FormNotRecognised(_not_recognised(table, forms))
         form = recognition.form
     else:
-        form = FORMS[kind]
+        form = forms[kind]
     result = validate(table, form, known_codes=known_codes, max_problems=max_problems)
     return _with_recognition(result, recognition)
 
@@ -245,14 +250,17 @@ def _with_recognition(result: ValidationResult, recognition: Recognition | None)
     return replace(result, recognition=recognition)
 
 
-def _not_recognised(table: Table) -> str:
+def _not_recognised(table: Table, forms: Mapping[str, FileForm]) -> str:
     lines = [
         f"Не удалось определить, какие данные в файле «{table.file_name}»: названия столбцов не "
         "подходят ни к одной форме. Первая строка должна содержать названия столбцов формы; обязательные "
         "столбцы:"
     ]
-    for form in FORMS.values():
+    for form in forms.values():
         headers = ", ".join(f"«{column.header}»" for column in form.required_columns)
+        if form.recognised_by:
+            first = form.column(form.recognised_by[0]).header
+            headers += f" и хотя бы один из {len(form.recognised_by)} столбцов вопросов (например, «{first}»)"
         lines.append(f"– {form.title}: {headers}.")
     shown = ", ".join(f"«{header}»" for header in table.headers[:12] if header)
     lines.append(f"В файле: {shown or 'нет названий'}.")
@@ -665,7 +673,8 @@ class _Validation:
 
     def key_checks(self, work: pl.DataFrame) -> list[_Check]:
         keys = list(self.form.key_fields)
-        if not all(key in self.present or key in self.defaulted for key in keys) or work.height < 2:
+        # A form without a key (a questionnaire's answers: every row is a response) has no repeats.
+        if not keys or not all(key in self.present or key in self.defaulted for key in keys) or work.height < 2:
             return []
         complete = pl.all_horizontal([pl.col(key).is_not_null() for key in keys])
         # One 64-bit hash per row finds the candidates with little memory; equal keys are then

@@ -65,6 +65,7 @@ def test_the_forms_and_their_keys():
         "outcomes",
         "teachers",
         "rosobrnadzor-list",
+        "risk-levels",
     ]
     assert FORMS["student-results"].fields == [
         "code",

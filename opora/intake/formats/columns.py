@@ -106,6 +106,9 @@ class FileForm:
     sums: tuple[SumRule, ...] = ()
     references_schools: bool = True
     """Whether «Код ОО» must name a known school (false for the registry, which brings them)."""
+    recognised_by: tuple[str, ...] = ()
+    """Fields of which a file must name one at least for the form to be recognised from its columns:
+    a questionnaire's questions, since its only required columns (the school, the year) are every form's."""
 
     @property
     def headers(self) -> list[str]:

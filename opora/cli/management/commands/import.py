@@ -17,6 +17,7 @@ from opora.intake.reading import FileRefused, read_table
 from opora.intake.recognition import recognise
 from opora.intake.regions import region_create
 from opora.intake.services import ImportRefused, discard_files, import_apply, import_check, import_upload
+from opora.intake.surveys import SURVEY_TITLES
 from opora.schools.models import Region
 from opora.schools.queries import home_region
 
@@ -30,7 +31,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="файл .xlsx или .csv")
-        parser.add_argument("--kind", choices=list(FORMS), help="форма файла (по умолчанию — по столбцам)")
+        parser.add_argument(
+            "--kind", choices=[*FORMS, *SURVEY_TITLES], help="форма файла (по умолчанию — по столбцам)"
+        )
         parser.add_argument("--region", help="регион (обязателен, если регионов несколько)")
         parser.add_argument("--dry-run", action="store_true", help="только проверить и показать изменения")
         parser.add_argument(
@@ -129,7 +132,7 @@ class Command(BaseCommand):
             self.stdout.write(report["skipped"]["message"])
         if batch.status == ImportStatus.READY:
             self.stdout.write(
-                f"Форма «{FORMS[batch.form_key].title}»: строк {num(batch.rows)}; будет добавлено {num(batch.added)}, "
+                f"Форма «{batch.form_title}»: строк {num(batch.rows)}; будет добавлено {num(batch.added)}, "
                 f"изменено {num(batch.changed)}, без изменений {num(batch.unchanged)}."
             )
             for change in report.get("preview", {}).get("changed", [])[:20]:
