@@ -29,6 +29,10 @@ CASES = [
         ["read_students.py", "--rows", "2000", "--xlsx-rows", "300"],
         ['"errors": 0'],
     ),
+    (
+        ["risks.py", "--schools", "30", "--analytics-schools", "300"],
+        ["profiles_now", "(цель < 10 с)", "профилей 30, факторов 14", "(цель < 60 с)", "у 300 школ"],
+    ),
 ]
 
 

@@ -186,7 +186,7 @@ def risk_map(
 ) -> tuple[list[RiskFactor], list[MapRow]]:
     """Schools × factors of the run with the level in force (the expert's where there is one)."""
     factors = list(run.factor_set.factors.filter(retired=False).order_by("number"))
-    profiles = run.profiles.visible_to(user).order_by("municipality", "code")
+    profiles = run.profiles.visible_to(user).select_related("school").order_by("municipality", "code")
     if municipality:
         profiles = profiles.filter(municipality=municipality)
     computed: dict[tuple[int, str], int | None] = {

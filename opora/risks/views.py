@@ -277,12 +277,12 @@ def school_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _profile_chart(states) -> list[dict]:
-    """Bars of the levels in force (0–3), in the order of the factors; no data is an empty grey bar."""
+    """Bars of the levels in force (high: the whole track; «нет риска»: a stub), with the level in words."""
     return [
         {
             "number": state.factor.number,
             "name": state.factor.name,
-            "width": 0 if state.level is None else round(100 * (state.level + 1) / len(LEVELS)),
+            "width": 0 if state.level is None else max(3, round(100 * state.level / (len(LEVELS) - 1))),
             "tone": state.tone,
             "level": state.level_name,
         }
