@@ -449,9 +449,12 @@ def identify(
     )
     out = out.with_columns(
         pl.col("bottom_years").fill_null(pl.lit([], dtype=pl.List(pl.Int64))),
-        # a count, known for every school: the years it was in the bottom group by its index
-        pl.col("bottom_years").list.len().fill_null(0).cast(pl.Int64).alias("years_in_bottom"),
-        pl.col("years_with_index").fill_null(0),
+        # the years the school was in the bottom group by its index; unknown when it has no index at all
+        pl.when(pl.col("years_with_index") > 0)
+        .then(pl.coalesce(pl.col("bottom_years").list.len(), pl.lit(0)))
+        .cast(pl.Int64)
+        .alias("years_in_bottom"),
+        pl.coalesce(pl.col("years_with_index"), pl.lit(0)),  # a count of years: a true zero
         pl.lit(year).cast(pl.Int64).alias("year"),
         pl.lit(median_index, dtype=pl.Float64).alias("median_index"),
         pl.lit(tau_va, dtype=pl.Float64).alias("value_added_spread"),

@@ -346,7 +346,8 @@ def risk_levels(values: pl.DataFrame, rules: pl.DataFrame) -> tuple[pl.DataFrame
 
         score = Σ wᵢ·levelᵢ / Σ wᵢ;   level = 3 if score ≥ 2,5; 2 if ≥ 1,5; 1 if ≥ 0,5; else 0
 
-    A factor with no known indicator has no row: «нет данных», never «нет риска».
+    A value that is unknown (null or NaN) is no evidence; a factor with no known indicator has no
+    row: «нет данных», never «нет риска».
 
     Parameters
     ----------
@@ -377,7 +378,7 @@ def risk_levels(values: pl.DataFrame, rules: pl.DataFrame) -> tuple[pl.DataFrame
         "indicator",
         pl.col("value").cast(pl.Float64),
         (pl.col("factor") if "factor" in values.columns else pl.lit(None)).cast(pl.String).alias("_for"),
-    )
+    ).filter(pl.col("value").is_finite())  # an unknown value (null, NaN) is no evidence: never «нет риска»
     evidence = (
         given.join(rule_frame, on="indicator", how="inner")
         .filter(pl.col("_for").is_null() | (pl.col("_for") == pl.col("factor")))
