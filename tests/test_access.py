@@ -45,6 +45,8 @@ class RiskObjects:
     questionnaire: object
     section: object
     item: object
+    activity: object
+    evidence: object
 
 
 def _risks(world: World) -> RiskObjects:
@@ -54,7 +56,9 @@ def _risks(world: World) -> RiskObjects:
         return cached
     import datetime
 
-    from opora.programs.services import antirisk_drafts_create
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from opora.programs.services import activity_status_change, antirisk_drafts_create, program_approve, program_send
     from opora.risks.models import Measure, Questionnaire
     from opora.risks.services import latest_factor_set, links_create, priorities_set, profiles_now
 
@@ -73,6 +77,16 @@ def _risks(world: World) -> RiskObjects:
     factor = latest_factor_set(world.region).factors.order_by("number").first()
     priorities_set(school=world.school, year=year, factor_keys=[factor.key], by=world.users["school_team"])
     program = antirisk_drafts_create(school=world.school, run=run, by=world.users["school_team"])[0]
+    activity = program.activities.order_by("position").first()
+    event = activity_status_change(
+        activity=activity,
+        status="in_progress",
+        report="Начато",
+        files=[SimpleUploadedFile("отчёт.pdf", b"%PDF-1.4 test", content_type="application/pdf")],
+        by=world.users["school_team"],
+    )
+    program_send(program=program, by=world.users["school_team"])
+    program_approve(program=program, order_number="1", order_date=today, checklist={}, by=world.users["coordinator"])
     section = questionnaire.sections.order_by("number").first()
     objects = RiskObjects(
         run=run,
@@ -83,11 +97,17 @@ def _risks(world: World) -> RiskObjects:
         questionnaire=questionnaire,
         section=section,
         item=section.items.order_by("number").first(),
+        activity=activity,
+        evidence=event.evidence.get(),
     )
     world._risks = objects
     return objects
 
 
+PROGRAM_EDITORS = {
+    **_only("superuser", "region_admin", "coordinator", "school_team", otherwise=FORBIDDEN),
+    "other_region_admin": NOT_FOUND,
+}
 RISK_EDITORS = {**_only("superuser", "region_admin", otherwise=FORBIDDEN), "other_region_admin": NOT_FOUND}
 
 
@@ -370,7 +390,87 @@ CASES = (
         kwargs=lambda world: _risks(world) and {"code": world.school.code},
         method="post",
     ),
-    Case("programs:list", "антирисковые программы", EVERYONE),
+    Case("programs:list", "программы", EVERYONE),
+    Case(
+        "programs:create",
+        "новая программа",
+        _only("superuser", "region_admin", "coordinator", "school_team", "other_region_admin", otherwise=FORBIDDEN),
+    ),
+    Case("programs:dashboard", "мониторинг исполнения", EVERYONE, kwargs=lambda world: _risks(world) and {}),
+    Case("programs:notifications", "уведомления", EVERYONE),
+    Case(
+        "programs:notifications_read",
+        "уведомления прочитаны",
+        dict.fromkeys(PERSONAS, REDIRECT),
+        method="post",
+    ),
+    Case(
+        "programs:evidence",
+        "подтверждающий файл мероприятия",
+        _only(*REGION_PERSONAS),
+        kwargs=lambda world: {"pk": _risks(world).evidence.pk},
+    ),
+    Case(
+        "programs:edit",
+        "паспорт программы школы",
+        PROGRAM_EDITORS,
+        kwargs=lambda world: {"pk": _risks(world).program.pk},
+    ),
+    Case(
+        "programs:activity_add",
+        "новое мероприятие программы школы",
+        PROGRAM_EDITORS,
+        kwargs=lambda world: {"pk": _risks(world).program.pk},
+    ),
+    Case(
+        "programs:activity",
+        "мероприятие программы школы",
+        _only(*REGION_PERSONAS),
+        kwargs=lambda world: {"pk": _risks(world).program.pk, "activity": _risks(world).activity.pk},
+    ),
+    Case(
+        "programs:activity_edit",
+        "изменение мероприятия программы школы",
+        PROGRAM_EDITORS,
+        kwargs=lambda world: {"pk": _risks(world).program.pk, "activity": _risks(world).activity.pk},
+    ),
+    Case(
+        "programs:version",
+        "утверждённая версия программы школы",
+        _only(*REGION_PERSONAS),
+        kwargs=lambda world: {"pk": _risks(world).program.pk, "number": 1},
+    ),
+    *(
+        Case(
+            name,
+            title,
+            {
+                **dict.fromkeys(PERSONAS, FORBIDDEN),
+                **dict.fromkeys(allowed, REDIRECT),
+                "other_region_admin": NOT_FOUND,
+            },
+            kwargs=lambda world: {"pk": _risks(world).program.pk},
+            method="post",
+        )
+        for name, title, allowed in (
+            (
+                "programs:send",
+                "отправка программы на согласование",
+                ("superuser", "region_admin", "coordinator", "school_team"),
+            ),
+            (
+                "programs:return",
+                "возврат программы на доработку",
+                ("superuser", "region_admin", "coordinator", "curator"),
+            ),
+            ("programs:approve", "утверждение программы", ("superuser", "region_admin", "coordinator")),
+            (
+                "programs:review_add",
+                "обзор прогресса программы",
+                ("superuser", "region_admin", "coordinator", "curator"),
+            ),
+        )
+    ),
     Case(
         "programs:detail",
         "черновик программы школы",
@@ -487,9 +587,7 @@ def test_navigation_shows_exactly_the_pages_the_role_may_open(persona: str, worl
 
     # When every page of the navigation is opened
     opens = {
-        item.url_name: client.get(reverse(item.url_name)).status_code == OK
-        for stage in STAGES
-        for item in stage.items
+        item.url_name: client.get(reverse(item.url_name)).status_code == OK for stage in STAGES for item in stage.items
     }
 
     # Then the navigation shows exactly those that open

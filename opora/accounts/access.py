@@ -39,6 +39,15 @@ class Action(StrEnum):
     MANAGE_SURVEY_LINKS = "manage_survey_links"
     EDIT_CATALOG = "edit_catalog"
     DRAFT_PROGRAMS = "draft_programs"
+    EDIT_PROGRAM = "edit_program"
+    SEND_PROGRAM_FOR_REVIEW = "send_program_for_review"
+    REVIEW_PROGRAM = "review_program"
+    APPROVE_PROGRAM = "approve_program"
+    UPDATE_ACTIVITY = "update_activity"
+    COMMENT_ACTIVITY = "comment_activity"
+    RECORD_PROGRESS_REVIEW = "record_progress_review"
+    ENTER_INDICATOR_ACTUAL = "enter_indicator_actual"
+    IMPORT_PROGRAM = "import_program"
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,51 @@ ACCESS: dict[Action, Rule] = {
         "Черновики антирисковых программ по рисковому профилю",
         frozenset({Role.SCHOOL_TEAM, Role.CURATOR}),
         "Черновики антирисковых программ составляют команда школы и её куратор.",
+    ),
+    Action.EDIT_PROGRAM: Rule(
+        "Изменение программы или дорожной карты (паспорт, разделы, мероприятия, показатели)",
+        frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.SCHOOL_TEAM}),
+        "Программу меняют её разработчики: команда школы, муниципальный координатор, региональный администратор.",
+    ),
+    Action.SEND_PROGRAM_FOR_REVIEW: Rule(
+        "Отправка программы на согласование",
+        frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.SCHOOL_TEAM}),
+        "Отправить программу на согласование могут её разработчики.",
+    ),
+    Action.REVIEW_PROGRAM: Rule(
+        "Экспертиза программы: возврат на доработку с замечаниями",
+        frozenset({Role.CURATOR, Role.MUNICIPAL_COORDINATOR, Role.REGION_ADMIN}),
+        "Вернуть программу на доработку могут куратор, муниципальный координатор и региональный администратор.",
+    ),
+    Action.APPROVE_PROGRAM: Rule(
+        "Утверждение программы",
+        _COORDINATORS,
+        "Утверждают программу муниципальный координатор (программы школ) и региональный администратор.",
+    ),
+    Action.UPDATE_ACTIVITY: Rule(
+        "Отметка о выполнении мероприятия с отчётом и подтверждающими файлами",
+        frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.SCHOOL_TEAM}),
+        "Отмечать выполнение мероприятий могут их исполнители: команда школы, координатор, администратор.",
+    ),
+    Action.COMMENT_ACTIVITY: Rule(
+        "Комментарии к мероприятиям",
+        frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.CURATOR, Role.SCHOOL_TEAM}),
+        "Комментировать мероприятия могут команда школы, куратор, координатор и администратор.",
+    ),
+    Action.RECORD_PROGRESS_REVIEW: Rule(
+        "Обзор прогресса программы",
+        frozenset({Role.CURATOR, Role.MUNICIPAL_COORDINATOR, Role.REGION_ADMIN}),
+        "Обзор прогресса проводят куратор, муниципальный координатор и региональный администратор.",
+    ),
+    Action.ENTER_INDICATOR_ACTUAL: Rule(
+        "Ввод фактических значений показателей",
+        frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.SCHOOL_TEAM}),
+        "Фактические значения показателей вносят команда школы, координатор и администратор.",
+    ),
+    Action.IMPORT_PROGRAM: Rule(
+        "Загрузка дорожной карты или таблицы показателей из документа",
+        frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.SCHOOL_TEAM}),
+        "Загружать дорожные карты и показатели могут разработчики программ.",
     ),
 }
 

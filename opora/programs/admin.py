@@ -9,5 +9,17 @@ class ProgramAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
 
 
-for model in (models.ProgramSection, models.Activity, models.ProgramIndicator):
+for model in (
+    models.ProgramSection,
+    models.Activity,
+    models.ProgramIndicator,
+    models.ActivityEvent,
+    models.Evidence,
+    models.Comment,
+    models.Notification,
+    models.StatusChange,
+    models.ProgramVersion,
+    models.ProgramReview,
+    models.IndicatorActual,
+):
     admin.site.register(model)

@@ -8,8 +8,11 @@ drafts from its risk profile start here as drafts.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from opora.accounts.scopes import ScopePaths, scoped_queryset
 from opora.risks.models import Measure, RiskProfile
@@ -66,6 +69,7 @@ class Program(models.Model):
         RiskProfile, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="по рисковому профилю"
     )
     status = models.CharField("состояние", max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT)
+    next_review_on = models.DateField("следующий обзор прогресса", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="создал"
     )
@@ -105,6 +109,19 @@ class ProgramSection(models.Model):
         return f"{self.number} {self.title}"
 
 
+class ActivityStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "не начато"
+    IN_PROGRESS = "in_progress", "в работе"
+    DONE = "done", "выполнено"
+    PARTLY_DONE = "partly_done", "выполнено частично"
+    NOT_DONE = "not_done", "не выполнено"
+    CANCELLED = "cancelled", "отменено"
+
+
+UNFINISHED = (ActivityStatus.NOT_STARTED, ActivityStatus.IN_PROGRESS)
+"""Statuses of an activity that becomes «просрочено» once its end date has passed."""
+
+
 class Activity(models.Model):
     """An activity of a roadmap: what, by when (as written and as dates), by whom, with what result."""
 
@@ -125,6 +142,9 @@ class Activity(models.Model):
     measure = models.ForeignKey(
         Measure, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="мера каталога"
     )
+    status = models.CharField(
+        "состояние", max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.NOT_STARTED
+    )
 
     class Meta:
         verbose_name = "мероприятие"
@@ -133,6 +153,16 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.content[:60]}"
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """«Просрочено»: the end date has passed and the activity is neither finished nor cancelled."""
+        today = today or timezone.localdate()
+        return self.ends_on is not None and self.ends_on < today and self.status in UNFINISHED
+
+    @property
+    def shown_status(self) -> str:
+        """The status as a page shows it: «просрочено» instead of an unfinished one past its end date."""
+        return "просрочено" if self.is_overdue() else self.get_status_display()
 
 
 class IndicatorDirection(models.TextChoices):
@@ -163,3 +193,171 @@ class ProgramIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name[:60]}"
+
+
+class ActivityEvent(models.Model):
+    """A change of an activity's status with its short report: the activity's history."""
+
+    activity = models.ForeignKey(Activity, models.CASCADE, related_name="events", verbose_name="мероприятие")
+    status_from = models.CharField("было", max_length=16, choices=ActivityStatus.choices)
+    status_to = models.CharField("стало", max_length=16, choices=ActivityStatus.choices)
+    report = models.TextField("отчёт")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="кто")
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "изменение мероприятия"
+        verbose_name_plural = "история мероприятий"
+        ordering = ["activity", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}: {self.get_status_from_display()} → {self.get_status_to_display()}"
+
+
+class Evidence(models.Model):
+    """A file attached to a status change as evidence; served only as a download, never as a page."""
+
+    event = models.ForeignKey(ActivityEvent, models.CASCADE, related_name="evidence", verbose_name="изменение")
+    file = models.FileField("файл", upload_to="evidence/%Y/%m/")
+    original_name = models.CharField("имя файла", max_length=255)
+    size = models.PositiveIntegerField("размер, байт")
+    content_type = models.CharField("тип", max_length=100)
+
+    class Meta:
+        verbose_name = "подтверждающий файл"
+        verbose_name_plural = "подтверждающие файлы"
+        ordering = ["event", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Comment(models.Model):
+    """A comment on an activity; a reply names the comment it answers (curator ↔ school)."""
+
+    activity = models.ForeignKey(Activity, models.CASCADE, related_name="comments", verbose_name="мероприятие")
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="replies", verbose_name="ответ на"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="автор")
+    text = models.TextField("текст")
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "комментарий"
+        verbose_name_plural = "комментарии"
+        ordering = ["activity", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:40]}"
+
+
+class Notification(models.Model):
+    """A notice for a user inside the product (a comment, a status change, a program sent for review)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name="кому"
+    )
+    text = models.CharField("текст", max_length=500)
+    url = models.CharField("ссылка", max_length=500, blank=True)
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+    read_at = models.DateTimeField("прочитано", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "уведомление"
+        verbose_name_plural = "уведомления"
+        ordering = ["user", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class StatusChange(models.Model):
+    """A step of a program's workflow (черновик → на согласовании → на доработке → утверждено)."""
+
+    program = models.ForeignKey(Program, models.CASCADE, related_name="status_changes", verbose_name="программа")
+    status_from = models.CharField("было", max_length=16, choices=ProgramStatus.choices)
+    status_to = models.CharField("стало", max_length=16, choices=ProgramStatus.choices)
+    remarks = models.TextField("замечания", blank=True)
+    checklist = models.JSONField("экспертный лист", default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="кто")
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "шаг согласования"
+        verbose_name_plural = "согласование программ"
+        ordering = ["program", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}: {self.get_status_from_display()} → {self.get_status_to_display()}"
+
+
+class ProgramVersion(models.Model):
+    """A frozen copy of a program as it was approved: passport, sections, activities, indicators."""
+
+    program = models.ForeignKey(Program, models.CASCADE, related_name="versions", verbose_name="программа")
+    number = models.PositiveIntegerField("версия")
+    content = models.JSONField("содержание")
+    order_number = models.CharField("номер приказа", max_length=50, blank=True)
+    order_date = models.DateField("дата приказа", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="кто")
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "утверждённая версия программы"
+        verbose_name_plural = "утверждённые версии программ"
+        ordering = ["program", "-number"]
+        constraints = [models.UniqueConstraint(fields=["program", "number"], name="program_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} v{self.number}"
+
+
+class ReviewProgress(models.TextChoices):
+    GOOD = "good", "хороший прогресс"
+    SOME = "some", "есть прогресс"
+    INSUFFICIENT = "insufficient", "недостаточный прогресс"
+
+
+class ProgramReview(models.Model):
+    """A progress review of a program by its curator or coordinator, with the date of the next one."""
+
+    program = models.ForeignKey(Program, models.CASCADE, related_name="reviews", verbose_name="программа")
+    reviewed_on = models.DateField("дата обзора")
+    overall = models.CharField("общий прогресс", max_length=16, choices=ReviewProgress.choices)
+    tasks = models.JSONField("прогресс по задачам", default=dict, blank=True, help_text="Задача → прогресс")
+    remarks = models.TextField("замечания", blank=True)
+    next_review_on = models.DateField("следующий обзор", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="кто")
+    created_at = models.DateTimeField("записан", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "обзор прогресса"
+        verbose_name_plural = "обзоры прогресса"
+        ordering = ["program", "-reviewed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.reviewed_on}: {self.get_overall_display()}"
+
+
+class IndicatorActual(models.Model):
+    """An actual value of a program's indicator for a year: entered (with source and date) or computed."""
+
+    indicator = models.ForeignKey(ProgramIndicator, models.CASCADE, related_name="actuals", verbose_name="показатель")
+    period = models.CharField("год", max_length=20, help_text="Как в целевых значениях: 2026 или 2025/2026")
+    value = models.FloatField("значение", null=True, blank=True)
+    source = models.CharField("источник", max_length=500, blank=True)
+    measured_on = models.DateField("на дату", null=True, blank=True)
+    computed = models.BooleanField("рассчитано Опорой", default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="внёс"
+    )
+    created_at = models.DateTimeField("записано", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "фактическое значение показателя"
+        verbose_name_plural = "фактические значения показателей"
+        ordering = ["indicator", "period", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period}: {self.value}"

@@ -1,21 +1,64 @@
-"""Pages of the programs: the drafts made from risk profiles (their full editing and approval come next)."""
+"""Pages of the programs: list, a program with its roadmap, indicators, workflow and reviews, an activity with
+its history, evidence and comments, notifications and the monitoring dashboard. Thin: every write is a service."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from opora.accounts.access import Action, require
-from opora.programs.models import Program, ProgramKind
-from opora.programs.services import antirisk_drafts_create
+from opora.accounts.access import Action, can, require
+from opora.accounts.models import Role
+from opora.programs.forms import (
+    ActivityForm,
+    ApproveForm,
+    CommentForm,
+    PassportForm,
+    ProgramCreateForm,
+    ReturnForm,
+    ReviewForm,
+    StatusForm,
+)
+from opora.programs.models import (
+    UNFINISHED,
+    Activity,
+    ActivityStatus,
+    Evidence,
+    Program,
+    ProgramIndicator,
+    ProgramKind,
+    ProgramStatus,
+)
+from opora.programs.services import (
+    CHECKLIST,
+    CHECKLIST_MARKS,
+    PASSPORT_FIELDS,
+    PASSPORT_LABELS,
+    activity_save,
+    activity_status_change,
+    antirisk_drafts_create,
+    comment_add,
+    content_diff,
+    notifications_read,
+    program_approve,
+    program_content,
+    program_return,
+    program_save,
+    program_send,
+    review_record,
+)
+from opora.programs.services import program_create as program_create_service
 from opora.risks.models import RiskFactor
 from opora.risks.views import post_run, profile_url
+from opora.schools.models import School
 from opora.schools.queries import visible_school_or_404
 
 
@@ -36,13 +79,38 @@ def program_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/list.html",
-        {"page": page, "filters": {"school": school, "kind": kind}, "kinds": ProgramKind.choices},
+        {
+            "page": page,
+            "filters": {"school": school, "kind": kind},
+            "kinds": ProgramKind.choices,
+            "can_create": can(request.user, Action.EDIT_PROGRAM),
+        },
     )
+
+
+def may_edit(user, program: Program) -> bool:
+    """Whether the user develops this program: a school's team, its municipality's coordinator, the region's admin."""
+    if not can(user, Action.EDIT_PROGRAM):
+        return False
+    if user.is_superuser or user.role == Role.REGION_ADMIN:
+        return True
+    if user.role == Role.MUNICIPAL_COORDINATOR:
+        return program.municipality_id is not None and program.municipality_id == user.municipality_id
+    return program.school_id is not None and program.school_id == user.school_id
+
+
+def _program_or_404(request: HttpRequest, pk: int) -> Program:
+    return get_object_or_404(_programs(request).select_related("region"), pk=pk)
+
+
+def _detail_url(program: Program) -> str:
+    return reverse("programs:detail", args=[program.pk])
 
 
 @login_required
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    program = get_object_or_404(_programs(request), pk=pk)
+    program = _program_or_404(request, pk)
+    user = request.user
     sections = []
     activities = program.activities.select_related("section", "measure").order_by("position")
     by_section: dict[int | None, list] = {}
@@ -57,17 +125,402 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .values_list("key", "name")
         .order_by("factor_set__version")
     )
+    last_version = program.versions.order_by("-number").first()
+    editable = may_edit(user, program) and program.status != ProgramStatus.REVIEW
     return render(
         request,
         "programs/detail.html",
         {
             "program": program,
             "sections": sections,
-            "indicators": program.indicators.order_by("position"),
+            "execution": execution_summary(list(activities)),
+            "indicators": indicator_rows(program),
             "children": _programs(request).filter(parent=program),
             "factor_name": factor_names.get(program.factor_key, ""),
+            "editable": editable,
+            "can_send": may_edit(user, program) and program.status in (ProgramStatus.DRAFT, ProgramStatus.REWORK),
+            "can_return": can(user, Action.REVIEW_PROGRAM) and program.status == ProgramStatus.REVIEW,
+            "can_approve": can(user, Action.APPROVE_PROGRAM) and program.status == ProgramStatus.REVIEW,
+            "can_review": can(user, Action.RECORD_PROGRESS_REVIEW),
+            "return_form": ReturnForm(),
+            "approve_form": ApproveForm(),
+            "review_form": ReviewForm(tasks=program.task_list) if can(user, Action.RECORD_PROGRESS_REVIEW) else None,
+            "status_changes": program.status_changes.select_related("created_by").order_by("-created_at"),
+            "checklist_labels": dict(CHECKLIST),
+            "checklist_marks": CHECKLIST_MARKS,
+            "reviews": program.reviews.select_related("created_by").order_by("-reviewed_on"),
+            "versions": program.versions.order_by("-number"),
+            "diff": content_diff(last_version.content, program_content(program)) if last_version else [],
+            "last_version": last_version,
+            "review_missed": program.next_review_on is not None and program.next_review_on < timezone.localdate(),
         },
     )
+
+
+def execution_summary(activities: list[Activity]) -> dict:
+    """How a roadmap is being carried out: counts by shown status, by section and by owner."""
+    today = timezone.localdate()
+    counts = {"total": len(activities), "done": 0, "in_progress": 0, "overdue": 0, "other": 0}
+    by_section: dict[str, dict] = {}
+    by_owner: dict[str, dict] = {}
+    for activity in activities:
+        if activity.is_overdue(today):
+            key = "overdue"
+        elif activity.status in (ActivityStatus.DONE, ActivityStatus.PARTLY_DONE):
+            key = "done"
+        elif activity.status == ActivityStatus.IN_PROGRESS:
+            key = "in_progress"
+        else:
+            key = "other"
+        counts[key] += 1
+        section = activity.section.title if activity.section_id else "Без раздела"
+        for table, name in ((by_section, section), (by_owner, (activity.owners or "не указаны").strip()[:120])):
+            row = table.setdefault(name, {"total": 0, "done": 0, "in_progress": 0, "overdue": 0, "other": 0})
+            row["total"] += 1
+            row[key] += 1
+    return {"counts": counts, "by_section": sorted(by_section.items()), "by_owner": sorted(by_owner.items())}
+
+
+def indicator_rows(program: Program) -> list[dict]:
+    """Each indicator with its targets and its latest actual per period («нет данных» where none)."""
+    rows = []
+    for indicator in program.indicators.order_by("position").prefetch_related("actuals"):
+        actuals: dict[str, object] = {}
+        for actual in sorted(indicator.actuals.all(), key=lambda a: a.created_at):
+            actuals[actual.period] = actual
+        periods = list(dict.fromkeys([*indicator.targets, *actuals]))
+        rows.append(
+            {
+                "indicator": indicator,
+                "periods": [(period, indicator.targets.get(period), actuals.get(period)) for period in periods],
+            }
+        )
+    return rows
+
+
+@login_required
+def program_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.EDIT_PROGRAM)
+    user = request.user
+    schools = School.objects.visible_to(user).order_by("code")
+    form = ProgramCreateForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            program = program_create_service(
+                by=user,
+                kind=data["kind"],
+                title=data["title"],
+                school=data.get("school"),
+                year=data.get("year"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Программа создана как черновик: заполните паспорт, мероприятия и показатели.")
+            return redirect("programs:detail", pk=program.pk)
+    return render(request, "programs/create.html", {"form": form})
+
+
+def _require_edit(request: HttpRequest, program: Program) -> None:
+    if not may_edit(request.user, program):
+        raise PermissionDenied("Изменять программу могут её разработчики.")
+
+
+@login_required
+def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _program_or_404(request, pk)
+    _require_edit(request, program)
+    initial = {name: getattr(program, name) for name in PASSPORT_FIELDS}
+    form = PassportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program_save(program=program, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _errors_to(form, error)
+        else:
+            messages.success(request, "Паспорт программы сохранён.")
+            return redirect("programs:detail", pk=program.pk)
+    return render(request, "programs/edit.html", {"program": program, "form": form})
+
+
+def _errors_to(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int, activity: int | None = None) -> HttpResponse:
+    program = _program_or_404(request, pk)
+    _require_edit(request, program)
+    item = get_object_or_404(program.activities, pk=activity) if activity is not None else None
+    initial = (
+        {
+            name: getattr(item, name)
+            for name in (
+                "section",
+                "number",
+                "content",
+                "deadline",
+                "starts_on",
+                "ends_on",
+                "owners",
+                "expected_result",
+            )
+        }
+        if item
+        else {}
+    )
+    form = ActivityForm(request.POST or None, initial=initial, program=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = activity_save(program=program, activity=item, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _errors_to(form, error)
+        else:
+            messages.success(request, f"Мероприятие {saved.number} сохранено.")
+            return redirect("programs:detail", pk=program.pk)
+    return render(request, "programs/activity_edit.html", {"program": program, "activity": item, "form": form})
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int, activity: int) -> HttpResponse:
+    program = _program_or_404(request, pk)
+    item = get_object_or_404(program.activities.select_related("section"), pk=activity)
+    user = request.user
+    url = reverse("programs:activity", args=[program.pk, item.pk])
+    status_form = StatusForm(
+        request.POST or None, request.FILES or None, prefix="status", initial={"status": item.status}
+    )
+    comment_form = CommentForm(request.POST or None, prefix="comment")
+    may_update = can(user, Action.UPDATE_ACTIVITY) and may_edit(user, program)
+    if request.method == "POST":
+        if "status-status" in request.POST:
+            if not may_update:
+                raise PermissionDenied("Отмечать выполнение мероприятия могут его исполнители.")
+            if status_form.is_valid():
+                try:
+                    activity_status_change(
+                        activity=item,
+                        status=status_form.cleaned_data["status"],
+                        report=status_form.cleaned_data["report"],
+                        files=status_form.cleaned_data["files"],
+                        by=user,
+                        url=url,
+                    )
+                except ValidationError as error:
+                    _errors_to(status_form, error)
+                else:
+                    messages.success(request, "Состояние мероприятия сохранено с отчётом.")
+                    return redirect(url)
+        else:
+            require(user, Action.COMMENT_ACTIVITY)
+            if comment_form.is_valid():
+                parent_pk = comment_form.cleaned_data.get("parent")
+                parent = item.comments.filter(pk=parent_pk).first() if parent_pk else None
+                try:
+                    comment_add(activity=item, text=comment_form.cleaned_data["text"], parent=parent, by=user, url=url)
+                except ValidationError as error:
+                    _errors_to(comment_form, error)
+                else:
+                    messages.success(request, "Комментарий добавлен.")
+                    return redirect(url)
+    comments = list(item.comments.select_related("author"))
+    replies: dict[int | None, list] = {}
+    for comment in comments:
+        replies.setdefault(comment.parent_id, []).append(comment)
+    return render(
+        request,
+        "programs/activity.html",
+        {
+            "program": program,
+            "activity": item,
+            "events": item.events.select_related("created_by").prefetch_related("evidence"),
+            "threads": [(comment, replies.get(comment.pk, [])) for comment in replies.get(None, [])],
+            "status_form": status_form if may_update else None,
+            "comment_form": comment_form if can(user, Action.COMMENT_ACTIVITY) else None,
+        },
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An evidence file, always as a download (never shown as a page), to those who see its program."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("event__activity__program"),
+        pk=pk,
+        event__activity__program__in=_programs(request),
+    )
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def program_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Send for review, return for rework with remarks, or approve by an order."""
+    program = _program_or_404(request, pk)
+    user = request.user
+    url = _detail_url(program)
+    try:
+        if action == "send":
+            _require_edit(request, program)
+            require(user, Action.SEND_PROGRAM_FOR_REVIEW)
+            program_send(program=program, by=user, url=url)
+            messages.success(request, "Программа отправлена на согласование.")
+        elif action == "return":
+            require(user, Action.REVIEW_PROGRAM)
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Напишите замечания: что нужно доработать.")
+            program_return(
+                program=program, remarks=form.cleaned_data["remarks"], checklist=form.checklist(), by=user, url=url
+            )
+            messages.success(request, "Программа возвращена на доработку с замечаниями.")
+        elif action == "approve":
+            require(user, Action.APPROVE_PROGRAM)
+            form = ApproveForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Укажите номер и дату утверждающего приказа.")
+            version = program_approve(
+                program=program,
+                order_number=form.cleaned_data["order_number"],
+                order_date=form.cleaned_data["order_date"],
+                checklist=form.checklist(),
+                by=user,
+                url=url,
+            )
+            messages.success(request, f"Программа утверждена: версия {version.number}.")
+        else:
+            raise Http404("Нет такого действия")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def review_add(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _program_or_404(request, pk)
+    require(request.user, Action.RECORD_PROGRESS_REVIEW)
+    form = ReviewForm(request.POST, tasks=program.task_list)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            review_record(
+                program=program,
+                reviewed_on=data["reviewed_on"],
+                overall=data["overall"],
+                tasks=form.task_marks(),
+                remarks=data["remarks"],
+                next_review_on=data.get("next_review_on"),
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Обзор прогресса записан.")
+    else:
+        messages.error(request, "Обзор не записан: заполните дату и оценки прогресса.")
+    return redirect(_detail_url(program))
+
+
+@login_required
+def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    program = _program_or_404(request, pk)
+    version = get_object_or_404(program.versions, number=number)
+    previous = program.versions.filter(number__lt=number).order_by("-number").first()
+    return render(
+        request,
+        "programs/version.html",
+        {
+            "program": program,
+            "version": version,
+            "content": version.content,
+            "passport": [
+                (PASSPORT_LABELS[name], version.content["passport"].get(name, "")) for name in PASSPORT_FIELDS
+            ],
+            "diff": content_diff(previous.content, version.content) if previous else [],
+            "previous": previous,
+        },
+    )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = list(request.user.notifications.order_by("-created_at")[:100])
+    return render(
+        request,
+        "programs/notifications.html",
+        {"items": items, "unread": any(item.read_at is None for item in items)},
+    )
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    count = notifications_read(user=request.user)
+    messages.success(request, f"Отмечено прочитанными: {count}.")
+    return redirect("programs:notifications")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The state of the programs the user sees: roadmap execution, indicators, deadlines and reviews."""
+    programs = _programs(request)
+    school = request.GET.get("school", "").strip()
+    if school:
+        programs = programs.filter(school__code=school)
+    activities = list(
+        Activity.objects.filter(program__in=programs).select_related("program__school", "section").order_by("ends_on")
+    )
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=30)
+    per_school: dict[str, dict] = {}
+    for activity in activities:
+        name = activity.program.school.display_name if activity.program.school_id else "Программы территории"
+        per_school.setdefault(name, []).append(activity)
+    rows = [(name, execution_summary(items)["counts"]) for name, items in sorted(per_school.items())]
+    upcoming = [a for a in activities if a.ends_on and today <= a.ends_on <= horizon and a.status in UNFINISHED][:50]
+    overdue = [a for a in activities if a.is_overdue(today)][:50]
+    reviews = list(programs.filter(next_review_on__isnull=False).order_by("next_review_on"))
+    return render(
+        request,
+        "programs/dashboard.html",
+        {
+            "summary": execution_summary(activities),
+            "rows": rows,
+            "upcoming": upcoming,
+            "overdue": overdue,
+            "reviews_missed": [p for p in reviews if p.next_review_on < today],
+            "reviews_upcoming": [p for p in reviews if today <= p.next_review_on <= horizon],
+            "school": school,
+            "indicators": _indicator_totals(programs),
+        },
+    )
+
+
+def _indicator_totals(programs) -> dict:
+    """How many indicators of these programs reached their latest target, missed it, or have no data."""
+    from opora.programs.indicators import plan_fact
+
+    totals = {"achieved": 0, "missed": 0, "unknown": 0}
+    for indicator in ProgramIndicator.objects.filter(program__in=programs).prefetch_related("actuals"):
+        rows = plan_fact(indicator)
+        status = rows[-1].status if rows else "нет данных"
+        totals["achieved" if status == "достигнут" else "missed" if status == "не достигнут" else "unknown"] += 1
+    return totals
 
 
 @login_required

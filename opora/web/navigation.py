@@ -114,7 +114,28 @@ STAGES: tuple[Stage, ...] = (
             NavItem(
                 "Каталог мер", "risks:catalog", view_names=("risks:catalog", "risks:measure_edit", "risks:measure_add")
             ),
-            NavItem("Антирисковые программы", "programs:list", namespaces=("programs",)),
+        ),
+    ),
+    Stage(
+        key="programs",
+        label="Программы",
+        items=(
+            NavItem(
+                "Программы и дорожные карты",
+                "programs:list",
+                view_names=(
+                    "programs:list",
+                    "programs:detail",
+                    "programs:create",
+                    "programs:edit",
+                    "programs:activity",
+                    "programs:activity_add",
+                    "programs:activity_edit",
+                    "programs:version",
+                ),
+            ),
+            NavItem("Мониторинг исполнения", "programs:dashboard", view_names=("programs:dashboard",)),
+            NavItem("Уведомления", "programs:notifications", view_names=("programs:notifications",)),
         ),
     ),
 )

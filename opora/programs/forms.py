@@ -1,0 +1,161 @@
+"""Forms of the program pages: passport, activity, status with report and evidence, comments, workflow, reviews."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from opora.programs.models import ActivityStatus, ProgramKind, ProgramSection, ReviewProgress
+from opora.programs.services import CHECKLIST, CHECKLIST_MARKS, EVIDENCE_TYPES
+from opora.schools.models import School, SchoolYear
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ProgramCreateForm(forms.Form):
+    kind = forms.ChoiceField(label="Вид", choices=ProgramKind.choices)
+    title = forms.CharField(label="Наименование", max_length=500)
+    school = forms.ModelChoiceField(
+        label="Школа", queryset=School.objects.none(), required=False, help_text="Пусто — программа территории."
+    )
+    year = forms.ModelChoiceField(
+        label="Учебный год",
+        queryset=SchoolYear.objects.order_by("-end_year"),
+        required=False,
+        to_field_name="end_year",
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+
+class PassportForm(forms.Form):
+    title = forms.CharField(label="Наименование", max_length=500)
+    starts_on = forms.DateField(label="Начало", required=False, widget=DATE)
+    ends_on = forms.DateField(label="Окончание", required=False, widget=DATE)
+    goal = forms.CharField(label="Цель", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    tasks = forms.CharField(
+        label="Задачи", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="По одной задаче в строке."
+    )
+    developers = forms.CharField(label="Разработчики", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    executors = forms.CharField(label="Исполнители", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    expected_results = forms.CharField(
+        label="Ожидаемые результаты", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    legal_basis = forms.CharField(
+        label="Нормативное основание", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    control = forms.CharField(label="Контроль", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActivityForm(forms.Form):
+    section = forms.ModelChoiceField(label="Раздел", queryset=ProgramSection.objects.none(), required=False)
+    number = forms.CharField(label="№", max_length=20, required=False)
+    content = forms.CharField(label="Мероприятие", widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.CharField(
+        label="Сроки (как в документе)",
+        max_length=300,
+        required=False,
+        help_text="Например: «ноябрь 2026», «в течение года», «до 01.03.2027».",
+    )
+    starts_on = forms.DateField(label="Начало срока", required=False, widget=DATE)
+    ends_on = forms.DateField(
+        label="Окончание срока",
+        required=False,
+        widget=DATE,
+        help_text="После этой даты невыполненное мероприятие считается просроченным.",
+    )
+    owners = forms.CharField(label="Ответственные", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    expected_result = forms.CharField(
+        label="Ожидаемый результат", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = program.sections.order_by("position")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="Новое состояние", choices=ActivityStatus.choices)
+    report = forms.CharField(
+        label="Короткий отчёт",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Что сделано и чем это подтверждается. Обязательно.",
+    )
+    files = MultipleFileField(
+        label="Подтверждающие файлы",
+        required=False,
+        help_text=f"До 10 МБ каждый: {', '.join(sorted(EVIDENCE_TYPES))}.",
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label="Комментарий", widget=forms.Textarea(attrs={"rows": 2}))
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def _checklist_fields(form: forms.Form, required: bool) -> None:
+    for key, label in CHECKLIST:
+        form.fields[f"check_{key}"] = forms.ChoiceField(
+            label=label,
+            choices=[("", "—"), *CHECKLIST_MARKS.items()],
+            required=required,
+        )
+
+
+class ReturnForm(forms.Form):
+    remarks = forms.CharField(label="Замечания", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _checklist_fields(self, required=False)
+
+    def checklist(self) -> dict:
+        return {
+            key: self.cleaned_data[f"check_{key}"] for key, _label in CHECKLIST if self.cleaned_data.get(f"check_{key}")
+        }
+
+
+class ApproveForm(ReturnForm):
+    remarks = None
+    order_number = forms.CharField(label="Номер приказа", max_length=50)
+    order_date = forms.DateField(label="Дата приказа", widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order_date"].initial = timezone.localdate()
+
+
+class ReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label="Дата обзора", widget=DATE)
+    overall = forms.ChoiceField(label="Общий прогресс", choices=ReviewProgress.choices)
+    remarks = forms.CharField(label="Замечания", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    next_review_on = forms.DateField(label="Следующий обзор", required=False, widget=DATE)
+
+    def __init__(self, *args, tasks: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewed_on"].initial = timezone.localdate()
+        self.tasks = tasks
+        for number, task in enumerate(tasks, start=1):
+            self.fields[f"task_{number}"] = forms.ChoiceField(
+                label=f"Задача {number}: {task}", choices=ReviewProgress.choices
+            )
+
+    def task_marks(self) -> dict[str, str]:
+        return {task: self.cleaned_data[f"task_{number}"] for number, task in enumerate(self.tasks, start=1)}
