@@ -97,9 +97,15 @@ def _target(row: dict, unit: str) -> str:
 
 
 def _goal(state: FactorState) -> str:
-    current = state.level_name
-    wanted = "низкого" if (state.level or 0) >= 2 else "отсутствия риска"
-    return f"Снизить риск «{state.factor.name}» с уровня «{current}» до {wanted} к концу учебного года."
+    if state.level is None:
+        return (
+            f"Оценить риск «{state.factor.name}» (данных для уровня пока нет: анкеты, сведения о педагогах) и "
+            "не допустить его к концу учебного года."
+        )
+    if state.level == 0:
+        return f"Сохранить отсутствие риска «{state.factor.name}» к концу учебного года."
+    wanted = "низкого" if state.level >= 2 else "отсутствия риска"
+    return f"Снизить риск «{state.factor.name}» с уровня «{state.level_name}» до {wanted} к концу учебного года."
 
 
 def _tasks(state: FactorState) -> list[str]:

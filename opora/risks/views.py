@@ -77,6 +77,7 @@ LEVEL_FILTERS = [("", "любой"), *((str(score), name) for score, name in enu
 # device may send through one link, in a window of ten minutes.
 TOKEN_MISSES_ALLOWED = 20
 ANSWERS_PER_DEVICE = 3
+ANSWERS_PER_ADDRESS = 60
 THROTTLE_WINDOW = 600
 DEVICE_COOKIE = "opora_survey_device"
 
@@ -103,14 +104,17 @@ def _choose_region(request: HttpRequest, title: str) -> HttpResponse:
 
 
 def _chosen_year(request: HttpRequest) -> SchoolYear | None:
-    """The year of the query, or the latest with a computed profile, or the latest of all."""
+    """The year of the query, or the latest with a computed profile, or the latest with results, or the latest."""
     wanted = request.GET.get("year") or request.POST.get("year")
     if wanted and wanted.isdigit():
         year = SchoolYear.objects.filter(end_year=int(wanted)).first()
         if year is not None:
             return year
     done = runs_visible_to(request.user).filter(status=RunStatus.DONE).order_by("-year__end_year").first()
-    return done.year if done else SchoolYear.objects.order_by("-end_year").first()
+    if done:
+        return done.year
+    with_results = SchoolYear.objects.filter(results__isnull=False).distinct().order_by("-end_year").first()
+    return with_results or SchoolYear.objects.order_by("-end_year").first()
 
 
 def _latest_run(request: HttpRequest, year: SchoolYear | None, *, done: bool = True) -> ProfileRun | None:
@@ -257,7 +261,11 @@ def school_view(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "school": school,
         "year": year,
-        "years": SchoolYear.objects.filter(profile_runs__status=RunStatus.DONE).distinct().order_by("-end_year"),
+        "years": SchoolYear.objects.filter(
+            profile_runs__status=RunStatus.DONE, profile_runs__region=school.municipality.region
+        )
+        .distinct()
+        .order_by("-end_year"),
         "run": run,
         "states": states,
         "chart": _profile_chart(states),
@@ -692,10 +700,14 @@ def survey_view(request: HttpRequest, token: str) -> HttpResponse:
         )
     items = list(QuestionItem.objects.filter(section__questionnaire=link.questionnaire).select_related("section"))
     form = SurveyForm(request.POST or None, items=items)
-    device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_hex(12)
+    cookie = request.COOKIES.get(DEVICE_COOKIE)
+    device = cookie or secrets.token_hex(12)
     if request.method == "POST":
-        rate_key = f"survey-answers:{link.pk}:{device}"
-        if (cache.get(rate_key) or 0) >= ANSWERS_PER_DEVICE:
+        # A device is its cookie; a client that keeps no cookie counts by its address, where a whole
+        # school may sit behind one, so with a larger allowance.
+        rate_key = f"survey-answers:{link.pk}:{cookie or 'address:' + _client_address(request)}"
+        allowed = ANSWERS_PER_DEVICE if cookie else ANSWERS_PER_ADDRESS
+        if (cache.get(rate_key) or 0) >= allowed:
             return render(
                 request,
                 "risks/survey_closed.html",
@@ -732,7 +744,8 @@ def _catalog(request: HttpRequest, region: Region):
     query = request.GET.get("q", "").strip()
     stems = query_stems(query)
     if stems:
-        measures = measures.filter(reduce(and_, (Q(search_text__contains=stem) for stem in stems)))
+        # The stored stems are padded with spaces: a stem of the query matches a whole word, not a part of one.
+        measures = measures.filter(reduce(and_, (Q(search_text__contains=f" {stem} ") for stem in stems)))
     kind = request.GET.get("kind", "")
     if kind in MeasureKind.values:
         measures = measures.filter(kind=kind)
