@@ -397,6 +397,12 @@ CASES = (
         _only("superuser", "region_admin", "coordinator", "school_team", "other_region_admin", otherwise=FORBIDDEN),
     ),
     Case("programs:dashboard", "мониторинг исполнения", EVERYONE, kwargs=lambda world: _risks(world) and {}),
+    Case(
+        "programs:monitoring_report",
+        "справка о мониторинге программ за полугодие",
+        EVERYONE,
+        kwargs=lambda world: _risks(world) and {},
+    ),
     Case("programs:notifications", "уведомления", EVERYONE),
     Case(
         "programs:notifications_read",
@@ -496,6 +502,18 @@ CASES = (
         "анкета своего региона",
         _only(*REGION_PERSONAS),
         kwargs=lambda world: {"pk": _risks(world).questionnaire.pk},
+    ),
+    Case(
+        "risks:section_add",
+        "новый раздел анкеты",
+        RISK_EDITORS,
+        kwargs=lambda world: {"pk": _risks(world).questionnaire.pk},
+    ),
+    Case(
+        "risks:section_edit",
+        "переименование раздела анкеты",
+        RISK_EDITORS,
+        kwargs=lambda world: {"pk": _risks(world).questionnaire.pk, "section": _risks(world).section.pk},
     ),
     Case(
         "risks:item_add",

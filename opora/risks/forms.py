@@ -138,6 +138,10 @@ class FactorAddForm(forms.Form):
     description = forms.CharField(label="Что означает", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+class SectionForm(forms.Form):
+    title = forms.CharField(label="Название раздела", max_length=300)
+
+
 class ItemForm(forms.Form):
     text = forms.CharField(label="Утверждение или вопрос", widget=forms.Textarea(attrs={"rows": 2}))
     scale = forms.ChoiceField(label="Шкала ответов", choices=Scale.choices)

@@ -206,6 +206,19 @@ def item_save(
     return item
 
 
+@transaction.atomic
+def section_save(*, questionnaire: Questionnaire, section: QuestionSection | None, title: str) -> QuestionSection:
+    """Add a section to a questionnaire or rename one."""
+    if not title.strip():
+        raise ValidationError({"title": ["Укажите название раздела."]})
+    if section is None:
+        number = (questionnaire.sections.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        section = QuestionSection(questionnaire=questionnaire, number=number)
+    section.title = title.strip()
+    section.save()
+    return section
+
+
 def _token() -> str:
     return secrets.token_urlsafe(24)
 

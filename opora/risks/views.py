@@ -39,6 +39,7 @@ from opora.risks.forms import (
     PrioritiesForm,
     RuleFormSet,
     RunStartForm,
+    SectionForm,
     SurveyForm,
 )
 from opora.risks.models import (
@@ -68,6 +69,7 @@ from opora.risks.services import (
     priorities_set,
     profiles_start,
     response_submit,
+    section_save,
 )
 from opora.schools.models import Region, School, SchoolYear
 from opora.schools.queries import home_region, visible_municipalities, visible_school_or_404
@@ -576,6 +578,27 @@ def item_edit(request: HttpRequest, pk: int, section: int, item: int | None = No
         request,
         "risks/item_edit.html",
         {"questionnaire": questionnaire, "section": section_obj, "item": item_obj, "form": form},
+    )
+
+
+@login_required
+def section_edit(request: HttpRequest, pk: int, section: int | None = None) -> HttpResponse:
+    require(request.user, Action.EDIT_QUESTIONNAIRES)
+    questionnaire = _questionnaire_or_404(request, pk)
+    section_obj = get_object_or_404(QuestionSection, pk=section, questionnaire=questionnaire) if section else None
+    form = SectionForm(request.POST or None, initial={"title": section_obj.title} if section_obj else {})
+    if request.method == "POST" and form.is_valid():
+        try:
+            section_save(questionnaire=questionnaire, section=section_obj, title=form.cleaned_data["title"])
+        except ValidationError as error:
+            form.add_error("title", " ".join(error.messages))
+        else:
+            messages.success(request, "Раздел сохранён.")
+            return redirect("risks:questionnaire", pk=questionnaire.pk)
+    return render(
+        request,
+        "risks/section_edit.html",
+        {"questionnaire": questionnaire, "section": section_obj, "form": form},
     )
 
 

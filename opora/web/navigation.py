@@ -108,6 +108,8 @@ STAGES: tuple[Stage, ...] = (
                     "risks:questionnaire",
                     "risks:item_edit",
                     "risks:item_add",
+                    "risks:section_add",
+                    "risks:section_edit",
                     "risks:links",
                 ),
             ),

@@ -729,3 +729,20 @@ def test_more_than_three_submissions_from_one_device_answer_429(client, world):
     client.get(survey_url(link.token))
     assert client.post(survey_url(link.token), {"s01": "5"}).status_code == 200
     assert SurveyResponse.objects.count() == ANSWERS_PER_DEVICE + 1
+
+
+def test_the_administrator_adds_and_renames_a_section_of_a_questionnaire(client, world):
+    from opora.risks.models import Questionnaire
+
+    questionnaire = Questionnaire.objects.get(region=world.region, audience="parents")
+    before = questionnaire.sections.count()
+    client.force_login(world.users["region_admin"])
+    response = client.post(reverse("risks:section_add", args=[questionnaire.pk]), {"title": "Питание в школе"})
+    assert response.status_code == 302
+    section = questionnaire.sections.order_by("-number").first()
+    assert (questionnaire.sections.count(), section.title, section.number) == (before + 1, "Питание в школе", before + 1)
+    client.post(reverse("risks:section_edit", args=[questionnaire.pk, section.pk]), {"title": "Питание"})
+    section.refresh_from_db()
+    assert section.title == "Питание"
+    refused = client.post(reverse("risks:section_add", args=[questionnaire.pk]), {"title": " "})
+    assert refused.status_code == 200 and questionnaire.sections.count() == before + 1
