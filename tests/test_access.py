@@ -47,6 +47,8 @@ class RiskObjects:
     item: object
     activity: object
     evidence: object
+    program_section: object
+    indicator: object
 
 
 def _risks(world: World) -> RiskObjects:
@@ -58,7 +60,14 @@ def _risks(world: World) -> RiskObjects:
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from opora.programs.services import activity_status_change, antirisk_drafts_create, program_approve, program_send
+    from opora.programs.services import (
+        activity_status_change,
+        antirisk_drafts_create,
+        indicator_save,
+        program_approve,
+        program_send,
+        section_save,
+    )
     from opora.risks.models import Measure, Questionnaire
     from opora.risks.services import latest_factor_set, links_create, priorities_set, profiles_now
 
@@ -85,6 +94,13 @@ def _risks(world: World) -> RiskObjects:
         files=[SimpleUploadedFile("отчёт.pdf", b"%PDF-1.4 test", content_type="application/pdf")],
         by=world.users["school_team"],
     )
+    indicator_save(
+        program=program,
+        indicator=None,
+        data={"name": "Доля обучающихся без «2»", "direction": "higher", "unit": "%", "targets": {"2027": "95"}},
+        by=world.users["school_team"],
+    )
+    section_save(program=program, section=None, number="1", title="Работа с педагогами", by=world.users["school_team"])
     program_send(program=program, by=world.users["school_team"])
     program_approve(program=program, order_number="1", order_date=today, checklist={}, by=world.users["coordinator"])
     section = questionnaire.sections.order_by("number").first()
@@ -99,6 +115,8 @@ def _risks(world: World) -> RiskObjects:
         item=section.items.order_by("number").first(),
         activity=activity,
         evidence=event.evidence.get(),
+        program_section=program.sections.first(),
+        indicator=program.indicators.first(),
     )
     world._risks = objects
     return objects
@@ -421,6 +439,58 @@ CASES = (
         "паспорт программы школы",
         PROGRAM_EDITORS,
         kwargs=lambda world: {"pk": _risks(world).program.pk},
+    ),
+    Case(
+        "programs:section_add",
+        "новый раздел программы школы",
+        PROGRAM_EDITORS,
+        kwargs=lambda world: {"pk": _risks(world).program_section.program_id},
+    ),
+    Case(
+        "programs:section_edit",
+        "раздел программы школы",
+        PROGRAM_EDITORS,
+        kwargs=lambda world: {
+            "pk": _risks(world).program_section.program_id,
+            "section": _risks(world).program_section.pk,
+        },
+    ),
+    Case(
+        "programs:indicator_add",
+        "новый показатель программы школы",
+        PROGRAM_EDITORS,
+        kwargs=lambda world: {"pk": _risks(world).indicator.program_id},
+    ),
+    Case(
+        "programs:indicator_edit",
+        "показатель программы школы",
+        PROGRAM_EDITORS,
+        kwargs=lambda world: {"pk": _risks(world).indicator.program_id, "indicator": _risks(world).indicator.pk},
+    ),
+    *(
+        Case(
+            name,
+            title,
+            {
+                **dict.fromkeys(PERSONAS, FORBIDDEN),
+                **dict.fromkeys(("superuser", "region_admin", "coordinator", "school_team"), REDIRECT),
+                "other_region_admin": NOT_FOUND,
+            },
+            kwargs=kwargs,
+            method="post",
+        )
+        for name, title, kwargs in (
+            (
+                "programs:actual_add",
+                "фактическое значение показателя",
+                lambda world: {"pk": _risks(world).indicator.program_id, "indicator": _risks(world).indicator.pk},
+            ),
+            (
+                "programs:actuals_compute",
+                "расчёт показателей Опорой",
+                lambda world: {"pk": _risks(world).indicator.program_id},
+            ),
+        )
     ),
     Case(
         "programs:activity_add",

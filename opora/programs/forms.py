@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from opora.programs.models import ActivityStatus, ProgramKind, ProgramSection, ReviewProgress
+from opora.programs.models import ActivityStatus, IndicatorDirection, ProgramKind, ProgramSection, ReviewProgress
 from opora.programs.services import CHECKLIST, CHECKLIST_MARKS, EVIDENCE_TYPES
 from opora.schools.models import School, SchoolYear
 
@@ -74,6 +74,52 @@ class ActivityForm(forms.Form):
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = program.sections.order_by("position")
+
+
+class SectionForm(forms.Form):
+    number = forms.CharField(label="№", max_length=20, required=False)
+    title = forms.CharField(label="Название раздела (направления)", max_length=500)
+
+
+def _targets_text(targets: dict) -> str:
+    return "\n".join(f"{period}: {value}" for period, value in targets.items())
+
+
+class IndicatorForm(forms.Form):
+    number = forms.CharField(label="№", max_length=20, required=False)
+    name = forms.CharField(label="Наименование показателя", widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.CharField(label="Единица измерения", max_length=100, required=False)
+    direction = forms.ChoiceField(label="Что лучше", choices=IndicatorDirection.choices)
+    baseline = forms.CharField(label="Базовое значение", max_length=100, required=False)
+    targets = forms.CharField(
+        label="Целевые значения по годам",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="По одному году в строке: «2026/2027: не менее 80» или «2027: 15».",
+    )
+    computed = forms.ChoiceField(label="Рассчитывается Опорой", required=False)
+
+    def __init__(self, *args, computed_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["computed"].choices = [("", "нет, вводится вручную"), *computed_choices]
+
+    def clean_targets(self) -> dict:
+        targets = {}
+        for number, line in enumerate(self.cleaned_data["targets"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            period, separator, value = line.partition(":")
+            if not separator or not period.strip() or not value.strip():
+                raise forms.ValidationError(f"Строка {number}: напишите «год: значение», например «2027: 15».")
+            targets[period.strip()] = value.strip()
+        return targets
+
+
+class ActualForm(forms.Form):
+    period = forms.CharField(label="Год", max_length=20, help_text="Как в целях: 2027 или 2026/2027.")
+    value = forms.FloatField(label="Фактическое значение", localize=True)
+    source = forms.CharField(label="Источник", max_length=500, help_text="Откуда значение: отчёт, протокол, форма.")
+    measured_on = forms.DateField(label="На дату", widget=DATE)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -623,3 +623,47 @@ def program_create(
         ends_on=end,
         created_by=by,
     )
+
+
+@transaction.atomic
+def section_save(*, program: Program, section: ProgramSection | None, number: str, title: str, by: User):
+    """Add a section (направление) to a program's roadmap or rename one."""
+    _editable(program)
+    if not title.strip():
+        raise ValidationError({"title": ["Укажите название раздела."]})
+    if section is None:
+        last = program.sections.order_by("-position").first()
+        section = ProgramSection(program=program, position=(last.position + 1) if last else 1)
+    section.number, section.title = number.strip() or str(section.position), title.strip()
+    section.save()
+    _reopen(program, by)
+    return section
+
+
+@transaction.atomic
+def indicator_save(*, program: Program, indicator: ProgramIndicator | None, data: dict, by: User) -> ProgramIndicator:
+    """Add an indicator to a program or change one: unit, direction, baseline, targets per year."""
+    _editable(program)
+    errors: dict[str, list[str]] = {}
+    if not (data.get("name") or "").strip():
+        errors["name"] = ["Укажите наименование показателя."]
+    if data.get("direction") not in IndicatorDirection.values:
+        errors["direction"] = ["Выберите, что лучше: больше или меньше."]
+    targets = data.get("targets") or {}
+    if not isinstance(targets, dict):
+        errors["targets"] = ["Цели по годам: «год: значение», по одной в строке."]
+    if errors:
+        raise ValidationError(errors)
+    if indicator is None:
+        last = program.indicators.order_by("-position").first()
+        indicator = ProgramIndicator(program=program, position=(last.position + 1) if last else 1)
+    for name in ("number", "name", "unit", "direction", "baseline", "computed"):
+        if name in data:
+            value = data[name]
+            setattr(indicator, name, value.strip() if isinstance(value, str) else value)
+    indicator.targets = targets
+    if not indicator.number:
+        indicator.number = str(indicator.position)
+    indicator.save()
+    _reopen(program, by)
+    return indicator

@@ -17,16 +17,22 @@ from django.views.decorators.http import require_POST
 
 from opora.accounts.access import Action, can, require
 from opora.accounts.models import Role
+from opora.core.downloads import DOCX_CONTENT_TYPE, download_response
+from opora.programs.computed import COMPUTED, Scope, computed_for, current_school_year
 from opora.programs.forms import (
     ActivityForm,
+    ActualForm,
     ApproveForm,
     CommentForm,
+    IndicatorForm,
     PassportForm,
     ProgramCreateForm,
     ReturnForm,
     ReviewForm,
+    SectionForm,
     StatusForm,
 )
+from opora.programs.indicators import actual_enter, actuals_compute, indicator_chart_svg, plan_fact
 from opora.programs.models import (
     UNFINISHED,
     Activity,
@@ -47,6 +53,7 @@ from opora.programs.services import (
     antirisk_drafts_create,
     comment_add,
     content_diff,
+    indicator_save,
     notifications_read,
     program_approve,
     program_content,
@@ -54,6 +61,7 @@ from opora.programs.services import (
     program_save,
     program_send,
     review_record,
+    section_save,
 )
 from opora.programs.services import program_create as program_create_service
 from opora.risks.models import RiskFactor
@@ -135,6 +143,8 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": sections,
             "execution": execution_summary(list(activities)),
             "indicators": indicator_rows(program),
+            "can_enter": can(user, Action.ENTER_INDICATOR_ACTUAL) and may_edit(user, program),
+            "actual_form": ActualForm(),
             "children": _programs(request).filter(parent=program),
             "factor_name": factor_names.get(program.factor_key, ""),
             "editable": editable,
@@ -181,21 +191,20 @@ def execution_summary(activities: list[Activity]) -> dict:
     return {"counts": counts, "by_section": sorted(by_section.items()), "by_owner": sorted(by_owner.items())}
 
 
-def indicator_rows(program: Program) -> list[dict]:
-    """Each indicator with its targets and its latest actual per period («нет данных» where none)."""
-    rows = []
-    for indicator in program.indicators.order_by("position").prefetch_related("actuals"):
-        actuals: dict[str, object] = {}
-        for actual in sorted(indicator.actuals.all(), key=lambda a: a.created_at):
-            actuals[actual.period] = actual
-        periods = list(dict.fromkeys([*indicator.targets, *actuals]))
-        rows.append(
-            {
-                "indicator": indicator,
-                "periods": [(period, indicator.targets.get(period), actuals.get(period)) for period in periods],
-            }
-        )
-    return rows
+def indicator_rows(program: Program, *, charts: bool = True) -> list[dict]:
+    """Each indicator with plan against fact per period and its chart («нет данных» where no actual)."""
+    computed = {key: item.name for key, item in COMPUTED.items()}
+    return [
+        {
+            "indicator": indicator,
+            "rows": plan_fact(indicator),
+            "computed": computed.get(indicator.computed, ""),
+            "chart": indicator_chart_svg(indicator)
+            if charts and (indicator.targets or indicator.actuals.all())
+            else "",
+        }
+        for indicator in program.indicators.order_by("position").prefetch_related("actuals")
+    ]
 
 
 @login_required
@@ -285,6 +294,89 @@ def activity_edit(request: HttpRequest, pk: int, activity: int | None = None) ->
             messages.success(request, f"Мероприятие {saved.number} сохранено.")
             return redirect("programs:detail", pk=program.pk)
     return render(request, "programs/activity_edit.html", {"program": program, "activity": item, "form": form})
+
+
+@login_required
+def section_edit(request: HttpRequest, pk: int, section: int | None = None) -> HttpResponse:
+    program = _program_or_404(request, pk)
+    _require_edit(request, program)
+    item = get_object_or_404(program.sections, pk=section) if section is not None else None
+    form = SectionForm(request.POST or None, initial={"number": item.number, "title": item.title} if item else {})
+    if request.method == "POST" and form.is_valid():
+        try:
+            section_save(program=program, section=item, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to(form, error)
+        else:
+            messages.success(request, "Раздел сохранён.")
+            return redirect("programs:detail", pk=program.pk)
+    return render(request, "programs/section_edit.html", {"program": program, "section": item, "form": form})
+
+
+@login_required
+def indicator_edit(request: HttpRequest, pk: int, indicator: int | None = None) -> HttpResponse:
+    program = _program_or_404(request, pk)
+    _require_edit(request, program)
+    item = get_object_or_404(program.indicators, pk=indicator) if indicator is not None else None
+    choices = [(entry.key, entry.name) for entry in computed_for(Scope.of(program))]
+    initial = (
+        {
+            "number": item.number,
+            "name": item.name,
+            "unit": item.unit,
+            "direction": item.direction,
+            "baseline": item.baseline,
+            "targets": "\n".join(f"{period}: {value}" for period, value in item.targets.items()),
+            "computed": item.computed,
+        }
+        if item
+        else {}
+    )
+    form = IndicatorForm(request.POST or None, initial=initial, computed_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator_save(program=program, indicator=item, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _errors_to(form, error)
+        else:
+            messages.success(request, "Показатель сохранён.")
+            return redirect("programs:detail", pk=program.pk)
+    return render(request, "programs/indicator_edit.html", {"program": program, "indicator": item, "form": form})
+
+
+@login_required
+@require_POST
+def actual_add(request: HttpRequest, pk: int, indicator: int) -> HttpResponse:
+    program = _program_or_404(request, pk)
+    require(request.user, Action.ENTER_INDICATOR_ACTUAL)
+    _require_edit(request, program)
+    item = get_object_or_404(program.indicators, pk=indicator)
+    form = ActualForm(request.POST)
+    if form.is_valid():
+        try:
+            actual_enter(indicator=item, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Фактическое значение показателя {item.number} сохранено.")
+    else:
+        problems = " ".join(problem for errors in form.errors.values() for problem in errors)
+        messages.error(request, f"Значение не сохранено: {problems}")
+    return redirect(_detail_url(program))
+
+
+@login_required
+@require_POST
+def actuals_compute_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Опора computes the indicators it can from its data for the program's year (or the current one)."""
+    program = _program_or_404(request, pk)
+    require(request.user, Action.ENTER_INDICATOR_ACTUAL)
+    _require_edit(request, program)
+    year = program.year.end_year if program.year_id else current_school_year()
+    stored = actuals_compute(program=program, year=year)
+    known = sum(1 for actual in stored if actual.value is not None)
+    messages.success(request, f"Рассчитано показателей: {len(stored)}; из них по {len(stored) - known} — нет данных.")
+    return redirect(_detail_url(program))
 
 
 @login_required
@@ -482,8 +574,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     school = request.GET.get("school", "").strip()
     if school:
         programs = programs.filter(school__code=school)
+    # prefetched, not joined: the few programs, schools and sections are built once, not once per activity
     activities = list(
-        Activity.objects.filter(program__in=programs).select_related("program__school", "section").order_by("ends_on")
+        Activity.objects.filter(program__in=programs).prefetch_related("program__school", "section").order_by("ends_on")
     )
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=30)
@@ -513,8 +606,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _indicator_totals(programs) -> dict:
     """How many indicators of these programs reached their latest target, missed it, or have no data."""
-    from opora.programs.indicators import plan_fact
-
     totals = {"achieved": 0, "missed": 0, "unknown": 0}
     for indicator in ProgramIndicator.objects.filter(program__in=programs).prefetch_related("actuals"):
         rows = plan_fact(indicator)
@@ -537,3 +628,25 @@ def drafts_create(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(profile_url(school, run))
     messages.success(request, f"Составлены черновики: {len(programs)}. Их можно править; прежние черновики заменены.")
     return redirect(f"{reverse('programs:list')}?school={school.code}")
+
+
+@login_required
+def monitoring_report(request: HttpRequest) -> HttpResponse:
+    """The half-year monitoring report (.docx) of the programs the user sees."""
+    from opora.programs.report import monitoring_context, monitoring_docx
+
+    today = timezone.localdate()
+    default_end = today.year + 1 if today.month >= 9 else today.year
+    try:
+        end_year = int(request.GET.get("year") or default_end)
+        half = int(request.GET.get("half") or (1 if today.month >= 9 else 2))
+    except ValueError as error:
+        raise Http404("Неверный период") from error
+    if half not in (1, 2) or not 2000 <= end_year <= 2100:
+        raise Http404("Неверный период")
+    report = monitoring_context(request.user, end_year, half, today=today)
+    return download_response(
+        monitoring_docx(report),
+        filename=f"Мониторинг программ {report.period.replace('/', '-')}.docx",
+        content_type=DOCX_CONTENT_TYPE,
+    )
