@@ -38,7 +38,7 @@ class OrderForm(forms.Form):
     order_number = forms.CharField(label="Номер приказа", max_length=50)
     order_date = forms.DateField(
         label="Дата приказа",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Не позже чем через неделю от сегодняшнего дня, в пределах учебного года перечня.",
     )
     authority = forms.CharField(
@@ -151,7 +151,7 @@ class MethodologyForm(forms.Form):
     )
     basis_number = forms.CharField(label="Номер документа", max_length=50, required=False)
     basis_date = forms.DateField(
-        label="Дата документа", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Дата документа", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     BASIS_FIELDS = ("basis_title", "basis_number", "basis_date")

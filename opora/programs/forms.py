@@ -9,7 +9,7 @@ from opora.programs.models import ActivityStatus, IndicatorDirection, ProgramKin
 from opora.programs.services import CHECKLIST, CHECKLIST_MARKS, EVIDENCE_TYPES
 from opora.schools.models import School, SchoolYear
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProgramCreateForm(forms.Form):

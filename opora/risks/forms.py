@@ -160,9 +160,9 @@ class ItemForm(forms.Form):
 class LinksForm(forms.Form):
     questionnaire = forms.ModelChoiceField(label="Анкета", queryset=None, empty_label=None)
     year = year_field()
-    opens_on = forms.DateField(label="Открыта с", widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label="Открыта с", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     closes_on = forms.DateField(
-        label="Открыта по", widget=forms.DateInput(attrs={"type": "date"}), help_text="Не дольше 120 дней."
+        label="Открыта по", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), help_text="Не дольше 120 дней."
     )
     schools = forms.ModelMultipleChoiceField(
         label="Школы",
