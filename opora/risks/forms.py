@@ -162,7 +162,9 @@ class LinksForm(forms.Form):
     year = year_field()
     opens_on = forms.DateField(label="Открыта с", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     closes_on = forms.DateField(
-        label="Открыта по", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), help_text="Не дольше 120 дней."
+        label="Открыта по",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Не дольше 120 дней.",
     )
     schools = forms.ModelMultipleChoiceField(
         label="Школы",

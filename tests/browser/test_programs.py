@@ -9,14 +9,12 @@ from playwright.sync_api import expect
 from opora.accounts.models import User
 from opora.programs.models import ActivityStatus, Program, ProgramStatus
 from opora.programs.services import activity_save, program_create
-from tests.browser.conftest import CHROMIUM_ARGS, SCREENSHOTS  # noqa: F401  (the browser fixtures' module)
+from tests.browser.conftest import SCREENSHOTS, Visit
 
 pytestmark = pytest.mark.browser
 
 
 def _as(browser, live_server, username):
-    from tests.browser.conftest import Visit
-
     context = browser.new_context(locale="ru-RU", viewport={"width": 1366, "height": 900})
     visit = Visit(context.new_page(), live_server.url, username)
     visit.login(username)
@@ -30,8 +28,12 @@ def test_school_reports_curator_returns_and_coordinator_approves(demo_region, br
     activity = activity_save(
         program=program,
         activity=None,
-        data={"content": "Педагогический совет по итогам ВПР", "deadline": "декабрь 2026",
-              "ends_on": datetime.date(2026, 12, 25), "owners": "Директор"},  # fmt: skip
+        data={
+            "content": "Педагогический совет по итогам ВПР",
+            "deadline": "декабрь 2026",
+            "ends_on": datetime.date(2026, 12, 25),
+            "owners": "Директор",
+        },
         by=team,
     )
     evidence = tmp_path / "протокол.pdf"
