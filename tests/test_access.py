@@ -423,6 +423,18 @@ CASES = (
     ),
     Case("programs:notifications", "уведомления", EVERYONE),
     Case(
+        "programs:import",
+        "загрузка программы из документа",
+        _only("superuser", "region_admin", "coordinator", "school_team", "other_region_admin", otherwise=FORBIDDEN),
+    ),
+    *(
+        Case(name, title, _only(*REGION_PERSONAS), kwargs=lambda world: {"pk": _risks(world).program.pk})
+        for name, title in (
+            ("programs:export_docx", "программа школы в Word"),
+            ("programs:export_xlsx", "программа школы в Excel"),
+        )
+    ),
+    Case(
         "programs:notifications_read",
         "уведомления прочитаны",
         dict.fromkeys(PERSONAS, REDIRECT),

@@ -205,3 +205,33 @@ class ReviewForm(forms.Form):
 
     def task_marks(self) -> dict[str, str]:
         return {task: self.cleaned_data[f"task_{number}"] for number, task in enumerate(self.tasks, start=1)}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Файл .docx или .xlsx",
+        help_text="Дорожная карта (план мероприятий) или таблица показателей, как в приказе.",
+    )
+    kind = forms.ChoiceField(
+        label="Что в файле",
+        choices=[("", "определить по столбцам"), ("roadmap", "дорожная карта"), ("indicators", "показатели")],
+        required=False,
+    )
+    program = forms.ModelChoiceField(
+        label="В программу",
+        queryset=None,
+        required=False,
+        empty_label="— новая программа (черновик) —",
+        help_text="В существующей программе загрузка заменит её мероприятия или показатели.",
+    )
+    school = forms.ModelChoiceField(
+        label="Школа новой программы",
+        queryset=School.objects.none(),
+        required=False,
+        help_text="Пусто — программа территории.",
+    )
+
+    def __init__(self, *args, programs, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        self.fields["school"].queryset = schools

@@ -4,10 +4,13 @@ its history, evidence and comments, notifications and the monitoring dashboard. 
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,13 +20,14 @@ from django.views.decorators.http import require_POST
 
 from opora.accounts.access import Action, can, require
 from opora.accounts.models import Role
-from opora.core.downloads import DOCX_CONTENT_TYPE, download_response
+from opora.core.downloads import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
 from opora.programs.computed import COMPUTED, Scope, computed_for, current_school_year
 from opora.programs.forms import (
     ActivityForm,
     ActualForm,
     ApproveForm,
     CommentForm,
+    ImportForm,
     IndicatorForm,
     PassportForm,
     ProgramCreateForm,
@@ -32,6 +36,7 @@ from opora.programs.forms import (
     SectionForm,
     StatusForm,
 )
+from opora.programs.importing import program_import_apply, program_import_check
 from opora.programs.indicators import actual_enter, actuals_compute, indicator_chart_svg, plan_fact
 from opora.programs.models import (
     UNFINISHED,
@@ -64,10 +69,11 @@ from opora.programs.services import (
     section_save,
 )
 from opora.programs.services import program_create as program_create_service
+from opora.programs.writing import program_docx, program_xlsx
 from opora.risks.models import RiskFactor
 from opora.risks.views import post_run, profile_url
 from opora.schools.models import School
-from opora.schools.queries import visible_school_or_404
+from opora.schools.queries import home_region, visible_school_or_404
 
 
 def _programs(request: HttpRequest):
@@ -650,3 +656,92 @@ def monitoring_report(request: HttpRequest) -> HttpResponse:
         filename=f"Мониторинг программ {report.period.replace('/', '-')}.docx",
         content_type=DOCX_CONTENT_TYPE,
     )
+
+
+IMPORT_DIR = "program-imports"
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def _import_path(token: str) -> str:
+    return f"{IMPORT_DIR}/{token}"
+
+
+@login_required
+def program_import(request: HttpRequest) -> HttpResponse:
+    """A roadmap or an indicator table from a .docx/.xlsx: check and preview, then write on confirmation."""
+    require(request.user, Action.IMPORT_PROGRAM)
+    user = request.user
+    editable = [program.pk for program in _programs(request) if may_edit(user, program)]
+    programs = Program.objects.filter(pk__in=editable).order_by("title")
+    schools = School.objects.visible_to(user).order_by("code")
+    initial = {"program": request.GET.get("program")} if request.GET.get("program", "").isdigit() else {}
+    form = ImportForm(request.POST or None, request.FILES or None, programs=programs, schools=schools, initial=initial)
+    preview = None
+    token = request.POST.get("token", "")
+    if request.method == "POST" and token:
+        return _import_apply(request, token, programs, schools)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            form.add_error("file", "Файл больше 20 МБ: это не похоже на программу.")
+        else:
+            content = upload.read()
+            program = form.cleaned_data.get("program")
+            preview = program_import_check(content, upload.name, form.cleaned_data.get("kind") or None, program=program)
+            if preview.ok and preview.kinds:
+                token = secrets.token_hex(16)
+                default_storage.save(_import_path(token), ContentFile(content))
+                request.session[f"program-import-{token}"] = {
+                    "name": upload.name,
+                    "kind": form.cleaned_data.get("kind") or "",
+                    "program": program.pk if program else None,
+                    "school": form.cleaned_data["school"].pk if form.cleaned_data.get("school") else None,
+                }
+    return render(request, "programs/import.html", {"form": form, "preview": preview, "token": token})
+
+
+def _import_apply(request: HttpRequest, token: str, programs, schools) -> HttpResponse:
+    saved = request.session.pop(f"program-import-{token}", None)
+    path = _import_path(token)
+    if saved is None or not token.isalnum() or not default_storage.exists(path):
+        messages.error(request, "Проверенный файл не найден (проверка устарела): загрузите его ещё раз.")
+        return redirect("programs:import")
+    with default_storage.open(path, "rb") as stored:
+        content = stored.read()
+    default_storage.delete(path)
+    program = programs.filter(pk=saved["program"]).first() if saved["program"] else None
+    school = schools.filter(pk=saved["school"]).first() if saved["school"] else None
+    preview = program_import_check(content, saved["name"], saved["kind"] or None, program=program)
+    region = program.region if program else (school.municipality.region if school else home_region(request.user))
+    if region is None:
+        messages.error(request, "Выберите школу: программа относится к региону, а у вас их несколько.")
+        return redirect("programs:import")
+    try:
+        written = program_import_apply(
+            preview,
+            program=program,
+            school=school,
+            municipality=request.user.municipality if school is None and program is None else None,
+            region=region,
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programs:import")
+    counts = preview.counts
+    messages.success(
+        request,
+        f"Программа № {written.pk}: разделов {counts['sections']}, мероприятий {counts['activities']}, "
+        f"показателей {counts['indicators']}.",
+    )
+    return redirect("programs:detail", pk=written.pk)
+
+
+@login_required
+def program_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The program in the official form: the order with its appendix (.docx), or its tables (.xlsx)."""
+    program = _program_or_404(request, pk)
+    name = f"Программа {program.pk}"
+    if fmt == "docx":
+        return download_response(program_docx(program), filename=f"{name}.docx", content_type=DOCX_CONTENT_TYPE)
+    return download_response(program_xlsx(program), filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE)

@@ -129,6 +129,7 @@ STAGES: tuple[Stage, ...] = (
                     "programs:list",
                     "programs:detail",
                     "programs:create",
+                    "programs:import",
                     "programs:edit",
                     "programs:activity",
                     "programs:activity_add",
