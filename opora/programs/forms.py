@@ -47,6 +47,18 @@ class PassportForm(forms.Form):
         label="Нормативное основание", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     control = forms.CharField(label="Контроль", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    parent = forms.ModelChoiceField(
+        label="Входит в программу",
+        queryset=None,
+        required=False,
+        empty_label="— ни в какую —",
+        help_text="Антирисковая программа школы входит в её программу развития; муниципальная дорожная карта — в "
+        "муниципальную программу.",
+    )
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents
 
 
 class ActivityForm(forms.Form):
@@ -70,10 +82,14 @@ class ActivityForm(forms.Form):
     expected_result = forms.CharField(
         label="Ожидаемый результат", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    task = forms.ChoiceField(label="Задача программы", required=False)
+    factor_key = forms.ChoiceField(label="Фактор риска", required=False)
 
-    def __init__(self, *args, program, **kwargs):
+    def __init__(self, *args, program, factors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = program.sections.order_by("position")
+        self.fields["task"].choices = [("", "—"), *((task, task) for task in program.task_list)]
+        self.fields["factor_key"].choices = [("", "—"), *factors]
 
 
 class SectionForm(forms.Form):

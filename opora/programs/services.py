@@ -218,7 +218,6 @@ def antirisk_drafts_create(*, school: School, run: ProfileRun, by: User) -> list
     return programs
 
 
-
 # --- the life of a program: editing, workflow, execution, reviews -------------------------------
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -347,6 +346,13 @@ def program_save(*, program: Program, data: dict, by: User) -> Program:
         if name in data:
             value = data[name]
             setattr(program, name, value.strip() if isinstance(value, str) else value)
+    if "parent" in data:
+        parent = data["parent"]
+        if parent is not None and (parent.pk == program.pk or parent.region_id != program.region_id):
+            raise ValidationError(
+                {"parent": ["Программа не может входить в саму себя или в программу другого региона."]}
+            )
+        program.parent = parent
     _reopen(program, by)
     program.save()
     return program
@@ -378,7 +384,18 @@ def activity_save(*, program: Program, activity: Activity | None, data: dict, by
     if activity is None:
         last = program.activities.order_by("-position").first()
         activity = Activity(program=program, position=(last.position + 1) if last else 1)
-    for name in ("section", "number", "content", "deadline", "starts_on", "ends_on", "owners", "expected_result"):
+    for name in (
+        "section",
+        "number",
+        "content",
+        "deadline",
+        "starts_on",
+        "ends_on",
+        "owners",
+        "expected_result",
+        "task",
+        "factor_key",
+    ):
         if name in data:
             value = data[name]
             setattr(activity, name, value.strip() if isinstance(value, str) else value)

@@ -246,8 +246,9 @@ def _require_edit(request: HttpRequest, program: Program) -> None:
 def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program_or_404(request, pk)
     _require_edit(request, program)
-    initial = {name: getattr(program, name) for name in PASSPORT_FIELDS}
-    form = PassportForm(request.POST or None, initial=initial)
+    initial = {name: getattr(program, name) for name in PASSPORT_FIELDS} | {"parent": program.parent_id}
+    parents = _programs(request).filter(region=program.region).exclude(pk=program.pk).order_by("title")
+    form = PassportForm(request.POST or None, initial=initial, parents=parents)
     if request.method == "POST" and form.is_valid():
         try:
             program_save(program=program, data=form.cleaned_data, by=request.user)
@@ -290,7 +291,14 @@ def activity_edit(request: HttpRequest, pk: int, activity: int | None = None) ->
         if item
         else {}
     )
-    form = ActivityForm(request.POST or None, initial=initial, program=program)
+    factors = list(
+        RiskFactor.objects.filter(factor_set__region=program.region, retired=False)
+        .order_by("-factor_set__version", "number")
+        .values_list("key", "name")
+    )
+    form = ActivityForm(
+        request.POST or None, initial=initial, program=program, factors=list(dict(reversed(factors)).items())
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = activity_save(program=program, activity=item, data=form.cleaned_data, by=request.user)
