@@ -453,6 +453,12 @@ CASES = (
         kwargs=lambda world: {"pk": _risks(world).program.pk},
     ),
     Case(
+        "programs:indicator_chart",
+        "диаграмма показателя программы школы",
+        _only(*REGION_PERSONAS),
+        kwargs=lambda world: {"pk": _risks(world).indicator.program_id, "indicator": _risks(world).indicator.pk},
+    ),
+    Case(
         "programs:section_add",
         "новый раздел программы школы",
         PROGRAM_EDITORS,

@@ -239,7 +239,9 @@ class PlanFactRow:
 def _latest_actuals(indicator: ProgramIndicator) -> dict[str, IndicatorActual]:
     """Per period (by its year where it has one), the latest actual with a value, else the latest one."""
     chosen: dict[str, IndicatorActual] = {}
-    for actual in indicator.actuals.order_by("-created_at", "-pk"):
+    # sorted here, not by the database, so that a page's prefetch of the actuals serves every indicator
+    newest_first = sorted(indicator.actuals.all(), key=lambda actual: (actual.created_at, actual.pk), reverse=True)
+    for actual in newest_first:
         key = str(period_year(actual.period) or actual.period.strip())
         current = chosen.get(key)
         if current is None or (current.value is None and actual.value is not None):

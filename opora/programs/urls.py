@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/indicators/add/", views.indicator_edit, name="indicator_add"),
     path("<int:pk>/indicators/<int:indicator>/", views.indicator_edit, name="indicator_edit"),
     path("<int:pk>/indicators/<int:indicator>/actual/", views.actual_add, name="actual_add"),
+    path("<int:pk>/indicators/<int:indicator>/chart.svg", views.indicator_chart, name="indicator_chart"),
     path("<int:pk>/indicators/compute/", views.actuals_compute_view, name="actuals_compute"),
     path("<int:pk>/activities/add/", views.activity_edit, name="activity_add"),
     path("<int:pk>/activities/<int:activity>/", views.activity_detail, name="activity"),
