@@ -148,9 +148,19 @@ _MONTH_STEMS = (
     ("декабр", "ь я е ю ем"),
 )
 _MONTH_ABBREVIATIONS = {
-    "янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "авг": 8, "сен": 9, "сент": 9, "окт": 10,
-    "ноя": 11, "нояб": 11, "дек": 12,
-}  # fmt: skip
+    "янв": 1,
+    "фев": 2,
+    "февр": 2,
+    "мар": 3,
+    "апр": 4,
+    "авг": 8,
+    "сен": 9,
+    "сент": 9,
+    "окт": 10,
+    "ноя": 11,
+    "нояб": 11,
+    "дек": 12,
+}
 _MONTHS: dict[str, int] = {
     stem + ("" if ending == "_" else ending): number
     for number, (stem, endings) in enumerate(_MONTH_STEMS, start=1)
@@ -279,17 +289,21 @@ class _Spec:
                 )
             return (date(year, 1, 1), date(year, 6, 30)) if self.number == 1 else (date(year, 7, 1), date(year, 12, 31))
         if self.kind == "term":
-            terms = {1: ((year - 1, 9, 1), (year - 1, 10, 31)), 2: ((year - 1, 11, 1), (year - 1, 12, 31)),
-                     3: ((year, 1, 1), (year, 3, 31)), 4: ((year, 4, 1), (year, 5, 31))}  # fmt: skip
+            terms = {
+                1: ((year - 1, 9, 1), (year - 1, 10, 31)),
+                2: ((year - 1, 11, 1), (year - 1, 12, 31)),
+                3: ((year, 1, 1), (year, 3, 31)),
+                4: ((year, 4, 1), (year, 5, 31)),
+            }
             if self.number not in terms:
                 return None
-            start, end = terms[self.number]
-            return date(*start), date(*end)
+            first_day, last_day = terms[self.number]
+            return date(*first_day), date(*last_day)
         if self.kind == "year":
             return years_period(year, year)
         if self.kind == "years":
-            last = self.number or year
-            return years_period(year, last) if last >= year and last <= _MAX_YEAR else None
+            final = self.number or year
+            return years_period(year, final) if year <= final <= _MAX_YEAR else None
         if self.kind == "school_year":
             return school_year_period(year)
         if self.kind == "season":
@@ -474,7 +488,8 @@ class _Deadline:
         first that overlaps it."""
         overlapping = [found for found in readings if found is not None and _overlap(found, self.period)]
         starting = [found for found in overlapping if found[0] >= self.period[0]]
-        return (starting or overlapping or [None])[0]
+        chosen = starting or overlapping
+        return chosen[0] if chosen else None
 
     def span(self, first: _Spec, last: _Spec) -> Range | None:
         """«X - Y». A side without its year takes the other side's (the year before or after when

@@ -227,12 +227,12 @@ _NUMBER = _Field("number", "№", "", _pattern(r"^(№|n|no|номер)\s*(п\s*
 # Order matters: «Результат мероприятия» is a result, «Сроки проведения мероприятия» a deadline.
 ROADMAP_FIELDS = (
     _NUMBER,
-    _Field("deadline", "Сроки", "«Сроки исполнения», «Срок»", _pattern(r"^срок|^дата|^период|^когда"), True),
+    _Field("deadline", "Сроки", "«Сроки исполнения», «Срок»", _pattern(r"^срок|^дата|^период"), True),
     _Field(
         "owners",
         "Ответственные",
         "«Ответственный исполнитель», «Исполнители»",
-        _pattern(r"ответствен|исполнител|^кто"),
+        _pattern(r"ответствен|исполнител"),
         True,
     ),
     _Field(
@@ -266,6 +266,8 @@ INDICATOR_FIELDS = (
         True,
     ),
 )
+# The order the forms name their columns in (DATA_FORMATS.md §6, §7), for messages.
+_SHOWN_ORDER = ("number", "content", "deadline", "owners", "expected_result", "name", "unit", "baseline")
 FIELDS: dict[str, tuple[_Field, ...]] = {"roadmap": ROADMAP_FIELDS, "indicators": INDICATOR_FIELDS}
 _MAIN = {"roadmap": "content", "indicators": "name"}
 _YEAR_WORDS = {"год", "года", "г", "гг", "уч", "учебный", "на", "план", "плановое", "целевое", "значение", "цель"}
@@ -364,6 +366,7 @@ class _Grid:
     rows: list[_Row]
     before: list[str]  # the paragraphs (or lone cells of a sheet) since the previous table
     truncated: bool = False
+    sheet: bool = False
 
     @property
     def width(self) -> int:
@@ -437,9 +440,9 @@ def _docx_grids(content: bytes) -> tuple[list[_Grid], list[str]]:
     before: list[str] = []
 
     def cell_of(tc) -> _Cell:
-        texts = [Paragraph(p, None).text for p in tc.iterchildren(qn("w:p"))]
+        texts = [Paragraph(p, document).text for p in tc.iterchildren(qn("w:p"))]
         lines = tuple(line.strip() for text in texts for line in text.split("\n") if line.strip())
-        runs = [run for p in tc.iterchildren(qn("w:p")) for run in Paragraph(p, None).runs if run.text.strip()]
+        runs = [run for p in tc.iterchildren(qn("w:p")) for run in Paragraph(p, document).runs if run.text.strip()]
         return _Cell(_joined_lines(lines), lines, bool(runs) and all(run.bold for run in runs))
 
     def table(tbl) -> None:
@@ -467,7 +470,7 @@ def _docx_grids(content: bytes) -> tuple[list[_Grid], list[str]]:
 
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
-            text = Paragraph(child, None).text.strip()
+            text = Paragraph(child, document).text.strip()
             if text:
                 paragraphs.append(text)
                 before.append(text)
@@ -512,7 +515,7 @@ def _xlsx_grids(content: bytes) -> tuple[list[_Grid], list[str]]:
                         cache[origin] = _Cell(_joined_lines(lines), lines, bool(source.font and source.font.b))
                 cells.append(cache[origin])
             rows.append(_Row(row_number, cells))
-        grids.append(_Grid(f"лист «{sheet.title}»", rows, [], truncated=sheet.max_row > MAX_ROWS))
+        grids.append(_Grid(f"лист «{sheet.title}»", rows, [], truncated=sheet.max_row > MAX_ROWS, sheet=True))
     return grids, paragraphs
 
 
@@ -557,25 +560,21 @@ def _header_cells(row: _Row) -> list[tuple[int, _Cell]]:
 
 
 def _find_header(grid: _Grid, kind: Kind) -> _Header | None:
+    """The first row (with the row under it, when that one names the year columns) that names the table's columns."""
     for index, row in enumerate(grid.rows):
-        matched: dict[str, list[int]] = {}
-        for column, cell in _header_cells(row):
-            key = _field_of(cell.text, kind)
-            if key:
-                matched.setdefault(key, []).append(column)
-        found = set(matched)
-        main = _MAIN[kind]
-        if kind == "roadmap":
-            qualifies = (main in found and found & {"deadline", "owners", "expected_result"}) or len(
-                found & {"deadline", "owners", "expected_result"}
-            ) >= 2
-        else:
-            qualifies = (main in found and found & {"unit", "baseline", "year"}) or (
-                "year" in found and len(found & {"unit", "baseline"}) >= 1
-            )
-        if not qualifies:
+        if not any(cell.text for cell in row.cells):
             continue
-        return _header_at(grid, index, kind)
+        header = _header_at(grid, index, kind)
+        found = set(header.fields) | ({"year"} if header.years else set())
+        if kind == "roadmap":
+            results = found & {"deadline", "owners", "expected_result"}
+            qualifies = ("content" in found and results) or len(results) >= 2
+        else:
+            qualifies = ("name" in found and found & {"unit", "baseline", "year"}) or (
+                "year" in found and found & {"unit", "baseline"}
+            )
+        if qualifies:
+            return header
     return None
 
 
@@ -603,11 +602,14 @@ def _header_at(grid: _Grid, index: int, kind: Kind) -> _Header:
     extra: list[tuple[int, str]] = []
     labels: list[int] = []
     seen: set[int] = set()
-    first_data = grid.rows[last + 1] if last + 1 < len(grid.rows) else None
+    above = grid.rows[index - 1] if index else None
     for column, text in enumerate(texts):
         if id(owners[column]) in seen or not text:
             continue
         seen.add(id(owners[column]))
+        if above is not None and above.cell(column) is row.cell(column):
+            labels.append(column)  # merged down from above the header: the label of an outer table
+            continue
         key = _field_of(text, kind)
         if key == "year":
             label = year_label(text) or text
@@ -619,12 +621,10 @@ def _header_at(grid: _Grid, index: int, kind: Kind) -> _Header:
             named.setdefault(key, []).append(text)
             if key not in fields:
                 fields[key], headers[key] = column, text
-        elif first_data is not None and first_data.cell(column) is row.cell(column):
-            labels.append(column)  # merged down from above the header: the label of an outer table
         else:
             extra.append((column, text))
     repeated = [(key, values) for key, values in named.items() if len(values) > 1]
-    shown = []
+    shown: list[str] = []
     for column, text in enumerate(texts):
         if text and (not shown or shown[-1] != text) and column not in labels:
             shown.append(text)
@@ -671,7 +671,7 @@ class _Reader:
     def check_header(self, grid: _Grid, header: _Header, kind: Kind) -> bool:
         ok = True
         found = ", ".join(f"«{text}»" for text in header.texts) or "нет названий"
-        for item in FIELDS[kind]:
+        for item in sorted(FIELDS[kind], key=lambda item: _SHOWN_ORDER.index(item.key)):
             if item.required and item.key not in header.fields:
                 also = f" (или {item.synonyms})" if item.synonyms else ""
                 self.error(
@@ -773,12 +773,13 @@ def _section_of(block: _Block, row: _Row, kind: Kind, has_previous: bool) -> tup
     number_cell = row.cell(fields["number"]) if "number" in fields else _EMPTY
     main_cell = row.cell(fields[_MAIN[kind]]) if _MAIN[kind] in fields else _EMPTY
     spans = {id(cell): sum(1 for other in cells if other is cell) for cell in filled.values()}
+    if len(filled) == 1 and len(columns) > 2:
+        (only,) = filled.values()
+        if spans[id(only)] >= 2:  # one merged cell across the table
+            return _split_section(only.text)
     others = [cell for cell in filled.values() if cell is not number_cell]
-    if len(others) == 1 and spans[id(others[0])] >= 2 and len(columns) > 2:  # one merged cell across the table
-        title_cell = others[0]
-        if number_cell.text and number_cell is not title_cell:
-            return number_cell.text, title_cell.text
-        return _split_section(title_cell.text)
+    if number_cell.text and len(others) == 1 and spans[id(others[0])] >= 2 and len(columns) > 2:
+        return number_cell.text, others[0].text  # a number, and the title merged across the rest
     if number_cell.text and main_cell.text and set(filled) == {id(number_cell), id(main_cell)}:
         return number_cell.text, main_cell.text  # only a number and a title
     if set(filled) == {id(main_cell)} and not number_cell.text and (main_cell.bold or not has_previous):
@@ -840,7 +841,7 @@ class _TableReader:
                 self.continue_item(previous_item, block, row, previous_row)
                 previous_row = row
                 continue
-            item = {
+            item: dict = {
                 "table": block.grid.name,
                 "row": row.number,
                 "section": len(self.sections) - 1 if self.sections else None,
@@ -912,18 +913,22 @@ def read_program_file(content: bytes, file_name: str, kind: Kind | None = None) 
     results: dict[str, _TableReader] = {}
     tables: dict[str, tuple[str, ...]] = {}
     columns: dict[str, dict[str, str]] = {}
-    used: set[int] = set()
+    blocks_read: list[_Block] = []
     first_used: int | None = None
     for item in kinds:
         blocks = _blocks(grids, item)
         if not blocks:
             continue
+        if kind is None:  # a header over nothing (a workbook's empty sheet) is no table of the file
+            blocks = [block for block in blocks if _has_data(block)]
+            if not blocks:
+                continue
         table_reader = _TableReader(reader, item)
         for block in blocks:
             if block.header.row_index >= 0 and not reader.check_header(block.grid, block.header, item):
                 continue
             table_reader.read(block)
-            used.add(id(block.grid))
+            blocks_read.append(block)
             index = grids.index(block.grid)
             first_used = index if first_used is None else min(first_used, index)
         results[item] = table_reader
@@ -933,13 +938,14 @@ def read_program_file(content: bytes, file_name: str, kind: Kind | None = None) 
             columns[item][f"year:{label}"] = text
     if not results:
         reader.error(_not_found(grids, kinds), code="not_found")
-    for item, table_reader in results.items():
-        if not table_reader.items and reader.ok_so_far():
-            what = "ни одного мероприятия" if item == "roadmap" else "ни одного показателя"
+    for read_kind, table_reader in results.items():
+        alone = kind is not None or not any(other.items for other in results.values())
+        if not table_reader.items and reader.ok_so_far() and alone:
+            what = "ни одного мероприятия" if read_kind == "roadmap" else "ни одного показателя"
             reader.error(
                 f"в таблице нет {what}: под строкой названий столбцов пусто.",
-                table=tables[item][0],
-                code=f"empty:{item}",
+                table=tables[read_kind][0],
+                code=f"empty:{read_kind}",
             )
     roadmap, indicators = results.get("roadmap"), results.get("indicators")
     activities = tuple(_activity(item) for item in roadmap.items) if roadmap else ()
@@ -966,10 +972,17 @@ def read_program_file(content: bytes, file_name: str, kind: Kind | None = None) 
             reader.warning(
                 "нет ни базового, ни целевых значений.", table=indicator.table, row=indicator.row, code="empty:values"
             )
-    passport, labels_period = _passport(grids, used)
+    passport, passport_period = _passport(grids)
+    for grid in grids:  # a sheet's title and notes above its table
+        if grid.sheet:
+            paragraphs.extend(text for text in _lone_texts(grid) if text not in paragraphs)
+    for block in blocks_read:  # lone texts above a sheet's header: its title, its period
+        above = _texts_above(block)
+        block.grid.before.extend(text for text in above if text not in block.grid.before)
+        paragraphs.extend(text for text in above if text not in paragraphs)
     before = grids[first_used].before if first_used is not None else []
-    title = passport.get("title") or _title(before) or _title(paragraphs) or ""
-    period = _period(passport, labels_period, paragraphs, title)
+    title = passport.get("title") or _title(reversed(before)) or _title(paragraphs) or ""
+    period = _period(passport_period, paragraphs, title)
     return ProgramFile(
         file_name=file_name,
         title=title,
@@ -984,6 +997,10 @@ def read_program_file(content: bytes, file_name: str, kind: Kind | None = None) 
         columns=columns,
         problems=tuple(reader.problems),
     )
+
+
+def _has_data(block: _Block) -> bool:
+    return any(row.cell(column).text for row in block.rows() for column in block.columns())
 
 
 def _activity(item: dict) -> ActivityRow:
@@ -1051,7 +1068,7 @@ def _not_found(grids: list[_Grid], kinds: tuple[Kind, ...]) -> str:
     for kind in kinds:
         needed = ", ".join(
             f"«{item.header}»" + (f" (или {item.synonyms})" if item.synonyms else "")
-            for item in FIELDS[kind]
+            for item in sorted(FIELDS[kind], key=lambda item: _SHOWN_ORDER.index(item.key))
             if item.required
         )
         if kind == "indicators":
@@ -1071,7 +1088,7 @@ def _not_found(grids: list[_Grid], kinds: tuple[Kind, ...]) -> str:
     return text
 
 
-def _passport(grids: list[_Grid], used: set[int]) -> tuple[dict[str, str], str]:
+def _passport(grids: list[_Grid]) -> tuple[dict[str, str], str]:
     """The passport's rows: a label in the first column, the value beside it; a label merged down takes more rows."""
     passport: dict[str, list[str]] = {}
     for grid in grids:
@@ -1088,7 +1105,7 @@ def _passport(grids: list[_Grid], used: set[int]) -> tuple[dict[str, str], str]:
                 line = normalised(label.text)
                 key = next((name for name, pattern in _PASSPORT if re.search(pattern, line)), None)
             above = label
-            if key is None or len(values) != 1 or (id(grid) in used and key != "period"):
+            if key is None or len(values) != 1:
                 continue
             value = "\n".join(values[0].lines)
             if value and value not in passport.get(key, []):
@@ -1098,21 +1115,43 @@ def _passport(grids: list[_Grid], used: set[int]) -> tuple[dict[str, str], str]:
     return joined, period_text
 
 
-def _title(texts: list[str]) -> str:
-    for text in reversed(texts):
+def _texts_above(block: _Block) -> list[str]:
+    """The rows above a table's header that hold one text: a sheet's title and notes."""
+    texts = []
+    for row in block.grid.rows[: max(block.header.row_index, 0)]:
+        cells = [cell for _, cell in _header_cells(row) if cell.text]
+        if len(cells) == 1:
+            texts.append(cells[0].text)
+    return texts
+
+
+def _lone_texts(grid: _Grid) -> list[str]:
+    """The rows at the top of a sheet that hold one text each, up to its first row of several cells."""
+    texts = []
+    for row in grid.rows:
+        cells = [cell for _, cell in _header_cells(row) if cell.text]
+        if len(cells) > 1:
+            break
+        if cells:
+            texts.append(cells[0].text)
+    return texts
+
+
+def _title(texts: Iterable[str]) -> str:
+    """The first text that names a program or a roadmap («Муниципальная программа …», «Дорожная карта …»)."""
+    for text in texts:
         line = re.sub(r"\s+", " ", text).strip()
         if _TITLE.match(line) and len(line) <= 500:
             return re.sub(r"^\d+\.\s*", "", line)
     return ""
 
 
-def _period(
-    passport: dict[str, str], period_text: str, paragraphs: list[str], title: str
-) -> tuple[datetime.date, datetime.date] | None:
+def _period(period_text: str, paragraphs: list[str], title: str) -> tuple[datetime.date, datetime.date] | None:
+    """The program's period: its passport's «Сроки реализации», a paragraph saying them, its title, its order."""
     candidates = [period_text]
     candidates += [text for text in paragraphs if re.search(r"срок\w* (и этапы )?реализации", text, re.IGNORECASE)]
     candidates += [title]
-    candidates += [text for text in paragraphs if normalised(text).startswith(("об утверждении", "«об утверждении"))]
+    candidates += [text for text in paragraphs if normalised(text).startswith("об утверждении")]
     for text in candidates:
         if text:
             found = document_period(text)
