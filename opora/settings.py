@@ -208,3 +208,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("OPORA_LOG_LEVEL", "WARNING")},
 }
+
+# Notices of the programs (comments, status changes, reviews) also go by e-mail to users with an
+# address when this is set; the mail server is Django's EMAIL_* settings (console by default).
+OPORA_EMAIL_NOTIFICATIONS = envbool("OPORA_EMAIL_NOTIFICATIONS", False)
+EMAIL_BACKEND = os.environ.get("OPORA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("OPORA_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("OPORA_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("OPORA_EMAIL_FROM", "opora@localhost")
