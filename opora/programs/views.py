@@ -73,7 +73,7 @@ from opora.programs.writing import program_docx, program_xlsx
 from opora.risks.models import RiskFactor
 from opora.risks.views import post_run, profile_url
 from opora.schools.models import School
-from opora.schools.queries import home_region, visible_school_or_404
+from opora.schools.queries import home_region, visible_municipalities, visible_school_or_404
 
 
 def _programs(request: HttpRequest):
@@ -586,6 +586,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     school = request.GET.get("school", "").strip()
     if school:
         programs = programs.filter(school__code=school)
+    municipalities = list(visible_municipalities(request.user).order_by("name"))
+    municipality = request.GET.get("municipality", "")
+    if municipality.isdigit():
+        programs = programs.filter(municipality_id=int(municipality))
     # prefetched, not joined: the few programs, schools and sections are built once, not once per activity
     activities = list(
         Activity.objects.filter(program__in=programs).prefetch_related("program__school", "section").order_by("ends_on")
@@ -611,6 +615,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "reviews_missed": [p for p in reviews if p.next_review_on < today],
             "reviews_upcoming": [p for p in reviews if today <= p.next_review_on <= horizon],
             "school": school,
+            "municipality": municipality,
+            "municipalities": municipalities if len(municipalities) > 1 else [],
             "indicators": _indicator_totals(programs),
         },
     )

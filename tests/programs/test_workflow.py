@@ -191,3 +191,15 @@ def test_a_progress_review_sets_the_next_date_and_a_missed_one_shows(world, prog
             next_review_on=datetime.date(2026, 11, 1),
             by=world.users["curator"],
         )
+
+
+def test_the_dashboard_is_per_municipality_and_per_school(world, program, client):
+    client.force_login(world.users["region_admin"])
+    everything = client.get(reverse("programs:dashboard")).context["summary"]["counts"]["total"]
+    own = client.get(reverse("programs:dashboard"), {"municipality": world.municipality.pk})
+    other = client.get(reverse("programs:dashboard"), {"municipality": world.neighbour.pk})
+    school = client.get(reverse("programs:dashboard"), {"school": world.school.code})
+    assert everything == own.context["summary"]["counts"]["total"] == 1
+    assert other.context["summary"]["counts"]["total"] == 0
+    assert school.context["summary"]["counts"]["total"] == 1
+    assert "Муниципалитет" in own.content.decode()
