@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,6 +47,7 @@ from opora.programs.models import (
     Program,
     ProgramIndicator,
     ProgramKind,
+    ProgramSection,
     ProgramStatus,
 )
 from opora.programs.services import (
@@ -590,9 +592,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     municipality = request.GET.get("municipality", "")
     if municipality.isdigit():
         programs = programs.filter(municipality_id=int(municipality))
-    # prefetched, not joined: the few programs, schools and sections are built once, not once per activity
+    # prefetched, not joined: the few programs, schools and sections are built once, not once per activity;
+    # only the fields the counts need (the texts of the few listed activities are read after)
     activities = list(
-        Activity.objects.filter(program__in=programs).prefetch_related("program__school", "section").order_by("ends_on")
+        Activity.objects.filter(program__in=programs)
+        .only("id", "program_id", "section_id", "status", "ends_on", "owners")
+        .prefetch_related(
+            Prefetch("program", queryset=Program.objects.only("id", "school_id").select_related("school")),
+            Prefetch("section", queryset=ProgramSection.objects.only("id", "title")),
+        )
+        .order_by("ends_on", "pk")
     )
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=30)
@@ -601,8 +610,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         name = activity.program.school.display_name if activity.program.school_id else "Программы территории"
         per_school.setdefault(name, []).append(activity)
     rows = [(name, execution_summary(items)["counts"]) for name, items in sorted(per_school.items())]
-    upcoming = [a for a in activities if a.ends_on and today <= a.ends_on <= horizon and a.status in UNFINISHED][:50]
-    overdue = [a for a in activities if a.is_overdue(today)][:50]
+    upcoming = [a.pk for a in activities if a.ends_on and today <= a.ends_on <= horizon and a.status in UNFINISHED][:50]
+    overdue = [a.pk for a in activities if a.is_overdue(today)][:50]
+    listed = Activity.objects.filter(pk__in=[*upcoming, *overdue]).in_bulk()
     reviews = list(programs.filter(next_review_on__isnull=False).order_by("next_review_on"))
     return render(
         request,
@@ -610,8 +620,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "summary": execution_summary(activities),
             "rows": rows,
-            "upcoming": upcoming,
-            "overdue": overdue,
+            "upcoming": [listed[pk] for pk in upcoming],
+            "overdue": [listed[pk] for pk in overdue],
             "reviews_missed": [p for p in reviews if p.next_review_on < today],
             "reviews_upcoming": [p for p in reviews if today <= p.next_review_on <= horizon],
             "school": school,
