@@ -26,6 +26,7 @@ from opora.core.downloads import (
     xlsx_response,
 )
 from opora.core.formatting import num
+from opora.core.forms import add_service_errors
 from opora.core.tables import csv_bytes
 from opora.identification.charts import cached_index_scatter
 from opora.identification.documents import (
@@ -410,7 +411,7 @@ def run_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
                 additions=form.additions(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Перечень утверждён. Он больше не изменится; исправляется он новым приказом.")
             return redirect("identification:list", pk=approved.pk)
@@ -436,14 +437,6 @@ def _own_municipality(user) -> Municipality | None:
     if scope.municipality_ids is not None and len(scope.municipality_ids) == 1:
         return Municipality.objects.get(pk=next(iter(scope.municipality_ids)))
     return None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's errors beside the form's fields where they name one, at the top otherwise."""
-    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for field, problems in by_field.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _may_change_list(user, approved: ApprovedList) -> bool:
@@ -487,7 +480,7 @@ def list_amend_view(request: HttpRequest, pk: int) -> HttpResponse:
                 additions=form.additions(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Изменения внесены приказом {amendment.order_reference}; прежний приказ сохранён."
@@ -510,7 +503,7 @@ def list_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
                 approved=approved, order=form.order(), reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Приказ {approved.order_reference} признан утратившим силу.")
             return redirect("identification:list", pk=cancellation.pk)
@@ -627,9 +620,7 @@ def methodology_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.basis(),
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Сохранена {saved}. Прежние версии сохранены и остаются в расчётах.")
             return redirect("identification:methodology", pk=saved.pk)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from opora.accounts.access import Action, can, require
 from opora.accounts.models import Role
 from opora.core.downloads import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
+from opora.core.forms import add_service_errors
 from opora.programs.computed import COMPUTED, Scope, computed_for, current_school_year
 from opora.programs.forms import (
     ActivityForm,
@@ -253,20 +254,11 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             program_save(program=program, data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _errors_to(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Паспорт программы сохранён.")
             return redirect("programs:detail", pk=program.pk)
     return render(request, "programs/edit.html", {"program": program, "form": form})
-
-
-def _errors_to(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(field if field in form.fields else None, problem)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -303,7 +295,7 @@ def activity_edit(request: HttpRequest, pk: int, activity: int | None = None) ->
         try:
             saved = activity_save(program=program, activity=item, data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _errors_to(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Мероприятие {saved.number} сохранено.")
             return redirect("programs:detail", pk=program.pk)
@@ -320,7 +312,7 @@ def section_edit(request: HttpRequest, pk: int, section: int | None = None) -> H
         try:
             section_save(program=program, section=item, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Раздел сохранён.")
             return redirect("programs:detail", pk=program.pk)
@@ -351,7 +343,7 @@ def indicator_edit(request: HttpRequest, pk: int, indicator: int | None = None) 
         try:
             indicator_save(program=program, indicator=item, data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _errors_to(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Показатель сохранён.")
             return redirect("programs:detail", pk=program.pk)
@@ -419,7 +411,7 @@ def activity_detail(request: HttpRequest, pk: int, activity: int) -> HttpRespons
                         url=url,
                     )
                 except ValidationError as error:
-                    _errors_to(status_form, error)
+                    add_service_errors(status_form, error)
                 else:
                     messages.success(request, "Состояние мероприятия сохранено с отчётом.")
                     return redirect(url)
@@ -431,7 +423,7 @@ def activity_detail(request: HttpRequest, pk: int, activity: int) -> HttpRespons
                 try:
                     comment_add(activity=item, text=comment_form.cleaned_data["text"], parent=parent, by=user, url=url)
                 except ValidationError as error:
-                    _errors_to(comment_form, error)
+                    add_service_errors(comment_form, error)
                 else:
                     messages.success(request, "Комментарий добавлен.")
                     return redirect(url)

@@ -27,6 +27,7 @@ from opora.analytics.risks import LEVELS, RISK_INDICATORS, SOURCES, RiskIndicato
 from opora.core.docs import document
 from opora.core.downloads import DOCX_CONTENT_TYPE, download_response, xlsx_response
 from opora.core.formatting import school_year_label
+from opora.core.forms import add_service_errors
 from opora.core.search import query_stems
 from opora.identification.models import RunStatus
 from opora.risks.forms import (
@@ -475,9 +476,7 @@ def factor_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -498,9 +497,7 @@ def factor_add_view(request: HttpRequest) -> HttpResponse:
         try:
             factor = factor_add(region=region, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Фактор добавлен. Задайте его правила, иначе его уровень — «нет данных».")
             return redirect("risks:factor_edit", pk=factor.pk)
@@ -568,9 +565,7 @@ def item_edit(request: HttpRequest, pk: int, section: int, item: int | None = No
         try:
             item_save(item=item_obj, section=section_obj, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Вопрос сохранён.")
             return redirect("risks:questionnaire", pk=questionnaire.pk)
@@ -621,9 +616,7 @@ def links_view(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Создано ссылок: {len(created)}. Выгрузите их в Excel, чтобы разослать школам.")
             return redirect(f"{reverse('risks:links')}?year={data['year'].end_year}")
@@ -873,9 +866,7 @@ def measure_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             saved = measure_save(region=region, measure=measure, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Мера {saved.ident} сохранена.")
             return redirect("risks:catalog")
