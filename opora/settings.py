@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "opora.identification",
     "opora.risks",
     "opora.programs",
+    "opora.students",
+    "opora.events",
+    "opora.practices",
+    "opora.network",
     "opora.demo",
     "opora.cli",
 ]

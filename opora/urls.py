@@ -11,6 +11,10 @@ urlpatterns = [
     path("identification/", include("opora.identification.urls")),
     path("risks/", include("opora.risks.urls")),
     path("programs/", include("opora.programs.urls")),
+    path("support/", include("opora.network.urls")),
+    path("students/", include("opora.students.urls")),
+    path("events/", include("opora.events.urls")),
+    path("practices/", include("opora.practices.urls")),
     path("survey/<str:token>/", survey_view, name="survey"),
     path("admin/", admin.site.urls),
 ]

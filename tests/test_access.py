@@ -3,35 +3,34 @@
 A new page must add its cases here: ``test_every_url_is_covered`` fails until it does.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from opora.web.navigation import STAGES, stages_for
+from tests.access_cases import EVERYONE, FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, _only
+from tests.access_cases import events as events_cases
+from tests.access_cases import network as network_cases
+from tests.access_cases import practices as practices_cases
+from tests.access_cases import students as students_cases
 from tests.conftest import PERSONAS, World
 
-PRODUCT_APPS = {"accounts", "schools", "results", "intake", "support", "identification", "risks", "programs"}
-
-OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
-EVERYONE = dict.fromkeys(PERSONAS, OK)
-
-
-@dataclass(frozen=True)
-class Case:
-    url_name: str
-    title: str
-    expected: dict[str, int]
-    anonymous: int = REDIRECT
-    kwargs: Callable[[World], dict] = field(default=lambda world: {})
-    method: str = "get"
-
-
-def _only(*personas: str, otherwise: int = NOT_FOUND) -> dict[str, int]:
-    return {persona: OK if persona in personas else otherwise for persona in PERSONAS}
-
+PRODUCT_APPS = {
+    "accounts",
+    "schools",
+    "results",
+    "intake",
+    "support",
+    "identification",
+    "risks",
+    "programs",
+    "students",
+    "events",
+    "practices",
+    "network",
+}
 
 @dataclass(frozen=True)
 class RiskObjects:
@@ -662,6 +661,10 @@ CASES = (
         RISK_EDITORS,
         kwargs=lambda world: {"pk": _risks(world).measure.pk},
     ),
+    *network_cases.CASES,
+    *students_cases.CASES,
+    *events_cases.CASES,
+    *practices_cases.CASES,
 )
 
 

@@ -48,6 +48,19 @@ class Action(StrEnum):
     RECORD_PROGRESS_REVIEW = "record_progress_review"
     ENTER_INDICATOR_ACTUAL = "enter_indicator_actual"
     IMPORT_PROGRAM = "import_program"
+    ASSIGN_CURATORS = "assign_curators"
+    RECORD_VISIT = "record_visit"
+    RECORD_CONCERN = "record_concern"
+    RESOLVE_CONCERN = "resolve_concern"
+    CONFIRM_PARTNERS = "confirm_partners"
+    EDIT_PARTNERSHIP = "edit_partnership"
+    VIEW_TEACHERS = "view_teachers"
+    EDIT_TEACHERS = "edit_teachers"
+    KEEP_STUDENTS = "keep_students"
+    MANAGE_EVENTS = "manage_events"
+    REGISTER_FOR_EVENTS = "register_for_events"
+    SUBMIT_PRACTICE = "submit_practice"
+    MODERATE_PRACTICES = "moderate_practices"
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,8 @@ class Rule:
 
 
 _COORDINATORS = frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR})
+_SUPPORTERS = frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.CURATOR})
+_WORKERS = frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.CURATOR, Role.SCHOOL_TEAM})
 
 ACCESS: dict[Action, Rule] = {
     Action.IMPORT_DATA: Rule(
@@ -171,6 +186,71 @@ ACCESS: dict[Action, Rule] = {
         "Загрузка дорожной карты или таблицы показателей из документа",
         frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.SCHOOL_TEAM}),
         "Загружать дорожные карты и показатели могут разработчики программ.",
+    ),
+    Action.ASSIGN_CURATORS: Rule(
+        "Закрепление кураторов за школами, приказ о закреплении, места работы кураторов",
+        _COORDINATORS,
+        "Закреплять кураторов могут муниципальный координатор и региональный администратор.",
+    ),
+    Action.RECORD_VISIT: Rule(
+        "Протокол выездного мониторинга школы",
+        _SUPPORTERS,
+        "Протокол выезда ведут куратор, муниципальный координатор и региональный администратор.",
+    ),
+    Action.RECORD_CONCERN: Rule(
+        "Замечание о неучастии школы: запись и передача координатору",
+        _SUPPORTERS,
+        "Замечания о неучастии школы записывают куратор и координатор.",
+    ),
+    Action.RESOLVE_CONCERN: Rule(
+        "Снятие замечания о неучастии школы",
+        _SUPPORTERS,
+        "Снять замечание могут куратор, муниципальный координатор и региональный администратор.",
+    ),
+    Action.CONFIRM_PARTNERS: Rule(
+        "Подбор и утверждение школ-партнёров",
+        _COORDINATORS,
+        "Пары «ШНОР — школа-партнёр» утверждают муниципальный координатор и региональный администратор.",
+    ),
+    Action.EDIT_PARTNERSHIP: Rule(
+        "Соглашение о партнёрстве и совместные мероприятия",
+        _WORKERS,
+        "Соглашение и совместные мероприятия ведут школы-участники, куратор и координатор.",
+    ),
+    Action.VIEW_TEACHERS: Rule(
+        "Просмотр педагогов школы: диагностика, планы, курсы, наставничество",
+        _WORKERS,
+        "Сведения о педагогах видят команда школы, её куратор, координатор и администратор.",
+    ),
+    Action.EDIT_TEACHERS: Rule(
+        "Педагоги школы: список, диагностика дефицитов, ИОМ, курсы, наставничество",
+        frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.SCHOOL_TEAM}),
+        "Сведения о педагогах вносят команда школы, координатор и администратор.",
+    ),
+    Action.KEEP_STUDENTS: Rule(
+        "Банк обучающихся с трудностями: записи, маршруты, консилиумы, итоги",
+        frozenset({Role.SCHOOL_TEAM}),
+        "Записи об обучающихся ведёт и видит только команда школы; за её пределами видны лишь числа.",
+    ),
+    Action.MANAGE_EVENTS: Rule(
+        "Мероприятия: создание, изменение, отметка посещаемости",
+        _COORDINATORS,
+        "Мероприятия ведут муниципальный координатор и региональный администратор.",
+    ),
+    Action.REGISTER_FOR_EVENTS: Rule(
+        "Запись школы и педагогов на мероприятие",
+        frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.SCHOOL_TEAM}),
+        "Записать школу на мероприятие могут её команда, координатор и администратор.",
+    ),
+    Action.SUBMIT_PRACTICE: Rule(
+        "Описание практики для банка лучших практик",
+        _WORKERS,
+        "Практики предлагают команды школ, кураторы и координаторы.",
+    ),
+    Action.MODERATE_PRACTICES: Rule(
+        "Модерация банка лучших практик: публикация и возврат",
+        _COORDINATORS,
+        "Публикуют практики муниципальный координатор и региональный администратор.",
     ),
 }
 

@@ -145,6 +145,14 @@ class Activity(models.Model):
     status = models.CharField(
         "состояние", max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.NOT_STARTED
     )
+    recommendation = models.ForeignKey(
+        "support.VisitRecommendation",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name="рекомендация выездного мониторинга",
+    )
 
     class Meta:
         verbose_name = "мероприятие"
