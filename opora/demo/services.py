@@ -21,7 +21,7 @@ from opora.intake.regions import region_create
 from opora.intake.services import import_apply, import_check, import_upload
 from opora.results.models import SchoolResult, YearOutcome
 from opora.schools.models import Municipality, Region, School, SchoolContext, SchoolYear
-from opora.support.models import Teacher
+from opora.support.models import CuratorAssignment, CuratorWorkplace, Teacher
 
 DEMO_PASSWORD = "opora-demo"
 DEMO_BASIS_TITLE = (
@@ -215,12 +215,27 @@ def _create_demo_users(region: Region) -> list[tuple[str, str]]:
         user.full_clean()
         user.save()
         if spec.role == Role.CURATOR:
-            user.curated_schools.set(curated)
+            _assign_demo_curator(user, curated, others=[school for school in schools if school not in curated])
         credentials.append((spec.username, spec.role.label))
     if not User.objects.filter(username=DEMO_ADMIN).exists():
         User.objects.create_superuser(DEMO_ADMIN, password=DEMO_PASSWORD, last_name="Администратор")
         credentials.append((DEMO_ADMIN, "Администратор системы"))
     return credentials
+
+
+def _assign_demo_curator(curator: User, curated: list[School], others: list[School]) -> None:
+    """The curator's schools by an order of this school year; the school she worked at is recorded."""
+    today = datetime.date.today()
+    start = datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    CuratorAssignment.objects.bulk_create(
+        CuratorAssignment(curator=curator, school=school, starts_on=start, order_number="112", order_date=start)
+        for school in curated
+    )
+    if others:
+        CuratorWorkplace.objects.create(
+            curator=curator, school=others[0], position="учитель математики", since_year=2008, until_year=2019
+        )
+    curator.curated_schools.set(curated)
 
 
 def demo_users_present() -> list[tuple[str, str]]:

@@ -74,6 +74,7 @@ from opora.risks.services import (
 )
 from opora.schools.models import Region, School, SchoolYear
 from opora.schools.queries import home_region, visible_municipalities, visible_school_or_404
+from opora.support.queries import visit_evidence
 
 LEVEL_FILTERS = [("", "любой"), *((str(score), name) for score, name in enumerate(LEVELS)), ("none", "нет данных")]
 # Public questionnaire pages: how many unknown tokens one address may try, and how many answers one
@@ -262,6 +263,7 @@ def school_view(request: HttpRequest, code: str) -> HttpResponse:
     names = {factor.key: factor.name for factor in factors}
     user = request.user
     context = {
+        "visit_checks": visit_evidence(school),
         "school": school,
         "year": year,
         "years": SchoolYear.objects.filter(

@@ -141,6 +141,51 @@ STAGES: tuple[Stage, ...] = (
             NavItem("Уведомления", "programs:notifications", view_names=("programs:notifications",)),
         ),
     ),
+    Stage(
+        key="support",
+        label="Сопровождение",
+        items=(
+            NavItem(
+                "Школы кураторов",
+                "network:curator",
+                action=Action.RECORD_VISIT,
+                view_names=("network:curator", "network:curator_detail"),
+            ),
+            NavItem(
+                "Закрепление кураторов",
+                "network:curators",
+                action=Action.ASSIGN_CURATORS,
+                view_names=("network:curators",),
+            ),
+            NavItem(
+                "Выездной мониторинг",
+                "network:visits",
+                view_names=("network:visits", "network:visit", "network:visit_add", "network:visit_edit"),
+            ),
+            NavItem(
+                "Замечания о неучастии",
+                "network:concerns",
+                view_names=("network:concerns", "network:concern", "network:concern_add"),
+            ),
+            NavItem(
+                "Школы-партнёры",
+                "network:partnerships",
+                view_names=("network:partnerships", "network:partnership", "network:partners"),
+            ),
+            NavItem(
+                "Педагоги",
+                "network:teachers",
+                action=Action.VIEW_TEACHERS,
+                view_names=(
+                    "network:teachers",
+                    "network:school_teachers",
+                    "network:teacher",
+                    "network:teacher_add",
+                    "network:mentoring",
+                ),
+            ),
+        ),
+    ),
 )
 
 

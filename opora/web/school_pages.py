@@ -6,10 +6,12 @@ so it is a page of the edge layer, not of the schools app.
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from opora.accounts.access import Action, can
 from opora.analytics import result_indicators
 from opora.core.downloads import xlsx_response
 from opora.identification.queries import latest_line_of
@@ -23,6 +25,7 @@ from opora.results.queries import (
     subject_summary,
 )
 from opora.schools.forms import SchoolFilterForm
+from opora.schools.models import School
 from opora.schools.queries import (
     can_change_school,
     school_context_table,
@@ -32,6 +35,7 @@ from opora.schools.queries import (
 from opora.schools.queries import (
     school_list as query_school_list,
 )
+from opora.support.models import ConcernStatus, EngagementConcern, MonitoringVisit, Partnership
 
 PAGE_SIZE = 50
 SCHOOL_COLUMNS = (
@@ -153,9 +157,21 @@ def school_detail(request: HttpRequest, code: str) -> HttpResponse:
         "outcomes": school_outcomes(school),
         "can_change": can_change_school(request.user, school),
         "run_line": latest_line_of(request.user, school),
+        "support": _support_of(request, school),
         **results,
     }
     return render(request, "schools/school_detail.html", context)
+
+
+def _support_of(request: HttpRequest, school: School) -> dict:
+    """The school's support at a glance: its curators, visits, open concerns, partnerships, teachers."""
+    return {
+        "curators": list(school.curators.filter(is_active=True).order_by("last_name")),
+        "visits": MonitoringVisit.objects.filter(school=school).count(),
+        "concerns": EngagementConcern.objects.filter(school=school).exclude(status=ConcernStatus.RESOLVED).count(),
+        "partnerships": Partnership.objects.filter(Q(school=school) | Q(partner=school)).count(),
+        "teachers": school.teachers.count() if can(request.user, Action.VIEW_TEACHERS) else None,
+    }
 
 
 INDICATOR_COLUMNS = (
