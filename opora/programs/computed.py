@@ -40,9 +40,9 @@ Seed 003 (подпрограмма 2021–2024, таблица «Показат�
 - 2.2 доля педагогов ШНОР и/или ШНСУ, прошедших диагностику компетенций —
   ``teachers_diagnostics_share``;
 - 2.3.1 доля ШНОР и/или ШНСУ, охваченных методической работой — ``methodical_coverage_share``;
-- 2.3.2 доля ШНОР и/или ШНСУ в сетевом взаимодействии с опорными школами — **not computable**:
-  Опора has no model of partnerships (which school supports which); an activity of the kind
-  «сетевое взаимодействие» does not name its partner school;
+- 2.3.2 доля ШНОР и/или ШНСУ в сетевом взаимодействии с опорными школами — ``networking_share``
+  (a confirmed partner school and a joint activity held in the year);
+- 2.2 also: the share of teachers with an individual plan — ``teachers_plan_share``;
 - 2.3.3 доля ШНОР, которым оказана адресная методическая помощь — ``targeted_help_share``.
 
 Seed 004 (МОУ «ОСОШ», Стрежевой, «Индикаторы (показатели) эффективности»):
@@ -60,7 +60,7 @@ Seed 004 (МОУ «ОСОШ», Стрежевой, «Индикаторы (по�
   lesson observations are not in Опора;
 - 4.1 доля педагогов с низкой мотивацией к профессиональному самоопределению — **not
   computable**: psychological diagnostics, not loaded;
-- 5.1 наличие сети школ-партнёров — **not computable**: no model of partnerships (see 2.3.2);
+- 5.1 наличие сети школ-партнёров — ``partner_schools_count``;
 - 5.2 наполнение банка лучших практик — **not computable**: no bank of practices in Опора;
 - 6.1 доля детей без аттестатов в 9 классе — ``no_certificate_9_share``;
 - 6.2 доля неудовлетворительных результатов по математике на ОГЭ с первой попытки —
@@ -107,6 +107,7 @@ from opora.risks.models import MeasureKind
 from opora.schools.frames import context_frame
 from opora.schools.models import Municipality, Region, School, SchoolContext
 from opora.support.frames import TEACHERS
+from opora.support.models import Partnership, PartnershipStatus, Teacher
 
 LISTED_KEYS = tuple(flag.key for flag in LISTED_FLAGS)
 """ШНОР и ШНСУ: the flags that put a school in the list."""
@@ -398,21 +399,73 @@ def _teachers(scope: Scope, codes: list[str]) -> pl.DataFrame:
     return TEACHERS.read(region=scope.region, codes=codes, columns=("code", "diagnostics_date", "last_training_year"))
 
 
+def _teacher_rows(scope: Scope, codes: list[str]) -> QuerySet[Teacher]:
+    return Teacher.objects.filter(school__code__in=codes, school__municipality__region=scope.region)
+
+
 def teachers_diagnostics_share(scope: Scope, year: int) -> float | None:
     """Teachers of ШНОР и/или ШНСУ (for a school's program, of the school) diagnosed in the year ÷ all of them.
 
-    Form 8 keeps the date of a teacher's latest diagnostic: for an earlier year the share is a
-    lower bound (a teacher diagnosed then and again later shows the later date).
+    Diagnosed: a diagnostics recorded in Опора during the school year, or form 8's date of the
+    latest diagnostic in it (form 8 keeps only the latest date: for an earlier year without
+    records in Опора the share is a lower bound).
     """
     codes = _group(scope, year)
     if not codes:
         return None
-    teachers = _teachers(scope, codes)
-    if teachers.is_empty():
+    teachers = _teacher_rows(scope, codes)
+    total = teachers.count()
+    if not total:
         return None
     start, end = school_year_bounds(year)
-    diagnosed = teachers.filter(pl.col("diagnostics_date").is_between(start, end)).height
-    return _percent(diagnosed, teachers.height)
+    diagnosed = (
+        teachers.filter(Q(diagnostics_date__range=(start, end)) | Q(diagnostics__held_on__range=(start, end)))
+        .distinct()
+        .count()
+    )
+    return _percent(diagnosed, total)
+
+
+def teachers_plan_share(scope: Scope, year: int) -> float | None:
+    """Teachers of ШНОР и/или ШНСУ with an individual development plan (ИОМ) in force during the year ÷ all."""
+    codes = _group(scope, year)
+    if not codes:
+        return None
+    teachers = _teacher_rows(scope, codes)
+    total = teachers.count()
+    if not total:
+        return None
+    start, end = school_year_bounds(year)
+    with_plan = teachers.filter(plans__starts_on__lte=end, plans__ends_on__gte=start).distinct().count()
+    return _percent(with_plan, total)
+
+
+def _networked(codes: list[str], year: int) -> QuerySet[Partnership]:
+    """Confirmed partnerships of the year whose schools held at least one joint activity in it."""
+    start, end = school_year_bounds(year)
+    return Partnership.objects.filter(
+        school__code__in=codes,
+        year=year,
+        status=PartnershipStatus.CONFIRMED,
+        activities__held_on__range=(start, end),
+    )
+
+
+def networking_share(scope: Scope, year: int) -> float | None:
+    """ШНОР и/или ШНСУ in networking (a confirmed partner school and a joint activity held in the year) ÷ all."""
+    codes = listed_codes(scope, year, LISTED_KEYS)
+    if not codes:
+        return None
+    networked = set(_networked(codes, year).values_list("school__code", flat=True))
+    return _percent(len(networked), len(codes))
+
+
+def partner_schools_count(scope: Scope, year: int) -> float | None:
+    """The partner schools of a school for the year (seed 004, 5.1 «наличие сети школ-партнёров»)."""
+    if scope.school is None:
+        return None
+    partners = Partnership.objects.filter(school=scope.school, year=year, status=PartnershipStatus.CONFIRMED)
+    return float(partners.values("partner").distinct().count())
 
 
 TRAINING_YEARS = 3
@@ -609,6 +662,39 @@ COMPUTED: dict[str, ComputedIndicator] = _registry(
         method="педагоги ШНОР и ШНСУ перечня (для программы школы — педагоги школы), у которых дата диагностики "
         "в учебном году, от всех педагогов этих школ (форма 8)",
         compute=teachers_diagnostics_share,
+    ),
+    ComputedIndicator(
+        key="teachers_plan_share",
+        name="Доля педагогических работников ШНОР и/или ШНСУ, имеющих индивидуальный образовательный маршрут "
+        "(индивидуальный план профессионального развития)",
+        unit="%",
+        direction=HIGHER,
+        levels=EVERY_LEVEL,
+        seeds=("003, п. 2.2", "004: индивидуальные планы профессионального развития педагогов"),
+        method="педагоги ШНОР и ШНСУ перечня (для программы школы — педагоги школы) с ИОМ, действовавшим в "
+        "учебном году, от всех педагогов этих школ",
+        compute=teachers_plan_share,
+    ),
+    ComputedIndicator(
+        key="networking_share",
+        name="Доля ШНОР и/или ШНСУ, включенных в сетевое взаимодействие с опорными школами (школами-партнёрами)",
+        unit="%",
+        direction=HIGHER,
+        levels=TERRITORIES,
+        seeds=("003, п. 2.3.2",),
+        method="ШНОР и ШНСУ перечня, у которых на учебный год утверждена школа-партнёр и проведено хотя бы одно "
+        "совместное мероприятие, от всех ШНОР и ШНСУ перечня",
+        compute=networking_share,
+    ),
+    ComputedIndicator(
+        key="partner_schools_count",
+        name="Наличие сети школ-партнёров (количество школ-партнёров)",
+        unit="ед.",
+        direction=HIGHER,
+        levels=frozenset({Level.SCHOOL}),
+        seeds=("004, п. 5.1",),
+        method="школы-партнёры школы, утверждённые координатором на учебный год",
+        compute=partner_schools_count,
     ),
     ComputedIndicator(
         key="methodical_coverage_share",

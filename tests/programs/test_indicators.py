@@ -129,6 +129,9 @@ def test_every_computed_indicator_is_described_and_named_as_in_its_seed():
         "oge_math_fail_share",
         "ege_120_share",
         "parent_events_count",
+        "teachers_plan_share",
+        "networking_share",
+        "partner_schools_count",
     }
     for key, item in COMPUTED.items():
         assert item.key == key
@@ -145,7 +148,8 @@ def test_the_indicators_of_schools_shares_do_not_apply_to_a_school_program(world
     territory = {item.key for item in computed_for(scopes(world)["municipality"])}
     assert "analysed_share" not in school_level and "positive_dynamics_share" not in school_level
     assert {"no_certificate_9_share", "oge_math_fail_share", "teachers_diagnostics_share"} <= school_level
-    assert territory == set(COMPUTED)
+    assert territory == set(COMPUTED) - {"partner_schools_count"}
+    assert "partner_schools_count" in school_level
     assert scopes(world)["region"].level == Level.REGION
 
 
@@ -617,3 +621,31 @@ def test_the_chart_shows_every_period_with_a_legend_and_needs_no_internet(munici
     namespaces = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
     assert set(re.findall(r"https?://[^\"'\s)]+", svg)) <= namespaces
     assert "<script" not in svg
+
+
+def test_networking_counts_listed_schools_with_a_partner_and_a_joint_activity_in_the_year(world):
+    from opora.network.services import partnership_activity_add, partnership_confirm
+
+    scope = scopes(world)["municipality"]
+    assert computed.networking_share(scope, LIST_YEAR) == pytest.approx(0.0)
+    pair = partnership_confirm(school=world.school, partner=world.sibling, year=LIST_YEAR, reasons="", by=None)
+    assert computed.networking_share(scope, LIST_YEAR) == pytest.approx(0.0)  # a partner, no joint work yet
+    start, _end = computed.school_year_bounds(LIST_YEAR)
+    partnership_activity_add(
+        partnership=pair, held_on=start, title="Открытые уроки", participants="", result="", by=None
+    )
+    listed = computed.listed_codes(scope, LIST_YEAR, computed.LISTED_KEYS)
+    assert computed.networking_share(scope, LIST_YEAR) == pytest.approx(100.0 / len(listed))
+    assert computed.partner_schools_count(scopes(world)["school"], LIST_YEAR) == 1.0
+    assert computed.networking_share(scopes(world)["neighbour"], LIST_YEAR) is None
+
+
+def test_plan_share_counts_teachers_with_a_plan_in_force_in_the_year(world):
+    from opora.support.models import DevelopmentPlan
+
+    scope = scopes(world)["school"]
+    assert computed.teachers_plan_share(scope, LIST_YEAR) is None  # no teachers: «нет данных»
+    first, _second = teacher(world.school, "1"), teacher(world.school, "2")
+    start, end = computed.school_year_bounds(LIST_YEAR)
+    DevelopmentPlan.objects.create(teacher=first, starts_on=start, ends_on=end)
+    assert computed.teachers_plan_share(scope, LIST_YEAR) == pytest.approx(50.0)
