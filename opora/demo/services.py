@@ -19,9 +19,10 @@ from opora.intake.formats import CONTEXT, OUTCOMES, RESULTS, SCHOOLS, TEACHERS, 
 from opora.intake.models import ImportStatus
 from opora.intake.regions import region_create
 from opora.intake.services import import_apply, import_check, import_upload
+from opora.network.services import visit_plan, visit_protocol_save
 from opora.results.models import SchoolResult, YearOutcome
 from opora.schools.models import Municipality, Region, School, SchoolContext, SchoolYear
-from opora.support.models import CuratorAssignment, CuratorWorkplace, Teacher
+from opora.support.models import CheckState, CuratorAssignment, CuratorWorkplace, Teacher, VisitArea, VisitStatus
 
 DEMO_PASSWORD = "opora-demo"
 DEMO_BASIS_TITLE = (
@@ -236,6 +237,32 @@ def _assign_demo_curator(curator: User, curated: list[School], others: list[Scho
             curator=curator, school=others[0], position="учитель математики", since_year=2008, until_year=2019
         )
     curator.curated_schools.set(curated)
+    if curated:
+        visit = visit_plan(
+            school=curated[0],
+            curator=curator,
+            visited_on=today - datetime.timedelta(days=21),
+            purpose="Выездной мониторинг: исполнение дорожной карты и работа с педагогами",
+            by=curator,
+        )
+        weak = visit.checks.filter(area=VisitArea.TEACHER_PLANS).first()
+        visit_protocol_save(
+            visit=visit,
+            status=VisitStatus.HELD,
+            participants="Директор, заместитель директора по УВР",
+            findings="Антирисковые программы утверждены; индивидуальные маршруты есть не у всех педагогов "
+            "с дефицитами.",
+            follow_up_on=today + datetime.timedelta(days=60),
+            checks={weak.pk: (CheckState.PARTLY, "ИОМ разработаны у 2 из 5 педагогов с дефицитами")},
+            recommendations=[
+                {
+                    "text": "Разработать ИОМ для всех педагогов с выявленными дефицитами",
+                    "deadline": "в течение года",
+                    "owners": "Заместитель директора по УВР",
+                }
+            ],
+            by=curator,
+        )
 
 
 def demo_users_present() -> list[tuple[str, str]]:
