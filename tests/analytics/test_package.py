@@ -34,3 +34,15 @@ def test_fitted_estimators_follow_the_scikit_learn_contract():
         assert estimator.fit(*data) is estimator
         learned = set(vars(estimator)) - set(before)
         assert learned and all(name.endswith("_") for name in learned)
+
+
+def test_the_partners_module_is_documented_with_examples():
+    import opora.analytics.partners as partners
+
+    assert "Cost" in (partners.__doc__ or "")
+    for name in partners.__all__:
+        item = getattr(partners, name)
+        if inspect.isfunction(item) or inspect.isclass(item):
+            assert inspect.getdoc(item), name
+            if inspect.isfunction(item):
+                assert "Examples" in inspect.getdoc(item), name
