@@ -14,6 +14,7 @@ from django.db.models import Count
 
 from opora.accounts.models import Role, User
 from opora.demo.generator import DemoRegion
+from opora.demo.students import demo_students_load
 from opora.identification.models import Methodology
 from opora.intake.formats import CONTEXT, OUTCOMES, RESULTS, SCHOOLS, TEACHERS, FileForm, parse_school_year
 from opora.intake.models import ImportStatus
@@ -155,6 +156,7 @@ def demo_region_load(*, region_data: DemoRegion) -> DemoLoadReport:
     )
     students = _load_student_results(region, region_data)
     users = _create_demo_users(region)
+    demo_students_load(region)
     return DemoLoadReport(
         region=region,
         schools=len(schools),

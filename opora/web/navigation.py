@@ -173,6 +173,11 @@ STAGES: tuple[Stage, ...] = (
                 view_names=("network:partnerships", "network:partnership", "network:partners"),
             ),
             NavItem(
+                "Обучающиеся с трудностями",
+                "students:counts",
+                namespaces=("students",),
+            ),
+            NavItem(
                 "Педагоги",
                 "network:teachers",
                 action=Action.VIEW_TEACHERS,

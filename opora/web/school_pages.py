@@ -171,6 +171,7 @@ def _support_of(request: HttpRequest, school: School) -> dict:
         "concerns": EngagementConcern.objects.filter(school=school).exclude(status=ConcernStatus.RESOLVED).count(),
         "partnerships": Partnership.objects.filter(Q(school=school) | Q(partner=school)).count(),
         "teachers": school.teachers.count() if can(request.user, Action.VIEW_TEACHERS) else None,
+        "own_bank": can(request.user, Action.KEEP_STUDENTS) and request.user.school_id == school.pk,
     }
 
 
