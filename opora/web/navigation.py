@@ -146,7 +146,7 @@ STAGES: tuple[Stage, ...] = (
         label="Сопровождение",
         items=(
             NavItem(
-                "Школы кураторов",
+                "Курирование",
                 "network:curator",
                 action=Action.RECORD_VISIT,
                 view_names=("network:curator", "network:curator_detail"),
@@ -168,7 +168,7 @@ STAGES: tuple[Stage, ...] = (
                 view_names=("network:concerns", "network:concern", "network:concern_add"),
             ),
             NavItem(
-                "Школы-партнёры",
+                "Партнёрства школ",
                 "network:partnerships",
                 view_names=("network:partnerships", "network:partnership", "network:partners"),
             ),
