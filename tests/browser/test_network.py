@@ -1,6 +1,8 @@
 """A curator's visit in a real browser: the curator plans a visit to a school, fills its protocol with a
 finding and a recommendation, and turns the recommendation into an activity of the school's roadmap."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -44,7 +46,7 @@ def test_curator_records_a_visit_whose_recommendation_becomes_a_roadmap_activity
     visit.screenshot("visit-protocol")
 
     # Then the roadmap has the activity, linked to the visit's recommendation, with its deadline parsed
-    recorded = MonitoringVisit.objects.get(school=team.school)
+    recorded = MonitoringVisit.objects.get(school=team.school, visited_on=datetime.date(2026, 11, 20))
     assert recorded.status == "held"
     activity = program.activities.get()
     assert activity.recommendation.visit == recorded

@@ -2,9 +2,8 @@
 
 import pytest
 
-from opora.demo.students import demo_students_load
 from opora.students.models import Student
-from tests.browser.conftest import SCREENSHOTS, browser, demo_data, demo_region  # noqa: F401 (fixtures)
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +18,8 @@ def _login(page, base_url: str, username: str) -> None:
     page.wait_for_url(base_url + "/")
 
 
-def test_the_bank_pages_fit_a_phone(demo_region, browser, live_server):  # noqa: F811
-    demo_students_load(demo_region.region)
+def test_the_bank_pages_fit_a_phone(demo_region, browser, live_server):
+    # The demo region holds the students' banks (opora.demo.students).
     student = Student.objects.filter(school__team__username="school").order_by("code").first()
     code = student.school.code
     paths = {
