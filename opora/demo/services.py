@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from opora.accounts.models import Role, User
+from opora.demo.events import demo_events_load
 from opora.demo.generator import DemoRegion
 from opora.demo.students import demo_students_load
 from opora.identification.models import Methodology
@@ -157,6 +158,8 @@ def demo_region_load(*, region_data: DemoRegion) -> DemoLoadReport:
     students = _load_student_results(region, region_data)
     users = _create_demo_users(region)
     demo_students_load(region)
+    team = User.objects.filter(region=region, role=Role.SCHOOL_TEAM).select_related("school").first()
+    demo_events_load(region, team.school if team else None)
     return DemoLoadReport(
         region=region,
         schools=len(schools),

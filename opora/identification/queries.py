@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 import polars as pl
 from django.db.models import Count, Q, QuerySet
@@ -13,7 +15,7 @@ from opora.analytics import Methodology as MethodologyParameters
 from opora.core.formatting import school_year_label
 from opora.core.tables import workbook_bytes
 from opora.identification.documents import ApprovedListDocument, CommissionDecision, ListEntry
-from opora.identification.flags import FLAG_KEYS, FLAGS, flags_of, state_word
+from opora.identification.flags import FLAG_KEYS, FLAGS, LISTED_FLAGS, flags_of, state_word
 from opora.identification.models import (
     ApprovedList,
     ApprovedListEntry,
@@ -26,7 +28,7 @@ from opora.identification.models import (
 )
 from opora.identification.parameters import changes
 from opora.results.frames import outcomes_frame, results_frame
-from opora.schools.models import Region, School
+from opora.schools.models import Municipality, Region, School
 
 
 def runs_visible_to(user: User) -> QuerySet[IdentificationRun]:
@@ -414,3 +416,61 @@ def rosobrnadzor_agreement(run: IdentificationRun, lines: QuerySet[RunSchool]) -
         elif flag:
             only_opora.append(line)
     return ListAgreement(listed, both, only_list, only_opora, unknown)
+
+
+LISTED_KEYS = tuple(flag.key for flag in LISTED_FLAGS)
+"""ШНОР и ШНСУ: the flags that put a school in the list."""
+
+
+def _within(rows: QuerySet, region: Region, municipality: Municipality | None) -> QuerySet:
+    if municipality is not None:
+        return rows.filter(school__municipality=municipality)
+    return rows.filter(school__municipality__region=region)
+
+
+def _flagged(flags: tuple[str, ...]) -> Q:
+    return reduce(or_, (Q(**{flag: True}) for flag in flags))
+
+
+def lists_in_force(region: Region, year: int, municipality: Municipality | None = None) -> list[ApprovedList]:
+    """The lists in force for the school year that cover the territory (regional and its municipality's)."""
+    lists = ApprovedList.objects.filter(region=region, year__end_year=year).exclude(kind=OrderKind.CANCELLATION)
+    if municipality is not None:
+        lists = lists.filter(Q(municipality=None) | Q(municipality=municipality))
+    return [item for item in lists.select_related("municipality") if item.in_force]
+
+
+def latest_done_run(region: Region, year: int) -> IdentificationRun | None:
+    """The latest finished identification of the region on the data of a school year."""
+    return (
+        IdentificationRun.objects.filter(region=region, year__end_year=year, status=RunStatus.DONE)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def listed_codes(
+    region: Region, year: int, flags: tuple[str, ...] = LISTED_KEYS, *, municipality: Municipality | None = None
+) -> list[str] | None:
+    """Codes of the territory's ШНОР и/или ШНСУ (``flags``) for a school year; None when no list is known.
+
+    The lists in force for the year first (a school the commission added counts among ШНОР и/или
+    ШНСУ, one it excluded does not); without a list, the flags of the latest finished run on the
+    previous year's data. An empty list means the list is known and none of the scope's schools is in it.
+    For the region without a regional list, the municipal lists in force together are the region's
+    (a municipality without a list of its own then adds no school).
+    """
+    wanted = _flagged(flags)
+    lists = lists_in_force(region, year, municipality)
+    if lists:
+        if set(flags) == set(LISTED_KEYS):
+            wanted |= Q(decision=Decision.ADDED)
+        entries = _within(ApprovedListEntry.objects.filter(approved_list__in=lists), region, municipality).exclude(
+            decision=Decision.EXCLUDED
+        )
+        return sorted(set(entries.filter(wanted).values_list("code", flat=True)))
+    run = latest_done_run(region, year - 1)
+    if run is None:
+        return None
+    lines = _within(run.schools.all(), region, municipality)
+    return sorted(set(lines.filter(wanted).values_list("code", flat=True)))

@@ -82,24 +82,17 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import reduce
-from operator import or_
 
 import polars as pl
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from opora.accounts.models import Role, User
-from opora.identification.flags import LISTED_FLAGS
 from opora.identification.models import (
-    ApprovedList,
-    ApprovedListEntry,
-    Decision,
-    IdentificationRun,
-    OrderKind,
     RunSchool,
-    RunStatus,
 )
+from opora.identification.queries import LISTED_KEYS, latest_done_run
+from opora.identification.queries import listed_codes as listed_codes_of
 from opora.programs.models import Activity, ActivityStatus, IndicatorDirection, Program, ProgramKind
 from opora.results.frames import outcomes_frame, results_frame, student_results_frame
 from opora.results.models import Procedure, SchoolResult
@@ -108,9 +101,6 @@ from opora.schools.frames import context_frame
 from opora.schools.models import Municipality, Region, School, SchoolContext
 from opora.support.frames import TEACHERS
 from opora.support.models import Partnership, PartnershipStatus, Teacher
-
-LISTED_KEYS = tuple(flag.key for flag in LISTED_FLAGS)
-"""ШНОР и ШНСУ: the flags that put a school in the list."""
 
 PARENTS_FACTOR = "parents"
 """The risk factor «Низкий уровень вовлечённости родителей» (reference data of project 500+)."""
@@ -253,50 +243,12 @@ def current_school_year(today: datetime.date | None = None) -> int:
     return today.year + 1 if today.month >= 9 else today.year
 
 
-def _flagged(flags: tuple[str, ...]) -> Q:
-    return reduce(or_, (Q(**{flag: True}) for flag in flags))
-
-
-def _lists_in_force(scope: Scope, year: int) -> list[ApprovedList]:
-    """The lists in force for the school year that cover the scope (regional and its municipality's)."""
-    lists = ApprovedList.objects.filter(region=scope.region, year__end_year=year).exclude(kind=OrderKind.CANCELLATION)
-    if scope.municipality is not None:
-        lists = lists.filter(Q(municipality=None) | Q(municipality=scope.municipality))
-    return [item for item in lists.select_related("municipality") if item.in_force]
-
-
-def latest_done_run(region: Region, year: int) -> IdentificationRun | None:
-    """The latest finished identification of the region on the data of a school year."""
-    return (
-        IdentificationRun.objects.filter(region=region, year__end_year=year, status=RunStatus.DONE)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
 def listed_codes(scope: Scope, year: int, flags: tuple[str, ...] = LISTED_KEYS) -> list[str] | None:
-    """Codes of the scope's ШНОР и/или ШНСУ (``flags``) for a school year; None when no list is known.
-
-    The lists in force for the year first (a school the commission added counts among ШНОР и/или
-    ШНСУ, one it excluded does not); without a list, the flags of the latest finished run on the
-    previous year's data. An empty list means the list is known and none of the scope's schools is in it.
-    For the region without a regional list, the municipal lists in force together are the region's
-    (a municipality without a list of its own then adds no school).
-    """
-    wanted = _flagged(flags)
-    lists = _lists_in_force(scope, year)
-    if lists:
-        if set(flags) == set(LISTED_KEYS):
-            wanted |= Q(decision=Decision.ADDED)
-        entries = scope.narrow(ApprovedListEntry.objects.filter(approved_list__in=lists)).exclude(
-            decision=Decision.EXCLUDED
-        )
-        return sorted(set(entries.filter(wanted).values_list("code", flat=True)))
-    run = latest_done_run(scope.region, year - 1)
-    if run is None:
-        return None
-    lines: QuerySet[RunSchool] = scope.narrow(run.schools.all())
-    return sorted(set(lines.filter(wanted).values_list("code", flat=True)))
+    """Codes of the scope's ШНОР и/или ШНСУ for a school year (:func:`opora.identification.queries.listed_codes`)."""
+    codes = listed_codes_of(scope.region, year, flags, municipality=scope.municipality)
+    if codes is None or scope.school is None:
+        return codes
+    return [code for code in codes if code == scope.school.code]
 
 
 def _group(scope: Scope, year: int, flags: tuple[str, ...] = LISTED_KEYS) -> list[str] | None:

@@ -73,7 +73,7 @@ from opora.risks.services import (
     section_save,
 )
 from opora.schools.models import Region, School, SchoolYear
-from opora.schools.queries import home_region, visible_municipalities, visible_school_or_404
+from opora.schools.queries import chosen_region, home_region, visible_municipalities, visible_school_or_404
 from opora.support.queries import visit_evidence
 
 LEVEL_FILTERS = [("", "любой"), *((str(score), name) for score, name in enumerate(LEVELS)), ("none", "нет данных")]
@@ -88,11 +88,7 @@ DEVICE_COOKIE = "opora_survey_device"
 
 def _region(request: HttpRequest) -> Region | None:
     """The user's region; an installation administrator of several regions names it with ``?region=``."""
-    region = home_region(request.user)
-    if region is None and request.user.is_superuser:
-        wanted = request.GET.get("region") or request.POST.get("region") or ""
-        region = Region.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
-    return region
+    return chosen_region(request.user, request.GET.get("region") or request.POST.get("region"))
 
 
 def _region_or_403(request: HttpRequest) -> Region:

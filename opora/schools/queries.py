@@ -41,6 +41,15 @@ def can_change_school(user: User, school: School) -> bool:
     return can(user, Action.EDIT_SCHOOL_DATA) and School.objects.visible_to(user).filter(pk=school.pk).exists()
 
 
+def chosen_region(user: User, wanted: str | None) -> Region | None:
+    """The user's region; an installation administrator of several regions names it (``?region=<id>``)."""
+    region = home_region(user)
+    if region is None and user.is_superuser:
+        wanted = wanted or ""
+        region = Region.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    return region
+
+
 def home_region(user: User | None) -> Region | None:
     """The region a user works in: where their files go and what their exports cover.
 

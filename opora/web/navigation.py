@@ -172,6 +172,7 @@ STAGES: tuple[Stage, ...] = (
                 "network:partnerships",
                 view_names=("network:partnerships", "network:partnership", "network:partners"),
             ),
+            NavItem("Мероприятия", "events:list", namespaces=("events",)),
             NavItem(
                 "Обучающиеся с трудностями",
                 "students:counts",
