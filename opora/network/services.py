@@ -672,19 +672,31 @@ class TeacherShares:
         return self.share(self.trained)
 
 
-def teacher_shares(teachers, *, since: datetime.date) -> TeacherShares:
-    """Counts over ``teachers`` (a queryset): diagnosed (a diagnostics record or a diagnostics date of
-    form 8) since the date, with a development plan in force since it, trained (a course finished
-    or form 8's training year) since it."""
+def teacher_shares_by_school(teachers, *, since: datetime.date) -> dict[int, TeacherShares]:
+    """Counts over ``teachers`` (a queryset) per school, in one query: diagnosed (a diagnostics record
+    or a diagnostics date of form 8) since the date, with a development plan in force since it,
+    trained (a course finished or form 8's training year) since it."""
     teachers = teachers.annotate(
         n_diag=Count("diagnostics", filter=Q(diagnostics__held_on__gte=since), distinct=True),
         n_plan=Count("plans", filter=Q(plans__ends_on__gte=since), distinct=True),
         n_course=Count("courses", filter=Q(courses__finished_on__gte=since), distinct=True),
-    ).values("n_diag", "n_plan", "n_course", "diagnostics_date", "last_training_year")
-    total = diagnosed = with_plan = trained = 0
+    ).values("school_id", "n_diag", "n_plan", "n_course", "diagnostics_date", "last_training_year")
+    counts: dict[int, list[int]] = {}
     for row in teachers:
-        total += 1
-        diagnosed += bool(row["n_diag"] or (row["diagnostics_date"] and row["diagnostics_date"] >= since))
-        with_plan += bool(row["n_plan"])
-        trained += bool(row["n_course"] or (row["last_training_year"] and row["last_training_year"] >= since.year))
-    return TeacherShares(total, diagnosed, with_plan, trained)
+        tally = counts.setdefault(row["school_id"], [0, 0, 0, 0])
+        tally[0] += 1
+        tally[1] += bool(row["n_diag"] or (row["diagnostics_date"] and row["diagnostics_date"] >= since))
+        tally[2] += bool(row["n_plan"])
+        tally[3] += bool(row["n_course"] or (row["last_training_year"] and row["last_training_year"] >= since.year))
+    return {school: TeacherShares(*tally) for school, tally in counts.items()}
+
+
+def teacher_shares(teachers, *, since: datetime.date) -> TeacherShares:
+    """The counts of :func:`teacher_shares_by_school` over all the teachers together."""
+    tallies = list(teacher_shares_by_school(teachers, since=since).values())
+    return TeacherShares(
+        sum(t.teachers for t in tallies),
+        sum(t.diagnosed for t in tallies),
+        sum(t.with_plan for t in tallies),
+        sum(t.trained for t in tallies),
+    )

@@ -23,6 +23,7 @@ from opora.network import forms as network_forms
 from opora.network.documents import curators_order_docx
 from opora.network.services import (
     CHECKLIST,
+    TeacherShares,
     assignment_conflicts,
     assignment_end,
     attention_for,
@@ -38,6 +39,7 @@ from opora.network.services import (
     roadmaps_of,
     teacher_save,
     teacher_shares,
+    teacher_shares_by_school,
     today,
     visit_plan,
     visit_protocol_save,
@@ -609,12 +611,14 @@ def partners_confirm(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.CONFIRM_PARTNERS)
     year = _year(request)
     schools = {school.pk: school for school in _schools(request).select_related("municipality__region")}
+    pairs = [value.partition(":")[::2] for value in request.POST.getlist("pair")]
+    wanted = {int(partner_pk) for _school_pk, partner_pk in pairs if partner_pk.isdigit()}
+    partners = {school.pk: school for school in School.objects.filter(pk__in=wanted).select_related("municipality")}
     made = 0
     try:
-        for value in request.POST.getlist("pair"):
-            school_pk, _, partner_pk = value.partition(":")
+        for school_pk, partner_pk in pairs:
             school = schools.get(int(school_pk)) if school_pk.isdigit() else None
-            partner = School.objects.filter(pk=partner_pk).select_related("municipality").first()
+            partner = partners.get(int(partner_pk)) if partner_pk.isdigit() else None
             if school is None or partner is None:
                 raise Http404("Школа не найдена")
             reasons = request.POST.get(f"reasons-{school.pk}-{partner.pk}", "")
@@ -722,7 +726,8 @@ def teachers(request: HttpRequest) -> HttpResponse:
         schools = schools.filter(code=code)
     since = _since()
     page = Paginator(schools, 30).get_page(request.GET.get("page"))
-    rows = [(school, teacher_shares(Teacher.objects.filter(school=school), since=since)) for school in page]
+    shares = teacher_shares_by_school(Teacher.objects.filter(school__in=list(page)), since=since)
+    rows = [(school, shares.get(school.pk, TeacherShares(0, 0, 0, 0))) for school in page]
     total = teacher_shares(Teacher.objects.visible_to(request.user), since=since)
     return render(
         request, "network/teachers.html", {"page": page, "rows": rows, "total": total, "since": since, "code": code}
