@@ -10,6 +10,7 @@ urlpatterns = [
     path("bank/", views.my_bank, name="my_bank"),
     path("school/<str:code>/", views.bank, name="bank"),
     path("school/<str:code>/bank.xlsx", views.bank_export, name="bank_export"),
+    path("school/<str:code>/views/", views.view_log, name="view_log"),
     path("school/<str:code>/settings/", views.bank_settings, name="bank_settings"),
     path("school/<str:code>/delete/", views.bank_delete, name="bank_delete"),
     path("school/<str:code>/add/", views.student_add, name="student_add"),

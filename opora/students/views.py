@@ -7,11 +7,15 @@ shows numbers only. Opening the list, a card or the export is logged (``StudentR
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opora.accounts.access import ACCESS, Action, can, require
@@ -54,6 +58,48 @@ def my_bank(request: HttpRequest) -> HttpResponse:
     if request.user.school_id is None:
         raise PermissionDenied(ACCESS[Action.KEEP_STUDENTS].refusal)
     return redirect("students:bank", code=request.user.school.code)
+
+
+def _day(raw: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+@login_required
+def view_log(request: HttpRequest, code: str) -> HttpResponse:
+    """The whole log of who opened the school's records, for a period; as a page or .xlsx."""
+    school = _bank_school(request, code)
+    since, until = _day(request.GET.get("since", "")), _day(request.GET.get("until", ""))
+    views = StudentRecordView.objects.filter(school=school).select_related("user", "student")
+    if since:
+        views = views.filter(viewed_at__date__gte=since)
+    if until:
+        views = views.filter(viewed_at__date__lte=until)
+    views = views.order_by("-viewed_at", "-pk")
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename=f"Журнал просмотров {school.code}.xlsx",
+            sheet_title="Журнал просмотров",
+            columns=("Когда", "Пользователь", "Что открыто", "Код обучающегося", "Записей"),
+            rows=(
+                (
+                    timezone.localtime(view.viewed_at).strftime("%d.%m.%Y %H:%M"),
+                    str(view.user),
+                    view.get_kind_display(),
+                    view.student.code if view.student else "",
+                    view.students,
+                )
+                for view in views
+            ),
+        )
+    page = Paginator(views, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "students/view_log.html",
+        {"school": school, "page": page, "since": since, "until": until, "query": request.GET.urlencode()},
+    )
 
 
 @login_required

@@ -67,6 +67,7 @@ KEEPERS_OTHER_SCHOOL = {**KEEPERS, "school_team": NOT_FOUND}
 _SCHOOL_PAGES = (
     ("students:bank", "банк обучающихся школы"),
     ("students:bank_export", "выгрузка банка школы"),
+    ("students:view_log", "журнал просмотров записей школы"),
     ("students:bank_settings", "настройки банка школы"),
     ("students:bank_delete", "удаление всех записей банка (подтверждение)"),
     ("students:student_add", "новый обучающийся"),

@@ -133,6 +133,24 @@ def test_every_opening_of_a_card_is_logged(world, client):
     assert [(view.user, view.student) for view in views] == [(team, student), (team, student)]
 
 
+def test_the_whole_log_of_views_is_shown_for_a_period_and_exported(world, client):
+    team = world.users["school_team"]
+    student = _fill(world.school, 1)[0]
+    client.force_login(team)
+    client.get(reverse("students:card", args=[student.pk]))
+    StudentRecordView.objects.filter(kind=ViewKind.CARD).update(
+        viewed_at=datetime.datetime(2026, 9, 15, 9, tzinfo=datetime.UTC)
+    )
+    client.get(reverse("students:bank", args=[world.school.code]))
+    log = reverse("students:view_log", args=[world.school.code])
+    september = client.get(log, {"since": "2026-09-01", "until": "2026-09-30"}).content.decode()
+    assert student.code in september and "15.09.2026" in september
+    assert "список банка" not in september  # the list was opened today, outside the period
+    assert "За этот период записи не открывали" in client.get(log, {"until": "2026-08-31"}).content.decode()
+    export = client.get(log, {"format": "xlsx"})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
 def test_reading_the_pages_writes_only_the_log_of_views(world, client):
     student = _fill(world.school, 6, with_route=2)[0]
     client.force_login(world.users["school_team"])
