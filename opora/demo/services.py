@@ -22,6 +22,7 @@ from opora.intake.models import ImportStatus
 from opora.intake.regions import region_create
 from opora.intake.services import import_apply, import_check, import_upload
 from opora.network.services import visit_plan, visit_protocol_save
+from opora.practices.demo import load_demo_practices
 from opora.results.models import SchoolResult, YearOutcome
 from opora.schools.models import Municipality, Region, School, SchoolContext, SchoolYear
 from opora.support.models import CheckState, CuratorAssignment, CuratorWorkplace, Teacher, VisitArea, VisitStatus
@@ -160,6 +161,10 @@ def demo_region_load(*, region_data: DemoRegion) -> DemoLoadReport:
     demo_students_load(region)
     team = User.objects.filter(region=region, role=Role.SCHOOL_TEAM).select_related("school").first()
     demo_events_load(region, team.school if team else None)
+    practice_schools = list(School.objects.filter(municipality__region=region).order_by("code")[:4])
+    if team is not None:
+        practice_schools = [team.school, *(school for school in practice_schools if school != team.school)]
+    load_demo_practices(region=region, schools=practice_schools, users=list(User.objects.filter(region=region)))
     return DemoLoadReport(
         region=region,
         schools=len(schools),

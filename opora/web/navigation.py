@@ -174,6 +174,11 @@ STAGES: tuple[Stage, ...] = (
             ),
             NavItem("Мероприятия", "events:list", namespaces=("events",)),
             NavItem(
+                "Банк лучших практик",
+                "practices:list",
+                namespaces=("practices",),
+            ),
+            NavItem(
                 "Обучающиеся с трудностями",
                 "students:counts",
                 namespaces=("students",),

@@ -31,6 +31,7 @@ def test_navigation_shows_only_built_stages_and_the_roles_items(client, world):
                 "Замечания о неучастии",
                 "Партнёрства школ",
                 "Мероприятия",
+                "Банк лучших практик",
                 "Обучающиеся с трудностями",
             ],
         ),
