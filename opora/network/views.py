@@ -857,6 +857,9 @@ def teacher_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plans": plans,
             "courses": teacher.courses.all(),
             "contests": teacher.contests.all(),
+            "events": teacher.event_registrations.exclude(event__status="cancelled")
+            .select_related("event")
+            .order_by("-event__starts_at"),
             "mentors": teacher.mentors.select_related("mentor__school"),
             "mentees": teacher.mentees.select_related("mentee__school"),
             "forms": forms_shown,

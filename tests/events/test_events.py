@@ -147,6 +147,8 @@ def test_school_team_registers_on_the_page_and_coordinator_marks_attendance(worl
     )
     assert done.status_code == 302
     assert set(Registration.objects.filter(event=event).values_list("attended", flat=True)) == {True}
+    card = client.get(reverse("network:teacher", args=[teacher.pk])).content.decode()
+    assert event.title in card and "присутствовал" in card  # the teacher's page shows the event
 
 
 def test_the_coordinator_cannot_change_a_regional_event(world, client):
