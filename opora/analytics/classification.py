@@ -7,6 +7,7 @@ Every flag has three states: True, False and null (not known), and beside each f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +29,7 @@ from ._frames import (
 )
 from .clusters import context_clusters, peer_comparison
 from .decision import expected_count_selection, expected_f1_selection, low_results_probability
+from .dynamics import ExitRule, list_exit
 from .explanation import EXPLAINED_COLUMNS, explain
 from .failure import failure_shares, learning_failure, rosobrnadzor_signal, rosobrnadzor_tests
 from .indicators import result_indicators
@@ -60,11 +62,12 @@ REPORT_COLUMNS: dict[str, str] = {
     "resilient": "Резильентная",
     "objectivity_risk": "Риск необъективности",
     "learning_failure": "Неуспешность более 50%",
+    "exited_list": "Вышла из перечня",
     "years_in_bottom": "Лет в нижней группе",
     "low_results_probability": "Вероятность низких результатов",
     "explanation": "Пояснение",
 }
-FLAGS = ("low_results", "unfavourable", "resilient", "objectivity_risk", "learning_failure")
+FLAGS = ("low_results", "unfavourable", "resilient", "objectivity_risk", "learning_failure", "exited_list")
 _FLAGS = FLAGS
 
 # Why a flag is not known (Russian, for the report and the «why» page).
@@ -192,6 +195,36 @@ def bottom_group(frame: pl.DataFrame, value: str, share: float, *, by: str = "ye
     ).join(thresholds, on=by, how="left", maintain_order="left")
 
 
+NO_INDEX_FOR_EXIT = "нет индекса результатов за последние годы: выход из перечня не оценить"
+NO_LIST_FOR_EXIT = "не известен перечень, по которому школа поддерживалась в этом году"
+
+
+def _exit_flag(
+    out: pl.DataFrame, yearly: pl.DataFrame, listed: Sequence[str] | None, year: int, m: Methodology
+) -> pl.DataFrame:
+    """The flag «вышла из перечня» of the schools supported in the year (section 4.8)."""
+    exits = list_exit(
+        yearly.select("code", "year", "results_index", "in_bottom"),
+        listed,
+        year,
+        ExitRule(years_out=min(m.exit_years_out, m.years_window), gap_share=m.exit_gap_share),
+    )
+    out = out.join(exits, on="code", how="left", maintain_order="left")
+    if listed is None:
+        return out.with_columns(
+            pl.lit(None, dtype=pl.Boolean).alias("exited_list"),
+            pl.lit(NO_LIST_FOR_EXIT, dtype=pl.String).alias("exited_list_unknown_reason"),
+        )
+    on_list = pl.col("code").is_in(list(listed))
+    return out.with_columns(
+        pl.when(on_list).then(pl.col("exited_list")).otherwise(pl.lit(False)).alias("exited_list"),
+        pl.when(on_list & pl.col("exited_list").is_null())
+        .then(pl.coalesce("exited_list_unknown_reason", pl.lit(NO_INDEX_FOR_EXIT)))
+        .otherwise(None)
+        .alias("exited_list_unknown_reason"),
+    )
+
+
 def identify(
     *,
     results: pl.DataFrame | pl.LazyFrame,
@@ -201,6 +234,7 @@ def identify(
     year: int,
     methodology: Methodology | None = None,
     student_results: pl.DataFrame | pl.LazyFrame | None = None,
+    listed: Sequence[str] | None = None,
 ) -> Identification:
     """Identify ШНОР, ШНСУ, resilient schools, objectivity risk and learning failure for a year.
 
@@ -241,6 +275,10 @@ def identify(
     student_results : polars.DataFrame or polars.LazyFrame, optional
         Form 4 (``code, year, procedure, grade, subject, participant_code, primary_score,
         test_score, mark, journal_mark``), when loaded.
+    listed : sequence of str, optional
+        Codes of the ШНОР supported in the year (the list in force); with it each gets the flag
+        ``exited_list`` by the exit rule (:func:`~opora.analytics.dynamics.list_exit`), without
+        it the flag is not known.
 
     Returns
     -------
@@ -462,6 +500,7 @@ def identify(
     out = _low_results(out, m)
     out = _cause(out, m)
     out = _context_flags(out, m)
+    out = _exit_flag(out, yearly, listed, year, m)
     out = out.with_columns(
         pl.when(pl.col("_has_vpr").is_null())
         .then(pl.lit(NO_VPR))

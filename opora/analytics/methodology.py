@@ -187,6 +187,10 @@ class Methodology:
     resilient_rule
         ``"above_median"``: ШНСУ with a results index above the regional median;
         ``"above_prediction"``: ШНСУ whose value added has a lower bound above 0 (HSE).
+    exit_years_out, exit_gap_share
+        The exit from the list (:mod:`opora.analytics.dynamics`): a school supported in the year
+        leaves the list when it was out of the bottom group in each of the last
+        ``exit_years_out`` years and closed at least ``exit_gap_share`` of its gap to the median.
     cluster_method, cluster_k_min, cluster_k_max, cluster_criterion, cluster_random_state,
     cluster_sample_size
         Clustering of schools by context: k-means or Ward, k chosen in [k_min, k_max] by the
@@ -250,6 +254,8 @@ class Methodology:
     internal_cause_threshold: float = 0.0
     context_cause_margin: float = 1.0
     resilient_rule: str = "above_median"
+    exit_years_out: int = 2
+    exit_gap_share: float = 0.25
     cluster_method: str = "kmeans"
     cluster_k_min: int = 3
     cluster_k_max: int = 8
@@ -411,6 +417,9 @@ class Methodology:
         choice("shrinkage_target", SHRINKAGE_TARGETS)
         choice("procedure_combination", PROCEDURE_COMBINATIONS)
         choice("resilient_rule", RESILIENT_RULES)
+        positive_int("exit_years_out")
+        if not _is_number(self.exit_gap_share) or not 0.0 <= self.exit_gap_share <= 1.0:
+            add("exit_gap_share", "Доля сокращения разрыва должна быть от 0 до 1.")
         choice("cluster_method", CLUSTER_METHODS)
         choice("cluster_criterion", CLUSTER_CRITERIA)
 

@@ -20,6 +20,7 @@ from opora.analytics import identify, to_report_frame
 from opora.identification.flags import FLAG_KEYS
 from opora.identification.inputs import frame_checksum, region_inputs
 from opora.identification.models import IdentificationRun, RunSchool, RunStatus
+from opora.identification.queries import listed_codes
 from opora.schools.models import School
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,9 @@ def _execute(run: IdentificationRun, progress: Progress) -> IdentificationRun:
     if inputs["results"] is None or inputs["results"].is_empty():
         raise ValueError(f"Нет результатов за {run.year} учебный год и предыдущие годы: загрузите их.")
     progress(35, "Расчёт индексов, ИСБШ, добавленной ценности и кластеров")
-    result = identify(**inputs, year=run.year.end_year, methodology=parameters)
+    # The ШНОР supported in the year (the list in force, else the previous year's run): their exit.
+    listed = listed_codes(run.region, run.year.end_year, ("low_results",))
+    result = identify(**inputs, year=run.year.end_year, methodology=parameters, listed=listed)
     progress(80, "Сохранение результатов")
     # Sums of floats run in parallel in a different order each time: figures are kept to 9
     # decimals, so the same inputs give the same stored output and checksum.
@@ -74,6 +77,8 @@ def _execute(run: IdentificationRun, progress: Progress) -> IdentificationRun:
     with transaction.atomic():
         _store_lines(run, result)
         run.input_checksums = {key: frame_checksum(frame) for key, frame in inputs.items() if frame is not None}
+        if listed is not None:
+            run.input_checksums["listed"] = frame_checksum(pl.DataFrame({"code": listed}, schema={"code": pl.String}))
         run.output_checksum = frame_checksum(report)
         run.summary = _summary(result)
         # The procedures whose results the run read: the order's preamble names them.

@@ -3,8 +3,8 @@
 A flag has three states: yes, no and not known (``None``: the data cannot tell). The run's lines
 and the approved lists have one field per flag (``opora.identification.models``), the run page
 counts and filters them, the exports name them, the order's appendix gives each school's basis
-in the flags' own words. A new flag (for instance «вышла из перечня») is one more entry here
-and a migration.
+in the flags' own words. A new flag (as «вышла из перечня») is one more entry here and a
+migration.
 
 Pure Python (no Django), so the documents and the analytics-facing code can use it.
 
@@ -124,6 +124,15 @@ _REGISTRY = (
         full="Более 50 % обучающихся с учебной неуспешностью",
         basis="неуспешность более 50% обучающихся",
         tone="bad",
+    ),
+    Flag(
+        key="exited_list",
+        short="Вышла из перечня",
+        plural="Вышли из перечня",
+        counted="вышедших из перечня",
+        full="Вышла из перечня ШНОР: два года вне нижней группы и сократила разрыв с медианой (методика, 4.8)",
+        basis="",
+        tone="ok",
     ),
 )
 

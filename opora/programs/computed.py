@@ -88,6 +88,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from opora.accounts.models import Role, User
+from opora.analytics.dynamics import POSITIVE, dynamics_of
 from opora.identification.models import (
     RunSchool,
 )
@@ -297,18 +298,18 @@ def _line_estimate(line: RunSchool | None) -> IndexEstimate | None:
     return IndexEstimate(line.results_index, line.results_index_lower, line.results_index_upper)
 
 
-def index_rose(before: IndexEstimate, after: IndexEstimate) -> bool:
-    """Whether the index rose beyond the uncertainty of the earlier estimate.
+def index_dynamics(before: IndexEstimate, after: IndexEstimate) -> str | None:
+    """The dynamics of the index (``"positive"``, ``"negative"``, ``"none"``; None: not known).
 
-    Positive dynamics: this year's index lies above the upper bound of last year's interval. Without
-    last year's interval, this year's lower bound above last year's index; without either interval
-    (an approximation), a plain rise.
+    A change counts only when it exceeds its own interval, √(h₁² + h₂²) from the two years'
+    intervals (:func:`opora.analytics.dynamics.dynamics_of`, methodology 4.8).
     """
-    if before.upper is not None:
-        return after.index > before.upper
-    if after.lower is not None:
-        return after.lower > before.index
-    return after.index > before.index
+    return dynamics_of(before.index, (before.lower, before.upper), after.index, (after.lower, after.upper))
+
+
+def index_rose(before: IndexEstimate, after: IndexEstimate) -> bool:
+    """Whether the index rose beyond the uncertainty of the change (positive dynamics)."""
+    return index_dynamics(before, after) == POSITIVE
 
 
 def index_pairs(region: Region, year: int, codes: list[str]) -> dict[str, tuple[IndexEstimate, IndexEstimate]]:
@@ -338,13 +339,14 @@ def index_pairs(region: Region, year: int, codes: list[str]) -> dict[str, tuple[
 
 
 def positive_dynamics_share(scope: Scope, year: int) -> float | None:
-    """ШНОР и/или ШНСУ of the year whose results index rose (see :func:`index_rose`) ÷ those with both years' index."""
+    """ШНОР и/или ШНСУ of the year with positive dynamics of the results index (:func:`index_dynamics`) ÷ those
+    whose dynamics is known (both years' index and an interval)."""
     codes = _group(scope, year)
     if not codes:
         return None
-    pairs = index_pairs(scope.region, year, codes)
-    rose = sum(index_rose(before, after) for before, after in pairs.values())
-    return _percent(rose, len(pairs))
+    known = [index_dynamics(before, after) for before, after in index_pairs(scope.region, year, codes).values()]
+    known = [dynamics for dynamics in known if dynamics is not None]
+    return _percent(sum(dynamics == POSITIVE for dynamics in known), len(known))
 
 
 def _teachers(scope: Scope, codes: list[str]) -> pl.DataFrame:

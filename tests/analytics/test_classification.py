@@ -24,12 +24,13 @@ HEADERS = [
     "Резильентная",
     "Риск необъективности",
     "Неуспешность более 50%",
+    "Вышла из перечня",
     "Лет в нижней группе",
     "Вероятность низких результатов",
     "Пояснение",
 ]
-FLAGS = ["ШНОР", "ШНСУ", "Резильентная", "Риск необъективности", "Неуспешность более 50%"]
-FLAG_COLUMNS = ["low_results", "unfavourable", "resilient", "objectivity_risk", "learning_failure"]
+FLAGS = ["ШНОР", "ШНСУ", "Резильентная", "Риск необъективности", "Неуспешность более 50%", "Вышла из перечня"]
+FLAG_COLUMNS = ["low_results", "unfavourable", "resilient", "objectivity_risk", "learning_failure", "exited_list"]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def result():
     return identify(**inputs(), year=2026)
 
 
-def test_report_has_the_18_columns_in_order(result):
+def test_report_has_the_19_columns_in_order(result):
     report = to_report_frame(result)
     assert report.columns == HEADERS == list(REPORT_COLUMNS.values())
     assert report.height == 150
@@ -290,3 +291,19 @@ def test_per_school_output_has_what_the_why_page_needs(result):
     assert set(result.works["source"]) == {"отметки (форма 3)", "средний балл (форма 3)"}
     assert result.value_added_coefficients.filter(pl.col("year") == 2026).height >= 2
     assert result.cluster_profiles.height == result.schools["cluster"].drop_nulls().n_unique()
+
+
+def test_the_exit_flag_is_known_only_with_the_list_of_the_year(result):
+    # Without the list the school was supported by, nobody's exit is known.
+    assert result.schools["exited_list"].null_count() == result.schools.height
+    # With it: the listed schools are judged by the exit rule, the others did not leave a list they were not on.
+    listed = result.schools.filter(pl.col("low_results").fill_null(False))["code"].head(10).to_list()
+    again = identify(**inputs(), year=2026, listed=listed)
+    rows = {row["code"]: row for row in again.schools.iter_rows(named=True)}
+    assert all(rows[code]["exited_list"] is False for code in rows if code not in listed)
+    assert all(rows[code]["exited_list"] is not None or rows[code]["exited_list_unknown_reason"] for code in listed)
+    # A school still in the bottom group this year has not left.
+    for code in listed:
+        yearly = again.yearly.filter((pl.col("code") == code) & (pl.col("year") == 2026))
+        if yearly.height and yearly["in_bottom"].item():
+            assert rows[code]["exited_list"] is False

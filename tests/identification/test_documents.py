@@ -324,22 +324,23 @@ def test_xlsx_has_the_same_list_with_codes_as_text(approved):
         "Резильентная",
         "Риск необъективности",
         "Неуспешность более 50%",
+        "Вышла из перечня",
         "Лет в нижней группе",
     )
     assert rows[2] == XLSX_HEADER
     assert rows[3:] == [
         (1, "0012001", ENTRIES[0].name, "Заречный городской округ", "да", "внутришкольные", "нет", "нет", "да",
-         "нет", "3 из 3"),
+         "нет", "нет", "3 из 3"),
         (2, "0012002", ENTRIES[1].name, "Луговской район", "да", "социальный контекст", "да", "нет", "нет", "да",
-         "2 из 3"),
+         "нет", "2 из 3"),
         (3, "0012003", ENTRIES[2].name, "Заречный городской округ", "нет", None, "да", "да", "нет", "нет",
-         "0 из 3"),
+         "нет", "0 из 3"),
     ]  # fmt: skip
     codes = [sheet.cell(row, 2) for row in range(4, 7)]
     assert [(cell.data_type, cell.number_format) for cell in codes] == [("s", "@")] * 3
     assert all(cell.font.bold for cell in sheet[3])
     assert sheet.freeze_panes == "C4"
-    assert sheet.auto_filter.ref == "A3:K6"
+    assert sheet.auto_filter.ref == "A3:L6"
     assert sheet.column_dimensions["C"].width == 48
 
 

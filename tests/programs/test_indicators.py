@@ -18,7 +18,16 @@ from opora.demo.generator import generate_region
 from opora.demo.services import demo_region_load
 from opora.identification.models import IdentificationRun, RunSchool, RunStatus
 from opora.identification.services import region_methodology, run_now
-from opora.programs.computed import COMPUTED, IndexEstimate, Level, Scope, computed_for, index_rose, listed_codes
+from opora.programs.computed import (
+    COMPUTED,
+    IndexEstimate,
+    Level,
+    Scope,
+    computed_for,
+    index_dynamics,
+    index_rose,
+    listed_codes,
+)
 from opora.programs.indicators import (
     ACHIEVED,
     NO_DATA,
@@ -214,13 +223,16 @@ def test_positive_dynamics_is_an_index_above_last_years_interval(world):
     assert computed.positive_dynamics_share(every["region"], LIST_YEAR) is None
 
 
-def test_an_index_without_interval_rises_by_the_other_interval_or_plainly():
-    assert index_rose(IndexEstimate(0.0, -0.2, 0.2), IndexEstimate(0.3))
+def test_a_change_counts_only_beyond_the_interval_of_the_change():
+    # h = √(h₁² + h₂²); a year without an interval takes the other year's half-width
+    assert index_rose(IndexEstimate(0.0, -0.2, 0.2), IndexEstimate(0.3))  # 0,3 > √0,08 ≈ 0,28
     assert not index_rose(IndexEstimate(0.0, -0.2, 0.2), IndexEstimate(0.1, -0.1, 0.3))
     assert not index_rose(IndexEstimate(0.0), IndexEstimate(0.1, -0.1, 0.3))
-    assert index_rose(IndexEstimate(0.0), IndexEstimate(0.4, 0.1, 0.7))
-    assert index_rose(IndexEstimate(0.0), IndexEstimate(0.01))
-    assert not index_rose(IndexEstimate(0.0), IndexEstimate(0.0))
+    assert not index_rose(IndexEstimate(0.0), IndexEstimate(0.4, 0.1, 0.7))  # 0,4 < √0,18 ≈ 0,42
+    assert index_rose(IndexEstimate(0.0), IndexEstimate(0.5, 0.2, 0.8))
+    assert index_dynamics(IndexEstimate(0.0, -0.1, 0.1), IndexEstimate(-0.5, -0.6, -0.4)) == "negative"
+    # without any interval a change cannot be told from chance: «нет данных», never «рост»
+    assert index_dynamics(IndexEstimate(0.0), IndexEstimate(0.9)) is None
 
 
 def test_teachers_diagnostics_share_counts_the_teachers_of_listed_schools_diagnosed_in_the_year(world):
