@@ -1,8 +1,9 @@
 """Dynamics of a school's results index, and the rule by which a school leaves the list of ШНОР.
 
-Both read the index with its interval (``results_index``, ``results_index_lower``,
-``results_index_upper``, on the scale of one identification run) and never call a change that
-lies within its uncertainty a change. ``docs/methodology.md`` («Динамика и выход из перечня»)
+The dynamics reads a year's index with its interval (the callers give the raw yearly index
+±1,96·√v of one identification run: the shrunk one borrows strength over the years and hides
+change); the exit reads the shrunk yearly index and the bottom group. Neither calls a change
+that lies within its uncertainty a change. ``docs/methodology.md`` («Динамика и выход из перечня»)
 states the formulas and why.
 
 **Change and its interval.** With h₁, h₂ the half-widths of the two years' intervals (upper −

@@ -79,6 +79,7 @@ share (baseline ÷ 1,3) for the plan-fact comparison to mean anything.
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -292,6 +293,23 @@ def _estimate(values: dict) -> IndexEstimate | None:
     return IndexEstimate(values["results_index"], values.get("results_index_lower"), values.get("results_index_upper"))
 
 
+Z95 = 1.959963984540054
+"""The 95 % quantile of the normal law: the yearly index's interval is ±Z95·√v."""
+
+
+def _yearly_estimate(values: dict) -> IndexEstimate | None:
+    """A year's index as observed (before shrinkage) with its sampling interval ±1,96·√v.
+
+    The shrunk yearly index borrows strength over the years of the school and would hide the
+    very change the dynamics looks for; without the raw index, the shrunk one is used.
+    """
+    raw, variance = values.get("raw_index"), values.get("raw_variance")
+    if raw is not None and variance is not None and variance >= 0:
+        half = Z95 * math.sqrt(variance)
+        return IndexEstimate(raw, raw - half, raw + half)
+    return _estimate(values)
+
+
 def _line_estimate(line: RunSchool | None) -> IndexEstimate | None:
     if line is None or line.results_index is None:
         return None
@@ -325,14 +343,20 @@ def index_pairs(region: Region, year: int, codes: list[str]) -> dict[str, tuple[
     previous_run = None
     pairs = {}
     for line in run.schools.filter(code__in=codes):
-        after = _line_estimate(line)
+        yearly = {row.get("year"): row for row in (line.details or {}).get("yearly", [])}
+        after = _yearly_estimate(yearly[year]) if year in yearly else _line_estimate(line)
         if after is None:
             continue
-        yearly = {row.get("year"): row for row in (line.details or {}).get("yearly", [])}
-        before = _estimate(yearly.get(year - 1, {}))
+        before = _yearly_estimate(yearly.get(year - 1, {}))
         if before is None:
             previous_run = previous_run or latest_done_run(region, year - 1)
-            before = _line_estimate(previous_run.schools.filter(code=line.code).first() if previous_run else None)
+            earlier = previous_run.schools.filter(code=line.code).first() if previous_run else None
+            earlier_yearly = {
+                row.get("year"): row for row in ((earlier.details or {}) if earlier else {}).get("yearly", [])
+            }
+            before = (
+                _yearly_estimate(earlier_yearly[year - 1]) if year - 1 in earlier_yearly else _line_estimate(earlier)
+            )
         if before is not None:
             pairs[line.code] = (before, after)
     return pairs

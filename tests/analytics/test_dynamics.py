@@ -1,7 +1,5 @@
 """Dynamics of the results index and the exit from the list (methodology 4.8)."""
 
-import doctest
-
 import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,10 +9,6 @@ from opora.analytics.dynamics import ExitRule, dynamics_of, index_changes, list_
 
 finite = st.floats(min_value=-5, max_value=5, allow_nan=False)
 width = st.floats(min_value=0, max_value=2, allow_nan=False)
-
-
-def test_the_doctests_pass():
-    assert doctest.testmod(dynamics, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
 
 
 @given(finite, width, finite, width)

@@ -46,3 +46,17 @@ def test_the_partners_module_is_documented_with_examples():
             assert inspect.getdoc(item), name
             if inspect.isfunction(item):
                 assert "Examples" in inspect.getdoc(item), name
+
+
+def test_the_dynamics_and_effect_modules_are_documented_with_examples():
+    import opora.analytics.dynamics as dynamics
+    import opora.analytics.effect as effect
+
+    for module in (dynamics, effect):
+        assert module.__doc__
+        for name in module.__all__:
+            item = getattr(module, name)
+            if inspect.isfunction(item) or inspect.isclass(item):
+                assert inspect.getdoc(item), name
+                if inspect.isfunction(item):
+                    assert "Examples" in inspect.getdoc(item), name
