@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "opora.students",
     "opora.events",
     "opora.practices",
+    "opora.effectiveness",
     "opora.network",
     "opora.demo",
     "opora.cli",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("students/", include("opora.students.urls")),
     path("events/", include("opora.events.urls")),
     path("practices/", include("opora.practices.urls")),
+    path("effectiveness/", include("opora.effectiveness.urls")),
     path("survey/<str:token>/", survey_view, name="survey"),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from opora.web.navigation import STAGES, stages_for
 from tests.access_cases import EVERYONE, FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, _only
+from tests.access_cases import effectiveness as effectiveness_cases
 from tests.access_cases import events as events_cases
 from tests.access_cases import network as network_cases
 from tests.access_cases import practices as practices_cases
@@ -665,6 +666,7 @@ CASES = (
     *students_cases.CASES,
     *events_cases.CASES,
     *practices_cases.CASES,
+    *effectiveness_cases.CASES,
 )
 
 

@@ -61,6 +61,7 @@ class Action(StrEnum):
     REGISTER_FOR_EVENTS = "register_for_events"
     SUBMIT_PRACTICE = "submit_practice"
     MODERATE_PRACTICES = "moderate_practices"
+    RECORD_DECISIONS = "record_decisions"
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,11 @@ ACCESS: dict[Action, Rule] = {
         "Модерация банка лучших практик: публикация и возврат",
         _COORDINATORS,
         "Публикуют практики муниципальный координатор и региональный администратор.",
+    ),
+    Action.RECORD_DECISIONS: Rule(
+        "Заседания совета руководителей и управленческие решения: запись и отметка исполнения",
+        _COORDINATORS,
+        "Решения совета руководителей ведут муниципальный координатор и региональный администратор.",
     ),
 }
 

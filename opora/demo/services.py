@@ -16,6 +16,7 @@ from opora.accounts.models import Role, User
 from opora.demo.events import demo_events_load
 from opora.demo.generator import DemoRegion
 from opora.demo.students import demo_students_load
+from opora.effectiveness.services import decision_add, decision_update, meeting_save
 from opora.identification.models import Methodology
 from opora.intake.formats import CONTEXT, OUTCOMES, RESULTS, SCHOOLS, TEACHERS, FileForm, parse_school_year
 from opora.intake.models import ImportStatus
@@ -165,6 +166,8 @@ def demo_region_load(*, region_data: DemoRegion) -> DemoLoadReport:
     if team is not None:
         practice_schools = [team.school, *(school for school in practice_schools if school != team.school)]
     load_demo_practices(region=region, schools=practice_schools, users=list(User.objects.filter(region=region)))
+    if team is not None:
+        _demo_council(region, team.school.municipality)
     return DemoLoadReport(
         region=region,
         schools=len(schools),
@@ -273,6 +276,44 @@ def _assign_demo_curator(curator: User, curated: list[School], others: list[Scho
             ],
             by=curator,
         )
+
+
+def _demo_council(region: Region, municipality: Municipality) -> None:
+    """A meeting of the council of heads two months ago with its decisions: one done, one under way, one late."""
+    today = datetime.date.today()
+    meeting = meeting_save(
+        meeting=None,
+        region=region,
+        municipality=municipality,
+        data={
+            "held_on": today - datetime.timedelta(days=60),
+            "protocol_number": "3",
+            "agenda": "О результатах выявления ШНОР и ШНСУ; о закреплении кураторов и школ-партнёров.",
+        },
+        by=None,
+    )
+    done = decision_add(
+        meeting=meeting,
+        text="Закрепить кураторов за ШНОР на учебный год приказом управления образования.",
+        owner="Муниципальная методическая служба",
+        deadline=today - datetime.timedelta(days=40),
+        by=None,
+    )
+    decision_update(decision=done, status="done", report="Приказ № 112 издан, кураторы закреплены.", by=None)
+    decision_add(
+        meeting=meeting,
+        text="Заключить соглашения ШНОР со школами-партнёрами.",
+        owner="Руководители ШНОР и школ-партнёров",
+        deadline=today + datetime.timedelta(days=30),
+        by=None,
+    )
+    decision_add(
+        meeting=meeting,
+        text="Провести диагностику профессиональных дефицитов педагогов ШНОР.",
+        owner="Руководители ШНОР",
+        deadline=today - datetime.timedelta(days=7),
+        by=None,
+    )
 
 
 def demo_users_present() -> list[tuple[str, str]]:

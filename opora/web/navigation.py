@@ -197,6 +197,18 @@ STAGES: tuple[Stage, ...] = (
             ),
         ),
     ),
+    Stage(
+        key="monitoring",
+        label="Мониторинг и отчёты",
+        items=(
+            NavItem("Эффективность программы", "effectiveness:overview", view_names=("effectiveness:overview",)),
+            NavItem(
+                "Совет руководителей",
+                "effectiveness:meetings",
+                view_names=("effectiveness:meetings", "effectiveness:meeting"),
+            ),
+        ),
+    ),
 )
 
 

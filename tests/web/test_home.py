@@ -35,4 +35,5 @@ def test_navigation_shows_only_built_stages_and_the_roles_items(client, world):
                 "Обучающиеся с трудностями",
             ],
         ),
+        ("Мониторинг и отчёты", ["Эффективность программы", "Совет руководителей"]),
     ]

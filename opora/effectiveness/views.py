@@ -1,0 +1,291 @@
+"""Pages of the effectiveness of the program and of the council's decisions. Thin: the figures are
+the services', every write is a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from opora.accounts.access import Action, can, require
+from opora.accounts.models import Role, User
+from opora.core.downloads import xlsx_response
+from opora.core.formatting import school_year_label
+from opora.core.forms import add_service_errors
+from opora.effectiveness.forms import DecisionForm, DecisionStatusForm, MeetingForm
+from opora.effectiveness.models import DECISION_OPEN, CouncilMeeting, ManagementDecision
+from opora.effectiveness.services import (
+    SUPPORT_KINDS,
+    decision_add,
+    decision_update,
+    dynamics,
+    effect,
+    meeting_save,
+    movement,
+)
+from opora.identification.models import IdentificationRun, RunStatus
+from opora.programs.computed import current_school_year
+from opora.schools.models import Region, School
+from opora.schools.queries import chosen_region
+
+
+def _region(request: HttpRequest) -> Region | None:
+    return chosen_region(request.user, request.GET.get("region") or request.POST.get("region"))
+
+
+def _choose_region(request: HttpRequest, title: str) -> HttpResponse:
+    regions = Region.objects.order_by("name") if request.user.is_superuser else Region.objects.none()
+    return render(request, "risks/choose_region.html", {"title": title, "regions": regions})
+
+
+def _years(region: Region) -> list[int]:
+    done = IdentificationRun.objects.filter(region=region, status=RunStatus.DONE)
+    return sorted(set(done.values_list("year__end_year", flat=True)), reverse=True)
+
+
+def _year(request: HttpRequest, region: Region) -> int:
+    wanted = request.GET.get("year", "")
+    if wanted.isdigit() and 2000 < int(wanted) < 2100:
+        return int(wanted)
+    years = _years(region)
+    return years[0] if years else current_school_year()
+
+
+def _territory(user: User):
+    """The municipality whose lists the user works with (None: the region)."""
+    return user.municipality if user.municipality_id else None
+
+
+def _schools(request: HttpRequest, region: Region) -> list[School]:
+    return list(
+        School.objects.visible_to(request.user).filter(municipality__region=region).select_related("municipality")
+    )
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The effectiveness of a year of support: dynamics, movement on the list, effect of the program."""
+    region = _region(request)
+    if region is None:
+        return _choose_region(request, "Эффективность программы")
+    year = _year(request, region)
+    schools = _schools(request, region)
+    municipality = _territory(request.user)
+    found_dynamics = dynamics(region, year, schools, municipality)
+    found_movement = movement(region, year, schools, municipality)
+    found_effect = effect(region, year, schools, municipality)
+    years = sorted({*_years(region), year}, reverse=True)
+    return render(
+        request,
+        "effectiveness/overview.html",
+        {
+            "region": region,
+            "year": year,
+            "year_label": school_year_label(year),
+            "years": [(item, school_year_label(item)) for item in years],
+            "dynamics": found_dynamics,
+            "movement": found_movement,
+            "effect": found_effect,
+            "kinds": SUPPORT_KINDS,
+            "by_kind": [(SUPPORT_KINDS[key], estimate) for key, estimate in (found_effect.result.by_kind.items())]
+            if found_effect.result
+            else [],
+            "multi_region": request.user.is_superuser,
+        },
+    )
+
+
+def _number(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """A part of the effectiveness page as .xlsx: ``part`` = dynamics, movement or effect."""
+    region = _region(request)
+    if region is None:
+        return _choose_region(request, "Эффективность программы")
+    year = _year(request, region)
+    schools = _schools(request, region)
+    municipality = _territory(request.user)
+    part = request.GET.get("part", "dynamics")
+    label = school_year_label(year).replace("/", "-")
+    if part == "movement":
+        found = movement(region, year, schools, municipality)
+        return xlsx_response(
+            filename=f"Движение по перечню {label}.xlsx",
+            sheet_title="Движение по перечню",
+            columns=["Код ОО", "Школа", "Муниципалитет", "Состояние", "Лет поддержки", "Годы в перечне",
+                     "По правилу выхода", "В перечне следующего года"],
+            rows=(
+                [row.school.code, row.school.display_name, row.school.municipality.name, row.status_label,
+                 len(row.support_years), ", ".join(school_year_label(y) for y in row.support_years),
+                 _state(row.exit_rule), _state(row.next_list)]
+                for row in found.rows
+            ),
+            text_columns=[0],
+        )  # fmt: skip
+    if part == "effect":
+        found_effect = effect(region, year, schools, municipality)
+        result = found_effect.result
+        lines = []
+        if result is not None:
+            for name, estimate in (
+                ("в целом", result.overall),
+                *((SUPPORT_KINDS[k], e) for k, e in result.by_kind.items()),
+            ):
+                lines.append([name, estimate.label, _number(estimate.effect), _number(estimate.lower),
+                              _number(estimate.upper), estimate.matched, estimate.comparison])  # fmt: skip
+        return xlsx_response(
+            filename=f"Эффект программы {label}.xlsx",
+            sheet_title="Эффект программы",
+            columns=["Поддержка", "Вывод", "Эффект (индекс)", "Нижняя граница", "Верхняя граница",
+                     "Поддержанных школ с парами", "Школ сравнения"],
+            rows=lines or [["нет данных", found_effect.reason, None, None, None, None, None]],
+        )  # fmt: skip
+    found_dynamics = dynamics(region, year, schools, municipality)
+    return xlsx_response(
+        filename=f"Динамика результатов {label}.xlsx",
+        sheet_title="Динамика результатов",
+        columns=["Код ОО", "Школа", "Муниципалитет", "Категория", f"Индекс {school_year_label(year - 1)}",
+                 f"Индекс {school_year_label(year)}", "Изменение", "Нижняя граница изменения",
+                 "Верхняя граница изменения", "Динамика"],
+        rows=(
+            [row.school.code, row.school.display_name, row.school.municipality.name, row.categories,
+             _number(row.before.index), _number(row.after.index), _number(row.change),
+             _number(_bound(row, -1)), _number(_bound(row, 1)), row.label]
+            for row in found_dynamics.rows
+        ),
+        text_columns=[0],
+    )  # fmt: skip
+
+
+def _bound(row, sign: int) -> float | None:
+    halves = [
+        (estimate.upper - estimate.lower) / 2
+        for estimate in (row.before, row.after)
+        if estimate.lower is not None and estimate.upper is not None
+    ]
+    if not halves:
+        return None
+    first, second = (halves * 2)[:2]
+    return row.change + sign * (first**2 + second**2) ** 0.5
+
+
+def _state(value: bool | None) -> str:
+    return "нет данных" if value is None else ("да" if value else "нет")
+
+
+# ── the council's decisions ───────────────────────────────────────────────────────────────────────
+
+
+def _meetings(request: HttpRequest):
+    return CouncilMeeting.objects.visible_to(request.user).select_related("municipality", "region")
+
+
+def may_record(user: User, meeting: CouncilMeeting | None = None) -> bool:
+    """The region's administrator records the regional council, a coordinator the council of their municipality."""
+    if not can(user, Action.RECORD_DECISIONS):
+        return False
+    if meeting is None or user.is_superuser:
+        return True
+    if Role(user.role) == Role.REGION_ADMIN:
+        return user.region_id == meeting.region_id
+    return meeting.municipality_id is not None and meeting.municipality_id == user.municipality_id
+
+
+@login_required
+def meetings(request: HttpRequest) -> HttpResponse:
+    """The meetings of the council of heads, with how their decisions went; record a meeting."""
+    region = _region(request)
+    items = _meetings(request).order_by("-held_on", "-pk").annotate(
+        n_decisions=Count("decisions"),
+        n_done=Count("decisions", filter=Q(decisions__status__in=("done", "partly_done"))),
+        n_open=Count("decisions", filter=Q(decisions__status__in=DECISION_OPEN)),
+    )
+    form = MeetingForm()
+    if request.method == "POST":
+        require(request.user, Action.RECORD_DECISIONS)
+        if region is None:
+            raise PermissionDenied("Заседание относится к одному региону: выберите регион.")
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            try:
+                meeting = meeting_save(
+                    meeting=None,
+                    region=region,
+                    municipality=_territory(request.user),
+                    data=form.cleaned_data,
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Заседание записано: добавьте его решения.")
+                return redirect("effectiveness:meeting", pk=meeting.pk)
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "effectiveness/meetings.html",
+        {"page": page, "form": form if can(request.user, Action.RECORD_DECISIONS) and region else None},
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(_meetings(request), pk=pk)
+    manage = may_record(request.user, meeting)
+    form = DecisionForm()
+    if request.method == "POST":
+        require(request.user, Action.RECORD_DECISIONS)
+        if not manage:
+            raise PermissionDenied("Решения этого совета записывает тот, кто ведёт совет.")
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                decision_add(meeting=meeting, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Решение записано.")
+                return redirect("effectiveness:meeting", pk=meeting.pk)
+    today = timezone.localdate()
+    decisions = [
+        (
+            item,
+            item.shown_status(today),
+            DecisionStatusForm(initial={"status": item.status, "report": item.report}, prefix=f"d{item.pk}"),
+        )
+        for item in meeting.decisions.all()
+    ]
+    return render(
+        request,
+        "effectiveness/meeting.html",
+        {"meeting": meeting, "decisions": decisions, "form": form if manage else None, "manage": manage},
+    )
+
+
+@login_required
+@require_POST
+def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.RECORD_DECISIONS)
+    decision = get_object_or_404(ManagementDecision.objects.visible_to(request.user).select_related("meeting"), pk=pk)
+    if not may_record(request.user, decision.meeting):
+        raise PermissionDenied("Исполнение решений этого совета отмечает тот, кто ведёт совет.")
+    form = DecisionStatusForm(request.POST, prefix=f"d{decision.pk}")
+    if form.is_valid():
+        try:
+            decision_update(decision=decision, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, f"Решение {decision.number}: " + " ".join(error.messages))
+        else:
+            messages.success(request, f"Решение {decision.number}: {decision.get_status_display()}.")
+    else:
+        messages.error(request, f"Решение {decision.number}: выберите состояние.")
+    return redirect("effectiveness:meeting", pk=decision.meeting_id)
