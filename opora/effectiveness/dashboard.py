@@ -239,3 +239,92 @@ def dashboard(
         coverage=_coverage(low_here, year),
         dynamics=dynamics(region, year, schools, municipality),
     )
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """One chart of the dashboard: its title, rows (label, value) and how they are drawn."""
+
+    key: str
+    title: str
+    rows: tuple[tuple[str, float | int | None], ...]
+    unit: str = ""
+    colours: tuple[str, ...] = ()
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(100 * share, 1)
+
+
+def chart_data(board: Dashboard) -> list[ChartData]:
+    """The charts of a dashboard, in the order the page shows them (the documents draw the same)."""
+    good, neutral, bad, main = "#3b7d3b", "#8a94a3", "#b8463a", "#2a5db0"
+    moved = board.movement
+    known = moved.known_list
+    coverage = board.coverage
+    return [
+        ChartData(
+            "lists",
+            "Перечни и движение ШНОР",
+            (
+                ("ШНОР в перечне", board.lists.low_results),
+                ("ШНСУ в перечне", board.lists.unfavourable),
+                ("вышли из перечня", len(moved.left) if known else None),
+                ("вернулись в перечень", len(moved.returned) if known else None),
+                ("остаются в перечне", len(moved.stays) if known else None),
+                ("впервые в перечне", len(moved.new) if known else None),
+            ),
+            colours=(main, main, good, bad, neutral, main),
+        ),
+        ChartData(
+            "indicators",
+            "Показатели программ: план и факт",
+            (
+                ("достигнуты", board.indicators.achieved if board.indicators.lines else None),
+                ("не достигнуты", board.indicators.not_achieved if board.indicators.lines else None),
+                ("нет данных", board.indicators.no_data if board.indicators.lines else None),
+            ),
+            colours=(good, bad, neutral),
+        ),
+        ChartData(
+            "execution",
+            "Исполнение дорожных карт",
+            tuple(
+                (label, value if board.execution.total else None)
+                for label, value in (
+                    ("выполнено", board.execution.done),
+                    ("в работе", board.execution.in_progress),
+                    ("просрочено", board.execution.overdue),
+                    ("не выполнено", board.execution.not_done),
+                    ("не начато или отменено", board.execution.other),
+                )
+            ),
+            colours=(good, main, bad, bad, neutral),
+        ),
+        ChartData(
+            "coverage",
+            "Охват ШНОР поддержкой",
+            (
+                ("закреплён куратор", _percent(coverage.share(coverage.curator))),
+                ("выезды куратора", _percent(coverage.share(coverage.visits))),
+                ("школа-партнёр", _percent(coverage.share(coverage.partner))),
+                ("курсы педагогов", _percent(coverage.share(coverage.courses))),
+                ("участие в мероприятиях", _percent(coverage.share(coverage.events))),
+            ),
+            unit=" %",
+        ),
+        ChartData(
+            "dynamics",
+            "Динамика результатов ШНОР и ШНСУ",
+            tuple(
+                (label, value if board.dynamics.known_list else None)
+                for label, value in (
+                    ("положительная", board.dynamics.positive),
+                    ("без значимых изменений", board.dynamics.unchanged),
+                    ("отрицательная", board.dynamics.negative),
+                    ("нет данных", board.dynamics.no_data),
+                )
+            ),
+            colours=(good, neutral, bad, neutral),
+        ),
+    ]

@@ -8,16 +8,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opora.accounts.access import Action, can, require
 from opora.accounts.models import Role, User
-from opora.core.downloads import xlsx_response
+from opora.core.downloads import download_response, xlsx_response
 from opora.core.formatting import school_year_label
 from opora.core.forms import add_service_errors
+from opora.effectiveness.charts import bars
+from opora.effectiveness.charts import png as chart_image
+from opora.effectiveness.charts import svg as chart_svg
+from opora.effectiveness.dashboard import chart_data, dashboard
 from opora.effectiveness.forms import DecisionForm, DecisionStatusForm, MeetingForm
 from opora.effectiveness.models import DECISION_OPEN, CouncilMeeting, ManagementDecision
 from opora.effectiveness.services import (
@@ -32,7 +36,7 @@ from opora.effectiveness.services import (
 from opora.identification.models import IdentificationRun, RunStatus
 from opora.programs.computed import current_school_year
 from opora.schools.models import Region, School
-from opora.schools.queries import chosen_region
+from opora.schools.queries import chosen_region, visible_school_or_404
 
 
 def _region(request: HttpRequest) -> Region | None:
@@ -204,10 +208,14 @@ def may_record(user: User, meeting: CouncilMeeting | None = None) -> bool:
 def meetings(request: HttpRequest) -> HttpResponse:
     """The meetings of the council of heads, with how their decisions went; record a meeting."""
     region = _region(request)
-    items = _meetings(request).order_by("-held_on", "-pk").annotate(
-        n_decisions=Count("decisions"),
-        n_done=Count("decisions", filter=Q(decisions__status__in=("done", "partly_done"))),
-        n_open=Count("decisions", filter=Q(decisions__status__in=DECISION_OPEN)),
+    items = (
+        _meetings(request)
+        .order_by("-held_on", "-pk")
+        .annotate(
+            n_decisions=Count("decisions"),
+            n_done=Count("decisions", filter=Q(decisions__status__in=("done", "partly_done"))),
+            n_open=Count("decisions", filter=Q(decisions__status__in=DECISION_OPEN)),
+        )
     )
     form = MeetingForm()
     if request.method == "POST":
@@ -289,3 +297,98 @@ def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, f"Решение {decision.number}: выберите состояние.")
     return redirect("effectiveness:meeting", pk=decision.meeting_id)
+
+
+# ── dashboards ────────────────────────────────────────────────────────────────────────────────────
+
+
+def _board(request: HttpRequest, region: Region, school: School | None = None):
+    year = _year(request, region)
+    schools = _schools(request, region)
+    municipality = _territory(request.user)
+    wanted = request.GET.get("municipality", "")
+    if municipality is None and wanted.isdigit():
+        municipality = next((item.municipality for item in schools if item.municipality_id == int(wanted)), None)
+        if municipality is not None:
+            schools = [item for item in schools if item.municipality_id == municipality.pk]
+    return dashboard(region, year, schools, municipality=municipality, school=school)
+
+
+def _board_context(request: HttpRequest, board, region: Region) -> dict:
+    charts = [
+        (item, chart_svg(bars(item.title, item.rows, unit=item.unit, colours=item.colours)))
+        for item in chart_data(board)
+    ]
+    years = sorted({*_years(region), board.year}, reverse=True)
+    municipalities = sorted({school.municipality for school in _schools(request, region)}, key=lambda m: m.name)
+    return {
+        "board": board,
+        "charts": charts,
+        "region": region,
+        "year_label": school_year_label(board.year),
+        "years": [(item, school_year_label(item)) for item in years],
+        "municipalities": municipalities if _territory(request.user) is None and len(municipalities) > 1 else [],
+        "query": request.GET.urlencode(),
+        "multi_region": request.user.is_superuser,
+    }
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    """The state of the program for the user's territory: a page a head of department shows at a meeting."""
+    if Role(request.user.role) == Role.SCHOOL_TEAM and request.user.school_id:
+        return school_dashboard(request, request.user.school.code)  # the team's page is its school's
+    region = _region(request)
+    if region is None:
+        return _choose_region(request, "Состояние программы")
+    board = _board(request, region)
+    return render(request, "effectiveness/dashboard.html", _board_context(request, board, region))
+
+
+@login_required
+def school_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """The same page for one school."""
+    school = visible_school_or_404(request.user, code)
+    region = school.municipality.region
+    board = _board(request, region, school)
+    return render(request, "effectiveness/dashboard.html", _board_context(request, board, region))
+
+
+def _chart(request: HttpRequest, key: str, code: str | None):
+    if code:
+        school = visible_school_or_404(request.user, code)
+        board = _board(request, school.municipality.region, school)
+    else:
+        region = _region(request)
+        if region is None:
+            return None, None
+        board = _board(request, region)
+    found = next((item for item in chart_data(board) if item.key == key), None)
+    if found is None:
+        raise Http404("Нет такого графика")
+    return board, found
+
+
+@login_required
+def chart_png(request: HttpRequest, key: str) -> HttpResponse:
+    """A chart of the dashboard as an image, for a presentation."""
+    board, found = _chart(request, key, request.GET.get("school"))
+    if board is None:
+        return _choose_region(request, "График состояния программы")
+    image = chart_image(bars(found.title, found.rows, unit=found.unit, colours=found.colours))
+    name = f"{found.title} — {board.territory}, {school_year_label(board.year).replace('/', '-')}.png"
+    return download_response(image, filename=name, content_type="image/png")
+
+
+@login_required
+def chart_xlsx(request: HttpRequest, key: str) -> HttpResponse:
+    """The data of a chart of the dashboard as .xlsx."""
+    board, found = _chart(request, key, request.GET.get("school"))
+    if board is None:
+        return _choose_region(request, "Данные графика")
+    return xlsx_response(
+        filename=f"{found.title} — {board.territory}, {school_year_label(board.year).replace('/', '-')}.xlsx",
+        sheet_title=found.title[:31],
+        columns=["Показатель", f"Значение{found.unit}" if found.unit else "Значение"],
+        rows=([label, value if value is not None else "нет данных"] for label, value in found.rows),
+    )

@@ -201,6 +201,11 @@ STAGES: tuple[Stage, ...] = (
         key="monitoring",
         label="Мониторинг и отчёты",
         items=(
+            NavItem(
+                "Состояние программы",
+                "effectiveness:dashboard",
+                view_names=("effectiveness:dashboard", "effectiveness:school_dashboard"),
+            ),
             NavItem("Эффективность программы", "effectiveness:overview", view_names=("effectiveness:overview",)),
             NavItem(
                 "Совет руководителей",

@@ -30,6 +30,15 @@ CASES = (
     Case("effectiveness:overview", "эффективность программы", EVERYONE),
     Case("effectiveness:export", "эффективность в Excel", EVERYONE),
     Case("effectiveness:meetings", "совет руководителей", EVERYONE),
+    Case("effectiveness:dashboard", "состояние программы", EVERYONE),
+    Case(
+        "effectiveness:school_dashboard",
+        "состояние программы в школе",
+        IN_SCOPE,
+        kwargs=lambda world: {"code": world.school.code},
+    ),
+    Case("effectiveness:chart_png", "график состояния программы", EVERYONE, kwargs=lambda world: {"key": "lists"}),
+    Case("effectiveness:chart_xlsx", "данные графика", EVERYONE, kwargs=lambda world: {"key": "coverage"}),
     Case("effectiveness:meeting", "заседание совета", IN_SCOPE, kwargs=lambda world: {"pk": _meeting(world)[0].pk}),
     Case(
         "effectiveness:decision_status",

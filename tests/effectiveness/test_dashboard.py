@@ -1,0 +1,72 @@
+"""The dashboard of the program's state: figures from one service, charts as images and data, «нет данных»."""
+
+import datetime
+import io
+
+import openpyxl
+from django.urls import reverse
+
+from opora.effectiveness.dashboard import chart_data, dashboard
+from opora.programs.models import Activity, Program
+from opora.schools.models import School
+from opora.support.models import CuratorAssignment, Partnership
+
+YEAR = 2027  # the world's approved list is the list of 2026/2027
+
+
+def _schools(world):
+    return list(School.objects.filter(municipality__region=world.region).select_related("municipality"))
+
+
+def test_an_empty_year_says_no_data_everywhere(world, client):
+    board = dashboard(world.region, 2031, _schools(world))
+    assert board.lists.low_results is None and board.coverage.shnor is None
+    assert all(value is None for item in chart_data(board) for _label, value in item.rows)
+    client.force_login(world.users["region_admin"])
+    page = client.get(reverse("effectiveness:dashboard"), {"year": 2031}).content.decode()
+    assert page.count("Нет данных") >= 4 and "<svg" in page
+
+
+def test_the_page_shows_the_services_figures(world, client):
+    CuratorAssignment.objects.create(
+        curator=world.users["curator"], school=world.school, starts_on=datetime.date(2026, 9, 1)
+    )
+    Partnership.objects.create(school=world.school, partner=world.sibling, year=YEAR)
+    program = Program.objects.create(
+        region=world.region, municipality=world.municipality, kind="roadmap", title="Дорожная карта"
+    )
+    for status, day in (("done", 10), ("in_progress", 20), ("not_started", 25)):
+        Activity.objects.create(program=program, number=str(day), content="Мероприятие", status=status,
+                                ends_on=datetime.date(2026, 10, day))  # fmt: skip
+    board = dashboard(
+        world.region, YEAR, _schools(world), municipality=world.municipality, today=datetime.date(2026, 12, 3)
+    )
+    assert board.lists.low_results == 1
+    assert (board.coverage.curator, board.coverage.partner, board.coverage.courses) == (1, 1, 0)
+    assert (board.execution.total, board.execution.done, board.execution.overdue) == (3, 1, 2)
+    client.force_login(world.users["coordinator"])
+    page = client.get(reverse("effectiveness:dashboard"), {"year": YEAR}).content.decode()
+    assert "Мероприятий со сроком в учебном году: 3, выполнено 33,3" in page
+    rows = dict(next(item for item in chart_data(board) if item.key == "coverage").rows)
+    assert rows["закреплён куратор"] == 100.0 and rows["курсы педагогов"] == 0.0
+    data = client.get(reverse("effectiveness:chart_xlsx", args=["coverage"]), {"year": YEAR})
+    sheet = openpyxl.load_workbook(io.BytesIO(data.content)).active
+    assert [row for row in sheet.iter_rows(values_only=True)][1:3] == [
+        ("закреплён куратор", 100),
+        ("выезды куратора", 0),
+    ]
+
+
+def test_a_chart_downloads_as_a_png_image(world, client):
+    client.force_login(world.users["observer"])
+    image = client.get(reverse("effectiveness:chart_png", args=["lists"]), {"year": YEAR})
+    assert image["Content-Type"] == "image/png" and image.content.startswith(b"\x89PNG")
+    assert client.get(reverse("effectiveness:chart_png", args=["nonsense"])).status_code == 404
+
+
+def test_the_school_team_sees_its_school(world, client):
+    client.force_login(world.users["school_team"])
+    page = client.get(reverse("effectiveness:dashboard"), {"year": YEAR}).content.decode()
+    assert world.school.display_name in page
+    other = client.get(reverse("effectiveness:school_dashboard", args=[world.neighbour_school.code]))
+    assert other.status_code == 404
