@@ -21,7 +21,7 @@ COLOURS = {
     "main": "#2a5db0",
     "light": "#9fbbe6",
 }
-WIDTH = 520
+WIDTH = 560
 
 
 def _title(text: str) -> alt.Title:

@@ -251,6 +251,11 @@ class ChartData:
     unit: str = ""
     colours: tuple[str, ...] = ()
 
+    @property
+    def known(self) -> bool:
+        """Whether any of its figures is known (a chart of nothing but «нет данных» is not drawn)."""
+        return any(value is not None for _label, value in self.rows)
+
 
 def _percent(share: float | None) -> float | None:
     return None if share is None else round(100 * share, 1)

@@ -303,7 +303,9 @@ def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _board(request: HttpRequest, region: Region, school: School | None = None):
-    year = _year(request, region)
+    # The dashboard is of the school year under way unless another is asked for.
+    wanted = request.GET.get("year", "")
+    year = int(wanted) if wanted.isdigit() and 2000 < int(wanted) < 2100 else current_school_year()
     schools = _schools(request, region)
     municipality = _territory(request.user)
     wanted = request.GET.get("municipality", "")
@@ -316,7 +318,7 @@ def _board(request: HttpRequest, region: Region, school: School | None = None):
 
 def _board_context(request: HttpRequest, board, region: Region) -> dict:
     charts = [
-        (item, chart_svg(bars(item.title, item.rows, unit=item.unit, colours=item.colours)))
+        (item, chart_svg(bars(item.title, item.rows, unit=item.unit, colours=item.colours)) if item.known else "")
         for item in chart_data(board)
     ]
     years = sorted({*_years(region), board.year}, reverse=True)
