@@ -228,12 +228,12 @@ def _selection_run(region: Region, year: int) -> tuple[IdentificationRun | None,
     for approved in lists_in_force(region, year):
         return (
             approved.run,
-            f"перечень, утверждённый приказом № {approved.order_number} от {approved.order_date:%d.%m.%Y}",
+            f"перечню, утверждённому приказом № {approved.order_number} от {approved.order_date:%d.%m.%Y}",
         )
     run = latest_done_run(region, year - 1)
     if run is None:
         return None, ""
-    return run, f"расчёт № {run.pk} на данных {year - 2}/{year - 1} учебного года (перечень не утверждён)"
+    return run, f"расчёту № {run.pk} на данных {year - 2}/{year - 1} учебного года, перечень не утверждён"
 
 
 def _kinds_of(codes: list[str], year: int) -> dict[str, set[str]]:

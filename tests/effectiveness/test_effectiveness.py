@@ -74,7 +74,7 @@ def test_supported_schools_that_rose_more_than_similar_ones_show_a_positive_effe
     found = effect(world.region, 2026, _visible(world))
     assert found.result.overall.verdict == "positive"
     assert found.result.overall.effect == pytest.approx(0.6, abs=0.15)
-    assert "расчёт" in found.source and "не утверждён" in found.source
+    assert "расчёту" in found.source and "не утверждён" in found.source
 
 
 def test_no_rise_beyond_the_similar_schools_is_no_effect(world):
