@@ -8,6 +8,7 @@ Every chart takes plain rows (label, value) from the services, so a page, a docu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import altair as alt
 import vl_convert
@@ -48,7 +49,7 @@ def bars(
     x = alt.X(
         "Значение:Q",
         title=unit.strip() or None,
-        axis=alt.Axis(format="d" if whole else ",.1f", tickMinStep=1 if whole else None),
+        axis=alt.Axis(format="d", tickMinStep=1) if whole else alt.Axis(format=",.1f"),
     )
     chart = (
         alt.Chart(alt.Data(values=known))
@@ -91,3 +92,16 @@ def png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
     """The chart as a PNG image: for Word and PDF documents and for «Скачать как изображение»."""
     spec = chart.configure(font=FONT).configure_view(strokeWidth=0).to_json()
     return vl_convert.vegalite_to_png(spec, scale=scale, format_locale="ru-RU")
+
+
+@lru_cache(maxsize=512)
+def bars_svg(title: str, rows: tuple, unit: str = "", colours: tuple = ()) -> str:
+    """:func:`bars` drawn for a page, kept by its figures: the same figures are drawn once (drawing
+    is most of a dashboard's time, and the figures change when the data do)."""
+    return svg(bars(title, rows, unit=unit, colours=colours))
+
+
+@lru_cache(maxsize=128)
+def bars_png(title: str, rows: tuple, unit: str = "", colours: tuple = ()) -> bytes:
+    """:func:`bars` as a PNG image, kept by its figures like :func:`bars_svg`."""
+    return png(bars(title, rows, unit=unit, colours=colours))

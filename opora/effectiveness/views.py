@@ -18,9 +18,7 @@ from opora.accounts.models import Role, User
 from opora.core.downloads import download_response, xlsx_response
 from opora.core.formatting import school_year_label
 from opora.core.forms import add_service_errors
-from opora.effectiveness.charts import bars
-from opora.effectiveness.charts import png as chart_image
-from opora.effectiveness.charts import svg as chart_svg
+from opora.effectiveness.charts import bars_png, bars_svg
 from opora.effectiveness.dashboard import chart_data, dashboard
 from opora.effectiveness.forms import DecisionForm, DecisionStatusForm, MeetingForm
 from opora.effectiveness.models import DECISION_OPEN, CouncilMeeting, ManagementDecision
@@ -36,7 +34,7 @@ from opora.effectiveness.services import (
 from opora.identification.models import IdentificationRun, RunStatus
 from opora.programs.computed import current_school_year
 from opora.schools.models import Region, School
-from opora.schools.queries import chosen_region, visible_school_or_404
+from opora.schools.queries import chosen_region, visible_municipalities, visible_school_or_404
 
 
 def _region(request: HttpRequest) -> Region | None:
@@ -318,11 +316,11 @@ def _board(request: HttpRequest, region: Region, school: School | None = None):
 
 def _board_context(request: HttpRequest, board, region: Region) -> dict:
     charts = [
-        (item, chart_svg(bars(item.title, item.rows, unit=item.unit, colours=item.colours)) if item.known else "")
+        (item, bars_svg(item.title, item.rows, item.unit, item.colours) if item.known else "")
         for item in chart_data(board)
     ]
     years = sorted({*_years(region), board.year}, reverse=True)
-    municipalities = sorted({school.municipality for school in _schools(request, region)}, key=lambda m: m.name)
+    municipalities = list(visible_municipalities(request.user).filter(region=region).order_by("name"))
     return {
         "board": board,
         "charts": charts,
@@ -377,7 +375,7 @@ def chart_png(request: HttpRequest, key: str) -> HttpResponse:
     board, found = _chart(request, key, request.GET.get("school"))
     if board is None:
         return _choose_region(request, "График состояния программы")
-    image = chart_image(bars(found.title, found.rows, unit=found.unit, colours=found.colours))
+    image = bars_png(found.title, found.rows, found.unit, found.colours)
     name = f"{found.title} — {board.territory}, {school_year_label(board.year).replace('/', '-')}.png"
     return download_response(image, filename=name, content_type="image/png")
 

@@ -70,3 +70,11 @@ def test_the_school_team_sees_its_school(world, client):
     assert world.school.display_name in page
     other = client.get(reverse("effectiveness:school_dashboard", args=[world.neighbour_school.code]))
     assert other.status_code == 404
+
+
+def test_charts_draw_whole_and_fractional_figures_and_unknown_ones():
+    from opora.effectiveness.charts import bars, png, svg
+
+    for rows in ([("a", 1), ("b", 2)], [("a", 33.3), ("b", None)], [("a", None)]):
+        chart = bars("Проверка", rows, unit=" %")
+        assert svg(chart).startswith("<svg") and png(chart).startswith(b"\x89PNG")
