@@ -62,6 +62,7 @@ class Action(StrEnum):
     SUBMIT_PRACTICE = "submit_practice"
     MODERATE_PRACTICES = "moderate_practices"
     RECORD_DECISIONS = "record_decisions"
+    MAKE_REPORTS = "make_reports"
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,12 @@ ACCESS: dict[Action, Rule] = {
         "Заседания совета руководителей и управленческие решения: запись и отметка исполнения",
         _COORDINATORS,
         "Решения совета руководителей ведут муниципальный координатор и региональный администратор.",
+    ),
+    Action.MAKE_REPORTS: Rule(
+        "Отчёты территории в Word: совету руководителей, анализ эффективности, перечень для сопровождения",
+        frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.CURATOR, Role.OBSERVER}),
+        "Отчёты территории составляют региональный администратор, координатор, куратор и наблюдатель; "
+        "команде школы — аналитическая справка своей школы.",
     ),
 }
 

@@ -3,6 +3,8 @@ the services', every write is a service."""
 
 from __future__ import annotations
 
+import shutil
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,11 +17,12 @@ from django.views.decorators.http import require_POST
 
 from opora.accounts.access import Action, can, require
 from opora.accounts.models import Role, User
-from opora.core.downloads import download_response, xlsx_response
+from opora.core.downloads import DOCX_CONTENT_TYPE, download_response, xlsx_response
 from opora.core.formatting import school_year_label
 from opora.core.forms import add_service_errors
 from opora.effectiveness.charts import bars_png, bars_svg
 from opora.effectiveness.dashboard import chart_data, dashboard
+from opora.effectiveness.documents import analytic_note, council_report, effectiveness_report, support_list, to_pdf
 from opora.effectiveness.forms import DecisionForm, DecisionStatusForm, MeetingForm
 from opora.effectiveness.models import DECISION_OPEN, CouncilMeeting, ManagementDecision
 from opora.effectiveness.services import (
@@ -99,6 +102,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             if found_effect.result
             else [],
             "multi_region": request.user.is_superuser,
+            "can_report": can(request.user, Action.MAKE_REPORTS),
+            "pdf": shutil.which("soffice") is not None,
         },
     )
 
@@ -330,6 +335,8 @@ def _board_context(request: HttpRequest, board, region: Region) -> dict:
         "municipalities": municipalities if _territory(request.user) is None and len(municipalities) > 1 else [],
         "query": request.GET.urlencode(),
         "multi_region": request.user.is_superuser,
+        "can_report": can(request.user, Action.MAKE_REPORTS),
+        "pdf": shutil.which("soffice") is not None,
     }
 
 
@@ -392,3 +399,69 @@ def chart_xlsx(request: HttpRequest, key: str) -> HttpResponse:
         columns=["Показатель", f"Значение{found.unit}" if found.unit else "Значение"],
         rows=([label, value if value is not None else "нет данных"] for label, value in found.rows),
     )
+
+
+# ── documents ─────────────────────────────────────────────────────────────────────────────────────
+
+REPORTS = {
+    "council-report": "Отчёт совету руководителей",
+    "effectiveness": "Анализ эффективности",
+    "support-list": "Перечень школ для индивидуального сопровождения",
+}
+
+
+def _document_response(request: HttpRequest, content: bytes, name: str) -> HttpResponse:
+    """The .docx, or with ``?format=pdf`` its PDF where LibreOffice is installed."""
+    if request.GET.get("format") == "pdf":
+        pdf = to_pdf(content)
+        if pdf is None:
+            messages.error(request, "PDF не получить: на сервере не установлен LibreOffice. Скачайте документ Word.")
+            return redirect(request.META.get("HTTP_REFERER") or "effectiveness:dashboard")
+        return download_response(pdf, filename=f"{name}.pdf", content_type="application/pdf")
+    return download_response(content, filename=f"{name}.docx", content_type=DOCX_CONTENT_TYPE)
+
+
+@login_required
+def school_note(request: HttpRequest, code: str) -> HttpResponse:
+    """The school's analytic note (аналитическая справка) for a school year, in Word."""
+    school = visible_school_or_404(request.user, code)
+    wanted = request.GET.get("year", "")
+    year = int(wanted) if wanted.isdigit() and 2000 < int(wanted) < 2100 else current_school_year()
+    content = analytic_note(school, year)
+    return _document_response(
+        request, content, f"Аналитическая справка {school.code} {school_year_label(year).replace('/', '-')}"
+    )
+
+
+@login_required
+def report(request: HttpRequest, kind: str) -> HttpResponse:
+    """A report of the user's territory: to the council of heads (a half-year), the annual analysis of
+    effectiveness, the list of schools needing individual support."""
+    require(request.user, Action.MAKE_REPORTS)
+    if kind not in REPORTS:
+        raise Http404("Нет такого отчёта")
+    region = _region(request)
+    if region is None:
+        return _choose_region(request, REPORTS[kind])
+    board_year = request.GET.get("year", "")
+    year = int(board_year) if board_year.isdigit() and 2000 < int(board_year) < 2100 else current_school_year()
+    schools = _schools(request, region)
+    municipality = _territory(request.user)
+    wanted = request.GET.get("municipality", "")
+    if municipality is None and wanted.isdigit():
+        municipality = next((item.municipality for item in schools if item.municipality_id == int(wanted)), None)
+    if municipality is not None:
+        schools = [item for item in schools if item.municipality_id == municipality.pk]
+    label = school_year_label(year).replace("/", "-")
+    territory = municipality.name if municipality is not None else region.name
+    if kind == "council-report":
+        half = 2 if request.GET.get("half") == "2" else 1
+        content = council_report(region, municipality, year, half, schools=schools)
+        name = f"{REPORTS[kind]} — {territory}, {label}, {half}-е полугодие"
+    elif kind == "effectiveness":
+        content = effectiveness_report(region, municipality, year, schools=schools)
+        name = f"{REPORTS[kind]} — {territory}, {label}"
+    else:
+        content = support_list(region, municipality, year, schools=schools)
+        name = f"{REPORTS[kind]} — {territory}, {label}"
+    return _document_response(request, content, name)

@@ -37,6 +37,18 @@ CASES = (
         IN_SCOPE,
         kwargs=lambda world: {"code": world.school.code},
     ),
+    Case(
+        "effectiveness:school_note",
+        "аналитическая справка школы",
+        IN_SCOPE,
+        kwargs=lambda world: {"code": world.school.code},
+    ),
+    Case(
+        "effectiveness:report",
+        "отчёт совету руководителей",
+        {**EVERYONE, "school_team": FORBIDDEN},
+        kwargs=lambda world: {"kind": "council-report"},
+    ),
     Case("effectiveness:chart_png", "график состояния программы", EVERYONE, kwargs=lambda world: {"key": "lists"}),
     Case("effectiveness:chart_xlsx", "данные графика", EVERYONE, kwargs=lambda world: {"key": "coverage"}),
     Case("effectiveness:meeting", "заседание совета", IN_SCOPE, kwargs=lambda world: {"pk": _meeting(world)[0].pk}),

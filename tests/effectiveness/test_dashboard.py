@@ -78,3 +78,25 @@ def test_charts_draw_whole_and_fractional_figures_and_unknown_ones():
     for rows in ([("a", 1), ("b", 2)], [("a", 33.3), ("b", None)], [("a", None)]):
         chart = bars("Проверка", rows, unit=" %")
         assert svg(chart).startswith("<svg") and png(chart).startswith(b"\x89PNG")
+
+
+def test_the_documents_download_from_the_pages(world, client):
+    import docx
+
+    client.force_login(world.users["coordinator"])
+    page = client.get(reverse("effectiveness:dashboard"), {"year": YEAR}).content.decode()
+    assert "Отчёт совету руководителей" in page
+    for url in (
+        reverse("effectiveness:report", args=["council-report"]) + f"?year={YEAR}&half=1",
+        reverse("effectiveness:report", args=["effectiveness"]) + f"?year={YEAR}",
+        reverse("effectiveness:report", args=["support-list"]) + f"?year={YEAR}",
+        reverse("effectiveness:school_note", args=[world.school.code]) + f"?year={YEAR}",
+    ):
+        answer = client.get(url)
+        assert answer["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+        assert "attachment" in answer["Content-Disposition"]
+        assert docx.Document(io.BytesIO(answer.content)).paragraphs
+    assert client.get(reverse("effectiveness:report", args=["nonsense"])).status_code == 404
+    client.force_login(world.users["school_team"])
+    assert client.get(reverse("effectiveness:report", args=["council-report"])).status_code == 403
+    assert client.get(reverse("effectiveness:school_note", args=[world.school.code])).status_code == 200
