@@ -24,7 +24,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+from common import child, postgres_answers  # noqa: E402  (bench/common.py, beside this script)
+from common import postgres as pg_execute  # noqa: E402
+
 PG_BENCH_DB = "opora_bench_dashboard"
 TARGET_MS = 300
 YEAR = 2026
@@ -210,40 +211,13 @@ def measure(repeats: int) -> None:
     )
 
 
-def _child(arguments: list[str], env: dict[str, str]) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, *arguments], capture_output=True, text=True, env=env, cwd=ROOT, check=False
-    )
-    if done.returncode:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"{arguments[0]} failed with code {done.returncode}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _postgres(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(statement)
-
-
-def postgres_answers() -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
-        return True
-    except Exception:
-        return False
-
-
 def run_backend(label: str, env: dict[str, str], args: argparse.Namespace) -> None:
-    built = _child(["--prepare", str(args.schools), str(args.activities)], env)
+    built = child(__file__, ["--prepare", str(args.schools), str(args.activities)], env)
     print(
         f"{label}: школ {built['schools']}, ШНОР {built['shnor']}, мероприятий {built['activities']} "
         f"(подготовка {built['seconds']:.1f} с, не входит в замер)"
     )
-    figures = _child(["--measure", str(args.repeats)], env)
+    figures = child(__file__, ["--measure", str(args.repeats)], env)
     print(
         f"  региональная панель «Состояние программы» (effectiveness:dashboard, {YEAR - 1}/{YEAR}): "
         f"медиана {figures['median_ms']:.0f} мс, максимум {figures['max_ms']:.0f} мс из {args.repeats} "
@@ -278,8 +252,8 @@ def main() -> None:
         elif not postgres_answers():
             print("PostgreSQL: сервер на 127.0.0.1:5432 не отвечает, пропущено")
         else:
-            _postgres(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            _postgres(f"CREATE DATABASE {PG_BENCH_DB}")
+            pg_execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+            pg_execute(f"CREATE DATABASE {PG_BENCH_DB}")
             try:
                 postgres = {
                     **base,
@@ -288,7 +262,7 @@ def main() -> None:
                 }
                 run_backend("PostgreSQL", postgres, args)
             finally:
-                _postgres(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+                pg_execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
 
 
 if __name__ == "__main__":

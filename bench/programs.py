@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+from common import child, postgres_answers  # noqa: E402  (bench/common.py, beside this script)
+from common import postgres as pg_execute  # noqa: E402
+
 PG_BENCH_DB = "opora_bench_programs"
 TARGET_MS = 300
 
@@ -157,42 +158,15 @@ def measure(program: int, repeats: int) -> None:
 
 
 # ---------------------------------------------------------------- the runs
-def _child(arguments: list[str], env: dict[str, str]) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, *arguments], capture_output=True, text=True, env=env, cwd=ROOT, check=False
-    )
-    if done.returncode:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"{arguments[0]} failed with code {done.returncode}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def postgres_answers() -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
-        return True
-    except Exception:
-        return False
-
-
-def _postgres(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(statement)
-
-
 def run_backend(label: str, env: dict[str, str], args: argparse.Namespace) -> None:
-    prepared = _child(["--prepare", str(args.activities), str(args.schools), str(args.total_activities)], env)
+    prepared = child(__file__, ["--prepare", str(args.activities), str(args.schools), str(args.total_activities)], env)
     print(
         f"{label}: школ {prepared['schools']}, программ {prepared['programs']}, мероприятий {prepared['activities']}, "
         f"показателей {prepared['indicators']}; в дорожной карте первой школы мероприятий "
         f"{prepared['roadmap_activities']}, показателей {prepared['roadmap_indicators']} "
         f"(подготовка {prepared['seconds']:.1f} с, не входит в замер)"
     )
-    figures = _child(["--measure", str(prepared["program"]), str(args.repeats)], env)
+    figures = child(__file__, ["--measure", str(prepared["program"]), str(args.repeats)], env)
     # the roadmap page links every activity it lists: it did render the whole roadmap
     assert figures["roadmap"]["links"] >= prepared["roadmap_activities"], figures["roadmap"]
     titles = {
@@ -239,8 +213,8 @@ def main() -> None:
         elif not postgres_answers():
             print("PostgreSQL: сервер на 127.0.0.1:5432 не отвечает, пропущено")
         else:
-            _postgres(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            _postgres(f"CREATE DATABASE {PG_BENCH_DB}")
+            pg_execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+            pg_execute(f"CREATE DATABASE {PG_BENCH_DB}")
             try:
                 postgres = {
                     **base,
@@ -249,7 +223,7 @@ def main() -> None:
                 }
                 run_backend("PostgreSQL", postgres, args)
             finally:
-                _postgres(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+                pg_execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ import io
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from common import child  # noqa: E402  (bench/common.py, beside this script)
 
 TARGET_SECONDS = 10
 
@@ -140,16 +141,6 @@ def measure(region_pk: int, municipality_pk: int, code: str, repeats: int) -> No
     print(json.dumps(figures))
 
 
-def _child(arguments: list[str], env: dict[str, str]) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, *arguments], capture_output=True, text=True, env=env, cwd=ROOT, check=False
-    )
-    if done.returncode:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"{arguments[0]} failed with code {done.returncode}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, default=100, help="школ муниципалитета")
@@ -168,12 +159,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="opora-bench-") as temporary:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "opora.settings", "OPORA_VAR_DIR": temporary}
         env.pop("DATABASE_URL", None)
-        prepared = _child(["--prepare", str(args.schools), str(args.activities)], env)
+        prepared = child(__file__, ["--prepare", str(args.schools), str(args.activities)], env)
         print(
             f"SQLite: школ {prepared['schools']}, ШНОР {prepared['low_results']}, мероприятий "
             f"{prepared['activities']} (подготовка {prepared['seconds']:.1f} с, не входит в замер)"
         )
-        figures = _child(
+        figures = child(
+            __file__,
             [
                 "--measure",
                 str(prepared["region"]),

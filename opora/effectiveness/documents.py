@@ -25,21 +25,19 @@ import shutil
 import statistics
 import subprocess
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import polars as pl
 from django.db.models import Q
 from django.utils import timezone
-from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
 from opora.analytics.effect import POSITIVE as EFFECT_POSITIVE
 from opora.core.formatting import date_long, date_short, num, percent, quantity, school_year_label
+from opora.core.word import DocumentTemplateError, open_template, render_template
 from opora.effectiveness.charts import bars_png, grouped, png
 from opora.effectiveness.dashboard import ChartData, Dashboard, chart_data, dashboard
 from opora.effectiveness.docx_templates import (
@@ -51,7 +49,6 @@ from opora.effectiveness.docx_templates import (
 from opora.effectiveness.models import CouncilMeeting, ManagementDecision
 from opora.effectiveness.services import SUPPORT_KINDS, DecisionsReport, decisions_due, dynamics, effect, movement
 from opora.events.models import Registration
-from opora.identification.documents import DocumentTemplateError
 from opora.identification.models import RunStatus
 from opora.programs.computed import school_year_bounds
 from opora.programs.models import Activity, ActivityStatus, Program
@@ -1018,31 +1015,10 @@ def render_docx(template: Path, values: dict[str, Any], *, exclude: tuple[str, .
     DocumentTemplateError
         The template is not a .docx, has a broken tag or uses an unknown placeholder.
     """
-    path = Path(template)
-    if not path.is_file():
-        raise FileNotFoundError(f"Word template not found: {path}")
-    document = DocxTemplate(path)
-    try:
-        document.init_docx()
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise DocumentTemplateError(f"Файл шаблона «{path.name}» не является документом Word (.docx).") from error
+    document = open_template(template)
     context = {key: _plain(value, document, key) for key, value in values.items() if key not in exclude}
     context["no_data"] = NO_DATA
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
-    try:
-        document.render(context, environment, autoescape=True)
-    except jinja2.UndefinedError as error:
-        raise DocumentTemplateError(
-            f"В шаблоне неизвестная подстановка ({error.message}). Допустимые: {', '.join(sorted(context))}."
-        ) from error
-    except jinja2.TemplateSyntaxError as error:
-        nearby = " ".join(line.strip() for line in getattr(error, "docx_context", ()) if line.strip())
-        raise DocumentTemplateError(
-            f"В шаблоне ошибка в разметке {{{{ … }}}} или {{% … %}}: {error.message}. Рядом с текстом: «{nearby}»."
-        ) from error
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return render_template(document, context)
 
 
 def to_pdf(docx: bytes) -> bytes | None:

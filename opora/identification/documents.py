@@ -26,19 +26,20 @@ from __future__ import annotations
 
 import datetime
 import io
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from opora.core.word import (
+    DocumentTemplateError,  # noqa: F401  (raised by approved_list_docx)
+    open_template,
+    render_template,
+)
 from opora.identification.flags import FLAGS, category_text, state_word
 
 DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "docx" / "approved_list.docx"
@@ -207,10 +208,6 @@ class ApprovedListDocument:
     signatory_name: str = ""
     decisions: tuple[CommissionDecision, ...] = ()
     reason: str = ""
-
-
-class DocumentTemplateError(ValueError):
-    """The Word template cannot be rendered; the message is for the official who edited it."""
 
 
 def format_date_long(day: datetime.date) -> str:
@@ -417,31 +414,8 @@ def approved_list_docx(document: ApprovedListDocument, template: Path | None = N
         An entry is neither ШНОР nor ШНСУ.
     """
     context = approved_list_context(document)
-    path = Path(template or DEFAULT_TEMPLATE)
-    if not path.is_file():
-        raise FileNotFoundError(f"Word template not found: {path}")
-    rendered = DocxTemplate(path)
-    try:
-        rendered.init_docx()
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise DocumentTemplateError(f"Файл шаблона «{path.name}» не является документом Word (.docx).") from error
     # A misspelt placeholder in an edited template must fail, not leave a blank in an order.
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
-    try:
-        rendered.render(context, environment, autoescape=True)
-    except jinja2.UndefinedError as error:
-        raise DocumentTemplateError(
-            f"В шаблоне неизвестная подстановка ({error.message}). Допустимые: {', '.join(sorted(context))}."
-        ) from error
-    except jinja2.TemplateSyntaxError as error:
-        # docxtpl keeps the document's text around the broken tag: the official can find it in Word.
-        nearby = " ".join(line.strip() for line in getattr(error, "docx_context", ()) if line.strip())
-        raise DocumentTemplateError(
-            f"В шаблоне ошибка в разметке {{{{ … }}}} или {{% … %}}: {error.message}. Рядом с текстом: «{nearby}»."
-        ) from error
-    buffer = io.BytesIO()
-    rendered.save(buffer)
-    return buffer.getvalue()
+    return render_template(open_template(template or DEFAULT_TEMPLATE), context)
 
 
 def approved_list_xlsx(document: ApprovedListDocument) -> bytes:
@@ -532,4 +506,3 @@ def _xlsx_row(entry: ListEntry) -> list[object]:
 def _last_years(count: int) -> str:
     number, noun = years_phrase(count).split()
     return f"{number} {'последний' if noun == 'год' else 'последних'} {noun}"
-
