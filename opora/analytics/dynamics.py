@@ -140,6 +140,57 @@ def dynamics_of(
     return NO_CHANGE
 
 
+@dataclass(frozen=True)
+class ShareChange:
+    """A share of a school in two years (say, of «2» among all results) and whether it changed.
+
+    ``dynamics`` is judged by the direction: for a share where lower is better a significant fall
+    is ``"positive"``.
+    """
+
+    before: float
+    after: float
+    lower: float
+    upper: float
+    dynamics: str
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+
+def share_change(
+    failed_before: int, total_before: int, failed_after: int, total_after: int, *, lower_is_better: bool = True
+) -> ShareChange | None:
+    """The change of a share between two years with its interval (normal approximation of two
+    binomial shares, 95 %: Δ ± 1,96·√(p₁(1−p₁)/n₁ + p₂(1−p₂)/n₂), each p with a continuity
+    guard so that 0 of 12 is not certain), or None without both years.
+
+    Examples
+    --------
+    >>> found = share_change(30, 100, 10, 100)
+    >>> round(found.change, 2), found.dynamics
+    (-0.2, 'positive')
+    >>> share_change(2, 10, 1, 12).dynamics
+    'none'
+    >>> share_change(0, 0, 1, 10) is None
+    True
+    """
+    if total_before <= 0 or total_after <= 0:
+        return None
+    p1, p2 = failed_before / total_before, failed_after / total_after
+    g1, g2 = (failed_before + 0.5) / (total_before + 1), (failed_after + 0.5) / (total_after + 1)
+    half = 1.959963984540054 * math.sqrt(g1 * (1 - g1) / total_before + g2 * (1 - g2) / total_after)
+    delta = p2 - p1
+    if delta - half > 0:
+        dynamics = NEGATIVE if lower_is_better else POSITIVE
+    elif delta + half < 0:
+        dynamics = POSITIVE if lower_is_better else NEGATIVE
+    else:
+        dynamics = NO_CHANGE
+    return ShareChange(p1, p2, delta - half, delta + half, dynamics)
+
+
 def list_exit(
     yearly: pl.DataFrame, listed: Iterable[str] | None, year: int, rule: ExitRule | None = None
 ) -> pl.DataFrame:
@@ -236,7 +287,9 @@ __all__ = [
     "DYNAMICS_LABELS",
     "EXIT_LABELS",
     "ExitRule",
+    "ShareChange",
     "dynamics_of",
     "index_changes",
     "list_exit",
+    "share_change",
 ]

@@ -23,13 +23,15 @@ from django.db.models import Max
 from django.utils import timezone
 
 from opora.accounts.models import User
-from opora.analytics.dynamics import DYNAMICS_LABELS, NEGATIVE, NO_CHANGE, POSITIVE
+from opora.analytics.dynamics import DYNAMICS_LABELS, NEGATIVE, NO_CHANGE, POSITIVE, ShareChange, share_change
 from opora.analytics.effect import ProgramEffect, program_effect
+from opora.core.formatting import percent
 from opora.effectiveness.models import DECISION_OPEN, CouncilMeeting, DecisionStatus, ManagementDecision
 from opora.events.models import Registration
 from opora.identification.models import IdentificationRun
 from opora.identification.queries import latest_done_run, listed_codes, lists_in_force
 from opora.programs.computed import IndexEstimate, index_dynamics, index_pairs, school_year_bounds
+from opora.results.frames import outcomes_frame, results_frame
 from opora.schools.models import Municipality, Region, School
 from opora.support.models import CourseRecord, MonitoringVisit, Partnership, VisitStatus
 
@@ -53,6 +55,8 @@ class DynamicsRow:
     before: IndexEstimate
     after: IndexEstimate
     dynamics: str | None
+    failing: ShareChange | None = None  # the share of «2» on the ВПР and the ОГЭ
+    no_certificate: ShareChange | None = None  # the share of 9th-graders left without a certificate
 
     @property
     def change(self) -> float:
@@ -61,6 +65,21 @@ class DynamicsRow:
     @property
     def label(self) -> str:
         return DYNAMICS_LABELS.get(self.dynamics or "", "нет данных")
+
+    @property
+    def failing_text(self) -> str:
+        return share_text(self.failing)
+
+    @property
+    def no_certificate_text(self) -> str:
+        return share_text(self.no_certificate)
+
+
+def share_text(found: ShareChange | None) -> str:
+    """«12,0 % → 8,0 % (положительная)», or «нет данных»."""
+    if found is None:
+        return "нет данных"
+    return f"{percent(found.before)} → {percent(found.after)} ({DYNAMICS_LABELS[found.dynamics]})"
 
 
 @dataclass(frozen=True)
@@ -119,12 +138,61 @@ def dynamics(region: Region, year: int, schools: list[School], municipality: Mun
     if categories is None:
         return Dynamics(year, False, 0, ())
     by_code = {school.code: school for school in schools if school.code in categories}
-    pairs = index_pairs(region, year, sorted(by_code))
+    codes = sorted(by_code)
+    pairs = index_pairs(region, year, codes)
+    failing, no_certificate = _shares(region, year, codes)
     rows = tuple(
-        DynamicsRow(by_code[code], categories[code], before, after, index_dynamics(before, after))
+        DynamicsRow(
+            by_code[code],
+            categories[code],
+            before,
+            after,
+            index_dynamics(before, after),
+            failing.get(code),
+            no_certificate.get(code),
+        )
         for code, (before, after) in sorted(pairs.items())
     )
     return Dynamics(year, True, len(by_code), rows)
+
+
+MARKED = ("ВПР", "ОГЭ")
+"""The procedures whose share of «2» the dynamics follows."""
+
+
+def _shares(region: Region, year: int, codes: list[str]) -> tuple[dict[str, ShareChange], dict[str, ShareChange]]:
+    """Per school, the change of its share of «2» (ВПР and ОГЭ) and of 9th-graders without a certificate."""
+    if not codes:
+        return {}, {}
+    years = [year - 1, year]
+    results = results_frame(region, years=years, codes=codes)
+    failing: dict[str, ShareChange] = {}
+    if results.height:
+        sums = (
+            results.filter(pl.col("procedure").is_in(MARKED) & pl.col("marks_2").is_not_null())
+            .group_by("code", "year")
+            .agg(pl.col("marks_2").sum().alias("k"), pl.col("participants").sum().alias("n"))
+        )
+        table = {(row["code"], row["year"]): (row["k"], row["n"]) for row in sums.iter_rows(named=True)}
+        for code in codes:
+            if (code, year - 1) in table and (code, year) in table:
+                found = share_change(*table[(code, year - 1)], *table[(code, year)])
+                if found is not None:
+                    failing[code] = found
+    outcomes = outcomes_frame(region, years=years).filter(pl.col("code").is_in(codes))
+    no_certificate: dict[str, ShareChange] = {}
+    if outcomes.height and {"graduates_9", "no_certificate_9"} <= set(outcomes.columns):
+        table = {
+            (row["code"], row["year"]): (row["no_certificate_9"], row["graduates_9"])
+            for row in outcomes.iter_rows(named=True)
+            if row["graduates_9"] is not None and row["no_certificate_9"] is not None
+        }
+        for code in codes:
+            if (code, year - 1) in table and (code, year) in table:
+                found = share_change(*table[(code, year - 1)], *table[(code, year)])
+                if found is not None:
+                    no_certificate[code] = found
+    return failing, no_certificate
 
 
 # ── movement on the list ──────────────────────────────────────────────────────────────────────────

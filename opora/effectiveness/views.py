@@ -162,11 +162,12 @@ def export(request: HttpRequest) -> HttpResponse:
         sheet_title="Динамика результатов",
         columns=["Код ОО", "Школа", "Муниципалитет", "Категория", f"Индекс {school_year_label(year - 1)}",
                  f"Индекс {school_year_label(year)}", "Изменение", "Нижняя граница изменения",
-                 "Верхняя граница изменения", "Динамика"],
+                 "Верхняя граница изменения", "Динамика", "Доля «2» на ВПР и ОГЭ", "Без аттестата (9 класс)"],
         rows=(
             [row.school.code, row.school.display_name, row.school.municipality.name, row.categories,
              _number(row.before.index), _number(row.after.index), _number(row.change),
-             _number(_bound(row, -1)), _number(_bound(row, 1)), row.label]
+             _number(_bound(row, -1)), _number(_bound(row, 1)), row.label, row.failing_text,
+             row.no_certificate_text]
             for row in found_dynamics.rows
         ),
         text_columns=[0],

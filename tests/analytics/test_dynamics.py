@@ -78,3 +78,21 @@ def test_unknown_list_or_missing_years_are_not_known():
     assert unknown_list["exited_list_unknown_reason"].null_count() == 0
     gap_year = list_exit(yearly, ["a"], 2026).filter(pl.col("code") == "a")
     assert gap_year["exited_list"].item() is None and "нет индекса" in gap_year["exited_list_unknown_reason"].item()
+
+
+@given(
+    st.integers(min_value=1, max_value=400),
+    st.integers(min_value=1, max_value=400),
+    st.floats(min_value=0, max_value=1),
+    st.floats(min_value=0, max_value=1),
+)
+def test_a_share_that_falls_is_the_mirror_of_one_that_rises(n1, n2, p1, p2):
+    from opora.analytics.dynamics import share_change
+
+    k1, k2 = round(p1 * n1), round(p2 * n2)
+    forward, backward = share_change(k1, n1, k2, n2), share_change(k2, n2, k1, n1)
+    flip = {"positive": "negative", "negative": "positive", "none": "none"}
+    assert backward.dynamics == flip[forward.dynamics]
+    assert forward.lower <= forward.change <= forward.upper
+    higher_is_better = share_change(k1, n1, k2, n2, lower_is_better=False)
+    assert higher_is_better.dynamics == flip[forward.dynamics]

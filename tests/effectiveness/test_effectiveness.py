@@ -176,3 +176,24 @@ def test_the_overview_page_shows_all_three_parts(world, client):
         assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
     empty = client.get(reverse("effectiveness:overview"), {"year": 2031}).content.decode()
     assert empty.count("Нет данных") >= 3
+
+
+def test_dynamics_follow_the_share_of_fails_and_of_pupils_without_a_certificate(world):
+    from opora.results.models import SchoolResult, YearOutcome
+    from tests.factories import SchoolResultFactory
+
+    schools, _supported = _region(world, 0.0)
+    school = schools[0]
+    SchoolResult.objects.filter(school=school).delete()
+    YearOutcome.objects.filter(school=school).delete()
+    for end_year, fails, without in ((2025, 30, 6), (2026, 8, 1)):
+        year = SchoolYearFactory(end_year=end_year)
+        SchoolResultFactory(school=school, year=year, procedure="ОГЭ", grade=9, participants=100, marks_2=fails,
+                            marks_3=40, marks_4=20, marks_5=100 - 60 - fails)  # fmt: skip
+        YearOutcome.objects.create(school=school, year=year, students_end=300, failing=5, graduates_9=40,
+                                   no_certificate_9=without)  # fmt: skip
+    rows = {row.school.code: row for row in dynamics(world.region, 2026, _visible(world)).rows}
+    mine = rows[school.code]
+    assert mine.failing.dynamics == "positive" and mine.failing_text == "30,0\u00a0% → 8,0\u00a0% (положительная)"
+    assert mine.no_certificate.dynamics == "none"  # 6 of 40 → 1 of 40: within chance
+    assert rows[schools[1].code].failing is None or rows[schools[1].code].failing_text
