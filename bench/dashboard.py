@@ -9,9 +9,10 @@ municipalities of 100, two finished identification runs (on 2024/2025, whose Ш�
 event with registrations for the ШНОР.
 
 Then, in a fresh process, the dashboard of 2025/2026 (``effectiveness:dashboard``) is rendered as
-the region's administrator through Django's test Client: the first request (it draws the charts,
-which are then kept by their figures) is timed and printed apart, ``--repeats`` more are timed
-(median and maximum in ms) and the queries of one request are counted. Target: under 300 ms.
+the region's administrator through Django's test Client: the first request of the new process
+is timed and printed apart, ``--repeats`` more are timed (median and maximum in ms; the charts
+are kept by their figures), then 3 more with every chart drawn again (as after the data changed),
+and the queries of one request are counted. Target: under 300 ms.
 
 Run: ``.venv/bin/python bench/dashboard.py [--schools 1500] [--activities 3000] [--repeats 9] [--postgres]``.
 """
@@ -197,14 +198,24 @@ def measure(repeats: int) -> None:
         times.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
+    queries = len(captured)
+    from opora.effectiveness.charts import bars_svg
+
+    redrawn = []
+    for _ in range(3):  # the figures changed: every chart drawn again, in a process already serving
+        bars_svg.cache_clear()
+        started = time.perf_counter()
+        client.get(url)
+        redrawn.append((time.perf_counter() - started) * 1000)
     page = response.content.decode()
     print(
         json.dumps(
             {
                 "first_ms": first_ms,
+                "redrawn_ms": statistics.median(redrawn),
                 "median_ms": statistics.median(times),
                 "max_ms": max(times),
-                "queries": len(captured),
+                "queries": queries,
                 "charts": page.count("<svg"),
             }
         )
@@ -221,7 +232,8 @@ def run_backend(label: str, env: dict[str, str], args: argparse.Namespace) -> No
     print(
         f"  региональная панель «Состояние программы» (effectiveness:dashboard, {YEAR - 1}/{YEAR}): "
         f"медиана {figures['median_ms']:.0f} мс, максимум {figures['max_ms']:.0f} мс из {args.repeats} "
-        f"(цель < {TARGET_MS} мс); первый запрос, когда графики ещё рисуются, {figures['first_ms']:.0f} мс; "
+        f"(цель < {TARGET_MS} мс); с перерисовкой всех графиков (данные изменились) — медиана "
+        f"{figures['redrawn_ms']:.0f} мс; самый первый запрос нового процесса {figures['first_ms']:.0f} мс; "
         f"запросов {figures['queries']}; графиков {figures['charts']}"
     )
 

@@ -84,13 +84,13 @@ def grouped(title: str, rows: Sequence[tuple[str, str, float | None]], *, unit: 
 
 
 def svg(chart: alt.TopLevelMixin) -> str:
-    """The chart for a page."""
-    return svg_of(chart)
+    """The chart for a page (the builders here are validated by the tests, not on every drawing)."""
+    return svg_of(chart, validate=False)
 
 
 def png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
     """The chart as a PNG image: for Word and PDF documents and for «Скачать как изображение»."""
-    spec = chart.configure(font=FONT).configure_view(strokeWidth=0).to_json()
+    spec = chart.configure(font=FONT).configure_view(strokeWidth=0).to_json(validate=False)
     return vl_convert.vegalite_to_png(spec, scale=scale, format_locale="ru-RU")
 
 
