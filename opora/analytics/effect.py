@@ -122,10 +122,11 @@ def program_effect(
 
     ``frame``: one row per school — ``code``, ``supported`` (bool), ``cluster`` (may be null:
     then any cluster), ``index_before``, ``index_after``, and a bool column per kind of support
-    in ``kinds`` (a partner school, curator visits, courses, events). Rows without both indices
-    are left out. ``match_on`` names the column the matches are chosen by: best the level the
-    support was decided on (the shrunk index of the run that made the list), so that supported
-    schools and their matches were selected alike and regress to the mean alike.
+    in ``kinds`` (a partner school, curator visits, courses, events). Rows without both indices,
+    or whose ``supported`` is not known, are left out. ``match_on`` names the column the matches
+    are chosen by: best the level the support was decided on (the shrunk index of the run that
+    made the list), so that supported schools and their matches were selected alike and regress
+    to the mean alike.
 
     Examples
     --------
@@ -142,8 +143,10 @@ def program_effect(
     rows = frame.filter(
         pl.col("index_before").is_not_null() & pl.col("index_after").is_not_null() & pl.col(match_on).is_not_null()
     ).sort("code")
-    supported_rows = rows.filter(pl.col("supported").fill_null(False))
-    pool = rows.filter(~pl.col("supported").fill_null(False))
+    # a school whose support is not known is neither supported nor a comparison
+    rows = rows.filter(pl.col("supported").is_not_null())
+    supported_rows = rows.filter(pl.col("supported"))
+    pool = rows.filter(~pl.col("supported"))
     spread = float(np.std(rows[match_on].to_numpy(), ddof=1)) if rows.height > 1 else 0.0
     caliper = caliper_sd * spread if spread > 0 else math.inf
     pool_level = pool[match_on].to_numpy()
@@ -176,7 +179,8 @@ def program_effect(
     by_kind = {}
     flags = supported_rows.select("code", *kinds) if kinds else None
     for kind in kinds:
-        having = set(flags.filter(pl.col(kind).fill_null(False))["code"].to_list()) if flags is not None else set()
+        # the schools known to have had this kind (an unknown is not counted as having had it)
+        having = set(flags.filter(pl.col(kind).eq_missing(True))["code"].to_list()) if flags is not None else set()
         chosen_rows = [i for i, code in enumerate(codes) if code in having]
         by_kind[kind] = _estimate(
             change_array[chosen_rows], _weights([nearest_of[i] for i in chosen_rows]), pool_change, level, min_group

@@ -15,14 +15,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from opora.core.formatting import school_year_label
-from opora.effectiveness.services import Dynamics, Movement, dynamics, movement
-from opora.events.models import Registration
+from opora.effectiveness.services import Dynamics, Movement, dynamics, movement, support_received
 from opora.identification.queries import listed_codes
 from opora.programs.computed import school_year_bounds
 from opora.programs.indicators import ACHIEVED, NO_DATA, NOT_ACHIEVED, period_year, plan_fact
 from opora.programs.models import UNFINISHED, Activity, ActivityStatus, Program, ProgramIndicator
 from opora.schools.models import Municipality, Region, School
-from opora.support.models import CourseRecord, CuratorAssignment, MonitoringVisit, Partnership, VisitStatus
+from opora.support.models import CuratorAssignment
 
 
 @dataclass(frozen=True)
@@ -173,35 +172,17 @@ def _coverage(codes: list[str] | None, year: int) -> Coverage:
     if codes is None:
         return Coverage(None, None, None, None, None, None)
     start, end = school_year_bounds(year)
-
-    def schools(rows, path: str) -> int:
-        return len(set(rows.values_list(path, flat=True)))
-
+    received = support_received(codes, year)
+    assigned = CuratorAssignment.objects.filter(school__code__in=codes, starts_on__lte=end).filter(
+        Q(ends_on=None) | Q(ends_on__gte=start)
+    )
     return Coverage(
         shnor=len(codes),
-        curator=schools(
-            CuratorAssignment.objects.filter(school__code__in=codes, starts_on__lte=end).filter(
-                Q(ends_on=None) | Q(ends_on__gte=start)
-            ),
-            "school__code",
-        ),
-        partner=schools(Partnership.objects.filter(school__code__in=codes, year=year), "school__code"),
-        courses=schools(
-            CourseRecord.objects.filter(teacher__school__code__in=codes, finished_on__range=(start, end)),
-            "teacher__school__code",
-        ),
-        events=schools(
-            Registration.objects.filter(
-                school__code__in=codes, attended=True, event__starts_at__date__range=(start, end)
-            ),
-            "school__code",
-        ),
-        visits=schools(
-            MonitoringVisit.objects.filter(
-                school__code__in=codes, status=VisitStatus.HELD, visited_on__range=(start, end)
-            ),
-            "school__code",
-        ),
+        curator=len(set(assigned.values_list("school__code", flat=True))),
+        partner=len(received["partner"]),
+        courses=len(received["courses"]),
+        events=len(received["events"]),
+        visits=len(received["curator"]),
     )
 
 

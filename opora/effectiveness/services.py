@@ -304,7 +304,9 @@ def _selection_run(region: Region, year: int) -> tuple[IdentificationRun | None,
     return run, f"расчёту № {run.pk} на данных {year - 2}/{year - 1} учебного года, перечень не утверждён"
 
 
-def _kinds_of(codes: list[str], year: int) -> dict[str, set[str]]:
+def support_received(codes: list[str], year: int) -> dict[str, set[str]]:
+    """The schools among ``codes`` that received each kind of support in the school year
+    (:data:`SUPPORT_KINDS`: a partner school, curator visits held, courses of teachers, events attended)."""
     start, end = school_year_bounds(year)
     return {
         "partner": set(
@@ -354,7 +356,7 @@ def effect(region: Region, year: int, schools: list[School], municipality: Munic
     for code, details in current.schools.values_list("code", "details"):
         yearly = {row.get("year"): row for row in (details or {}).get("yearly", [])}
         after[code] = (yearly.get(year) or {}).get("raw_index")
-    kinds = _kinds_of(supported, year)
+    kinds = support_received(supported, year)
     rows = [
         {
             "code": code,
