@@ -1,8 +1,11 @@
-"""What the benches share: a measuring child process, and a PostgreSQL database made and dropped."""
+"""What the benches share: a measuring child process, a PostgreSQL database made and dropped, servers run."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -37,3 +40,32 @@ def postgres(statement: str) -> None:
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
         connection.execute(statement)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(command: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """A long-running process (gunicorn, the task worker) in its own process group, its output in ``log``."""
+    with open(log, "wb") as output:
+        return subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop_process(process: subprocess.Popen, seconds: float = 15) -> None:
+    """Stop a process started by ``start_server`` and its children: SIGTERM, then SIGKILL after ``seconds``."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        process.wait()

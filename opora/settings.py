@@ -76,6 +76,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "opora.web",
     "opora.accounts",
     "opora.schools",
@@ -91,6 +96,7 @@ INSTALLED_APPS = [
     "opora.effectiveness",
     "opora.network",
     "opora.demo",
+    "opora.api",
     "opora.cli",
 ]
 
@@ -174,9 +180,25 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Served over HTTPS by a reverse proxy (docs/deploy.md): the proxy says so in X-Forwarded-Proto,
+# plain HTTP is redirected, browsers are told to keep to HTTPS (HSTS), cookies go over HTTPS only.
+HTTPS = envbool("OPORA_HTTPS", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = envint("OPORA_HSTS_SECONDS", 60 * 60 * 24 * 365) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# «preload» only allows the domain's owner to submit it to the browsers' list; Опора, usually on a
+# subdomain of the region's site, is not on it by this. OPORA_HSTS_PRELOAD=0 leaves it out.
+SECURE_HSTS_PRELOAD = envbool("OPORA_HSTS_PRELOAD", HTTPS)
+# The client's address for the login throttling, from a header the proxy sets (X-Real-IP:
+# HTTP_X_REAL_IP); without it every user would seem to come from the proxy's address.
+CLIENT_IP_HEADER = os.environ.get("OPORA_CLIENT_IP_HEADER", "")
+if CLIENT_IP_HEADER:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (CLIENT_IP_HEADER, "REMOTE_ADDR")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
-SESSION_COOKIE_SECURE = envbool("OPORA_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = envbool("OPORA_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -205,6 +227,61 @@ TASKS = {
     "default": {
         "BACKEND": os.environ.get("OPORA_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
+}
+# While a task computes a run it renews the run's sign of life this often (seconds); a run silent
+# for longer than OPORA_RUN_STALE_SECONDS lost its worker (killed mid-run) and is shown as
+# interrupted, to be started again (opora.core.heartbeat).
+OPORA_RUN_HEARTBEAT_SECONDS = envint("OPORA_RUN_HEARTBEAT_SECONDS", 10)
+OPORA_RUN_STALE_SECONDS = envint("OPORA_RUN_STALE_SECONDS", 120)
+
+# The REST API (opora.api): tokens for other systems, the session for the browsable page; the same
+# scopes and access table as the pages; errors in Russian (opora.api.errors).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "opora.api.pages.Pages",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "opora.api.errors.handle",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Опора: REST API",
+    "DESCRIPTION": (
+        "Программа поддержки ШНОР и ШНСУ: школы и контекст, результаты, выявление и перечни, рисковые "
+        "профили, программы с мероприятиями и показателями, партнёрства, мероприятия. Вход: заголовок "
+        "«Authorization: Token <ключ>» (ключ выдаёт команда «opora api_token ПОЛЬЗОВАТЕЛЬ»). Пользователь "
+        "видит и меняет через API то же, что на страницах."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "opora.api.schema.error_answers",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityStatusEnum": "opora.programs.models.ActivityStatus",
+        "ProgramStatusEnum": "opora.programs.models.ProgramStatus",
+        "ProgramKindEnum": "opora.programs.models.ProgramKind",
+        "RunStatusEnum": "opora.identification.models.RunStatus",
+        "OrderKindEnum": "opora.identification.models.OrderKind",
+        "PartnershipStatusEnum": "opora.support.models.PartnershipStatus",
+        "EventStatusEnum": "opora.events.models.EventStatus",
+        "EventKindEnum": "opora.events.models.EventKind",
+    },
 }
 
 LOGGING = {

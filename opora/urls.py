@@ -17,5 +17,6 @@ urlpatterns = [
     path("practices/", include("opora.practices.urls")),
     path("effectiveness/", include("opora.effectiveness.urls")),
     path("survey/<str:token>/", survey_view, name="survey"),
+    path("api/", include("opora.api.urls")),
     path("admin/", admin.site.urls),
 ]

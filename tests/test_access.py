@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from opora.web.navigation import STAGES, stages_for
 from tests.access_cases import EVERYONE, FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, _only
+from tests.access_cases import api as api_cases
+from tests.access_cases import audit as audit_cases
 from tests.access_cases import effectiveness as effectiveness_cases
 from tests.access_cases import events as events_cases
 from tests.access_cases import network as network_cases
@@ -667,6 +669,8 @@ CASES = (
     *events_cases.CASES,
     *practices_cases.CASES,
     *effectiveness_cases.CASES,
+    *api_cases.CASES,
+    *audit_cases.CASES,
 )
 
 

@@ -63,6 +63,7 @@ class Action(StrEnum):
     MODERATE_PRACTICES = "moderate_practices"
     RECORD_DECISIONS = "record_decisions"
     MAKE_REPORTS = "make_reports"
+    VIEW_AUDIT = "view_audit"
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,11 @@ ACCESS: dict[Action, Rule] = {
         frozenset({Role.REGION_ADMIN, Role.MUNICIPAL_COORDINATOR, Role.CURATOR, Role.OBSERVER}),
         "Отчёты территории составляют региональный администратор, координатор, куратор и наблюдатель; "
         "команде школы — аналитическая справка своей школы.",
+    ),
+    Action.VIEW_AUDIT: Rule(
+        "Журнал изменений за период: кто, когда и что изменил (выгрузка в Excel)",
+        frozenset({Role.REGION_ADMIN}),
+        "Журнал изменений за период выгружает региональный администратор.",
     ),
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -44,6 +45,11 @@ class User(AbstractUser):
         "schools.School", blank=True, related_name="curators", verbose_name="курируемые школы"
     )
 
+    # The password (even hashed) and the time of the last login are not kept in the history.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Where a user's history belongs to a region (opora.core.audit.region_restriction).
+    audit_region_paths = ("region", "municipality__region", "school__municipality__region")
+
     class Meta:
         verbose_name = "пользователь"
         verbose_name_plural = "пользователи"
@@ -51,6 +57,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        # A login writes only last_login, which the history does not keep: no empty «изменено» per login.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= {"last_login"}:
+            self.skip_history_when_saving = True
+            try:
+                super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+            return
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

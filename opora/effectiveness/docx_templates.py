@@ -243,12 +243,15 @@ def build_council_report() -> WordDocument:
     _p(document, "Составлен {{ made_on }}", centred=True)
     _p(document, "{%p for s in sections %}")
     _heading(document, "{{ s.heading }}")
+    # A part without a chart says why in its notes: no second «нет данных» where the chart would be.
+    _p(document, "{%p if s.chart != 'нет данных' %}")
     _image(document, "{{ s.chart }}")
+    _p(document, "{%p endif %}")
     _table(document, FIGURES, "f in s.figures")
     _lines(document, "line in s.notes", "{{ line }}")
     _p(document, "{%p endfor %}")
 
-    _heading(document, "Показатели программ: план и факт")
+    _heading(document, "Показатели программ по каждому показателю")
     _table_or_no_data(
         document,
         "indicators",

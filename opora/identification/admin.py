@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from opora.identification.flags import FLAG_KEYS, LISTED_FLAGS
 from opora.identification.models import (
@@ -12,7 +13,7 @@ from opora.identification.models import (
 
 
 @admin.register(Methodology)
-class MethodologyAdmin(admin.ModelAdmin):
+class MethodologyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "version", "region", "created_at", "created_by"]
     list_filter = ["region"]
     readonly_fields = ["region", "name", "version", "parameters", "created_by", "created_at"]
@@ -37,13 +38,13 @@ class ApprovedListEntryInline(admin.TabularInline):
 
 
 @admin.register(ApprovedList)
-class ApprovedListAdmin(admin.ModelAdmin):
+class ApprovedListAdmin(SimpleHistoryAdmin):
     list_display = ["year", "region", "municipality", "order_number", "order_date", "approved_by"]
     inlines = [ApprovedListEntryInline]
 
 
 @admin.register(ApprovedListEntry)
-class ApprovedListEntryAdmin(admin.ModelAdmin):
+class ApprovedListEntryAdmin(SimpleHistoryAdmin):
     list_display = ["approved_list", "number", "code", "name", *(flag.key for flag in LISTED_FLAGS)]
     list_filter = ["approved_list"]
     search_fields = ["code", "name"]

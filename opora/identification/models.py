@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from opora.accounts.scopes import REGION_ROWS, SCHOOL_ROWS, ScopePaths, scoped_queryset
 from opora.analytics import Methodology as MethodologyParameters
+from opora.core.heartbeat import stale_before
 from opora.core.records import ImportedRecord
 from opora.identification.flags import FLAGS, categories
+from opora.identification.parameters import changed_values
 from opora.schools.models import Municipality, Region, School, SchoolYear
 
 
@@ -34,6 +37,7 @@ class Methodology(models.Model):
     created_at = models.DateTimeField("создана", auto_now_add=True)
 
     objects = scoped_queryset(REGION_ROWS).as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "методика"
@@ -45,6 +49,13 @@ class Methodology(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, версия {self.version}"
+
+    @staticmethod
+    def audit_field_changes(field: str, before: object, after: object) -> list[tuple[str, str, str]] | None:
+        """The journal of changes names the parameters as the methodology's page does (opora.core.audit)."""
+        if field != "parameters":
+            return None
+        return [(f"Параметр «{label}»", was, became) for label, was, became in changed_values(before, after)]
 
     @property
     def params(self) -> MethodologyParameters:
@@ -98,6 +109,12 @@ class IdentificationRun(models.Model):
     )
     created_at = models.DateTimeField("запущен", auto_now_add=True)
     finished_at = models.DateTimeField("завершён", null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        "последний сигнал обработчика",
+        null=True,
+        blank=True,
+        help_text="Обработчик фоновых задач обновляет его, пока считает; давний сигнал — обработчик остановился.",
+    )
 
     objects = scoped_queryset(REGION_ROWS).as_manager()
 
@@ -110,8 +127,17 @@ class IdentificationRun(models.Model):
         return f"Расчёт № {self.pk} на {self.year} ({self.methodology})"
 
     @property
+    def is_interrupted(self) -> bool:
+        """A worker took the run and stopped giving signs of life (killed mid-run): it has to be started again."""
+        return (
+            self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+            and self.heartbeat_at is not None
+            and self.heartbeat_at < stale_before()
+        )
+
+    @property
     def is_finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+        return self.status in (RunStatus.DONE, RunStatus.FAILED) or self.is_interrupted
 
 
 class FlaggedSchool(models.Model):
@@ -218,6 +244,7 @@ class ApprovedList(models.Model):
     objects = scoped_queryset(
         ScopePaths(region="region", municipality="municipality", municipality_optional=True)
     ).as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "утверждённый перечень"
@@ -269,6 +296,7 @@ class ApprovedListEntry(FlaggedSchool):
     municipality = models.CharField("муниципалитет", max_length=200)
 
     objects = scoped_queryset(SCHOOL_ROWS).as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "школа перечня"

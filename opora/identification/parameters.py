@@ -246,6 +246,20 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return lines
 
 
+def changed_values(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    """(название, было, стало) of each parameter that differs; a parameter absent before is «—»."""
+    before, after = before or {}, after or {}
+    rows = []
+    for name in FIELD_NAMES:
+        if name in ("name", "version"):
+            continue
+        old, new = before.get(name), after.get(name)
+        if _normal(old) != _normal(new):
+            entry = parameter(name)
+            rows.append((entry.label, "—" if old is None else entry.show(old), entry.show(new)))
+    return rows
+
+
 def _normal(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_normal(item) for item in value]

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from opora.accounts.models import User
 from opora.analytics import Methodology as MethodologyParameters
@@ -34,6 +35,7 @@ from opora.identification.models import (
     RunSchool,
     RunStatus,
 )
+from opora.identification.recovery import runs_interrupted_fail
 from opora.schools.models import Municipality, Region, SchoolYear
 
 DEFAULT_NAME = MethodologyParameters().name
@@ -134,7 +136,11 @@ def _run_create(
 
 @transaction.atomic
 def run_start(*, region: Region, year: SchoolYear, methodology: Methodology, by: User | None) -> IdentificationRun:
-    """Create a run; it is computed in the background once the run is committed."""
+    """Create a run; it is computed in the background once the run is committed.
+
+    Runs left by a worker that died mid-run are marked failed first: the page then offers them again.
+    """
+    runs_interrupted_fail()
     run = _run_create(region=region, year=year, methodology=methodology, by=by)
     enqueue_on_commit(tasks.execute_run, run.pk)
     return run
@@ -242,7 +248,7 @@ def _store_entries(
         _entry_from_line(line, approved_list=approved, number=0, decision=Decision.EXCLUDED, reason=reason.strip())
         for line, reason in excluded
     ]
-    ApprovedListEntry.objects.bulk_create(entries)
+    bulk_create_with_history(entries, ApprovedListEntry, default_user=approved.approved_by)  # the journal of changes
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from opora.accounts.access import Action, can, require
 from opora.accounts.scopes import scope_of
+from opora.core.audit import audit_context
 from opora.core.docs import document
 from opora.core.downloads import (
     CSV_CONTENT_TYPE,
@@ -38,6 +39,7 @@ from opora.identification.flags import FLAGS, LISTED_FLAGS
 from opora.identification.forms import CancelForm, FailureForm, ListDecisionForm, MethodologyForm, RunForm
 from opora.identification.models import (
     ApprovedList,
+    ApprovedListEntry,
     Decision,
     IdentificationRun,
     Methodology,
@@ -62,6 +64,7 @@ from opora.identification.queries import (
     runs_visible_to,
     school_decisions,
 )
+from opora.identification.recovery import interrupted_message
 from opora.identification.services import (
     LISTED,
     list_amend,
@@ -192,6 +195,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "input_checksums": [(INPUT_NAMES.get(key, key), value) for key, value in run.input_checksums.items()],
         "partial_scope": visible_schools != run.summary.get("schools"),
         "can_approve": can(request.user, Action.APPROVE_LIST) and run.status == RunStatus.DONE,
+        "can_rerun": can(request.user, Action.RUN_IDENTIFICATION),
+        "interrupted_message": interrupted_message(run) if run.is_interrupted else "",
         "other_runs": done_runs(runs_visible_to(request.user))
         .exclude(pk=run.pk)
         .filter(year__end_year__gte=run.year.end_year - 1)[:20],
@@ -540,6 +545,10 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": order_history(approved),
             "relations": list_relations(request.user, approved),
             "can_change": approved.in_force and _may_change_list(request.user, approved),
+            # the entries' history as far as the reader sees the entries (a school team: its own line)
+            **_audit(
+                request.user, approved.history.all(), ApprovedListEntry.history.filter(id__in=visible.values("pk"))
+            ),
         },
     )
 
@@ -594,8 +603,14 @@ def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "procedure_weights": list(params.procedure_weights.items()),
             "can_edit": can(request.user, Action.EDIT_METHODOLOGY) and methodology.is_latest,
+            **_audit(request.user, methodology.history.all()),
         },
     )
+
+
+def _audit(user, *histories) -> dict:
+    """The journal of changes a page shows, with the link to the period's journal for those who may export it."""
+    return audit_context(*histories, export_url=reverse("web:audit") if can(user, Action.VIEW_AUDIT) else "")
 
 
 @login_required

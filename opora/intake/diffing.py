@@ -61,6 +61,11 @@ def diff_rows(
     incoming_keys = incoming.with_columns(
         [pl.col(name).cast(old.schema[name]) for name in keys if incoming.schema[name] != old.schema[name]]
     )
+    if old.is_empty() and not incoming.is_empty():
+        # Nothing stored (a first import): every row is added, without the join's copy of the
+        # file's rows (a million of them on form 4); the frames are the same as the join's.
+        nothing = diff_rows(incoming.head(0), stored, key_fields=key_fields, value_fields=value_fields)
+        return Diff(added=incoming_keys, changed=nothing.changed, unchanged=0, value_fields=present)
     joined = incoming_keys.join(old, on=keys, how="left", nulls_equal=False)
     added = joined.filter(pl.col(PK).is_null()).select(incoming.columns)
     matched = joined.filter(pl.col(PK).is_not_null())

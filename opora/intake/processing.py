@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from opora.accounts.models import User
@@ -45,6 +45,24 @@ PREVIEW_ROWS = 50
 
 class ImportRefused(Exception):
     """The import cannot go on; the message says why in Russian."""
+
+
+class ImportInterrupted(ImportRefused):
+    """The database went away (or broke the transaction off) while the import was written."""
+
+
+CONNECTION_LOST = (
+    "Связь с базой данных прервалась во время записи: данные не изменены, загрузка отмечена как сбой. "
+    "Когда база данных снова доступна, загрузку можно применить ещё раз."
+)
+WRITE_BROKEN_OFF = (
+    "База данных прервала запись ({reason}): данные не изменены, загрузка отмечена как сбой. "
+    "Загрузку можно применить ещё раз."
+)
+WRITE_FAILED = (
+    "Сбой при записи: данные не изменены. Загрузку можно применить ещё раз; "
+    "если сбой повторится, сообщите администратору системы."
+)
 
 
 def _no_progress(percent: int, message: str) -> None:
@@ -366,22 +384,28 @@ def _shown(value: Any, name: str = "") -> Any:
 
 
 def import_apply(*, batch: ImportBatch, by: User | None, progress: Progress = _no_progress) -> ImportBatch:
-    """Write a checked import; the whole file or nothing."""
+    """Write a checked import; the whole file or nothing.
+
+    A failed write (``FAILED``, its checked data kept) can be applied again. When the database
+    goes away during the write, the transaction takes every row with it; the import is marked
+    failed with a message saying so, and :class:`ImportInterrupted` is raised.
+    """
     batch.refresh_from_db()
-    if batch.status not in (ImportStatus.READY, ImportStatus.APPLY_QUEUED):
-        raise ImportRefused(
-            f"Загрузку «{batch.file_name}» нельзя применить: она {batch.get_status_display().lower()}."
-        )
+    if batch.status not in (ImportStatus.READY, ImportStatus.APPLY_QUEUED, ImportStatus.FAILED):
+        raise ImportRefused(f"Загрузку «{batch.file_name}» нельзя применить: она {batch.get_status_display().lower()}.")
     path = _frame_path(batch)
     if not path.exists():
         raise ImportRefused("Проверенные данные не найдены: загрузите файл ещё раз.")
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.APPLYING)
     progress(5, "Чтение проверенных данных")
     frame = pl.read_parquet(path)
+    connection.ensure_connection()
+    writing_on = connection.connection  # a connection lost mid-write is replaced by Django on rollback
     try:
         with transaction.atomic():
             progress(20, "Сравнение с данными в базе")
             counts = _write(batch, frame, progress)
+            progress(95, "Завершение записи")
             batch.added, batch.changed, batch.unchanged = counts
             batch.status = ImportStatus.APPLIED
             batch.applied_at = timezone.now()
@@ -389,16 +413,45 @@ def import_apply(*, batch: ImportBatch, by: User | None, progress: Progress = _n
             batch.progress = 100
             batch.progress_message = "Данные загружены"
             batch.save()
-    except Exception:
+    except Exception as error:
         logger.exception("import %s failed", batch.pk)
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.FAILED, progress_message="Сбой при записи: данные не изменены"
-        )
+        message = _write_failure(error, connection_lost=connection.connection is not writing_on)
+        _mark_failed(batch, message)
+        if isinstance(error, (OperationalError, InterfaceError)):
+            raise ImportInterrupted(message) from error
         raise
     finally:
         _progress_path(batch).unlink(missing_ok=True)
     path.unlink(missing_ok=True)
     return batch
+
+
+def apply_retryable(batch: ImportBatch) -> bool:
+    """Whether a failed import can be applied again: its write failed, its checked data are kept."""
+    return batch.status == ImportStatus.FAILED and _frame_path(batch).exists()
+
+
+def _write_failure(error: Exception, *, connection_lost: bool) -> str:
+    if isinstance(error, InterfaceError) or (isinstance(error, OperationalError) and connection_lost):
+        return CONNECTION_LOST
+    if isinstance(error, OperationalError):
+        reason = str(error).strip().splitlines()[0][:120] if str(error).strip() else type(error).__name__
+        return WRITE_BROKEN_OFF.format(reason=reason)
+    return WRITE_FAILED
+
+
+def _mark_failed(batch: ImportBatch, message: str) -> None:
+    """Note the failure on the import, over a new connection if the old one is gone."""
+    batch.status, batch.progress_message = ImportStatus.FAILED, message
+    for attempt in range(2):
+        try:
+            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED, progress_message=message)
+            return
+        except DatabaseError:
+            if attempt or connection.in_atomic_block:
+                logger.exception("import %s: the failure could not be noted", batch.pk)
+                return
+            connection.close()  # a broken connection: the next query opens a new one
 
 
 def _write(batch: ImportBatch, frame: pl.DataFrame, progress: Progress) -> tuple[int, int, int]:
@@ -423,5 +476,3 @@ def discard_files(batch: ImportBatch) -> None:
     _frame_path(batch).unlink(missing_ok=True)
     if batch.file:
         batch.file.delete(save=False)
-
-

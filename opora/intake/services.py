@@ -22,8 +22,10 @@ from opora.intake import tasks
 from opora.intake.formats import FORMS
 from opora.intake.models import ImportBatch, ImportChange, ImportStatus
 from opora.intake.processing import (
+    ImportInterrupted,
     ImportRefused,
     Progress,
+    apply_retryable,
     discard_files,
     forget_checked_frame,
     import_apply,
@@ -35,9 +37,11 @@ from opora.intake.writes import undo_blockers, undo_changes
 from opora.schools.models import Region
 
 __all__ = [
+    "ImportInterrupted",
     "ImportRefused",
     "Progress",
     "RollbackCheck",
+    "apply_retryable",
     "discard_files",
     "import_apply",
     "import_check",
@@ -87,9 +91,12 @@ def import_submit(
 
 @transaction.atomic
 def import_queue_apply(*, batch: ImportBatch, by: User | None) -> ImportBatch:
-    """Confirm a checked import: it is written in the background, the whole file or nothing."""
+    """Confirm a checked import: it is written in the background, the whole file or nothing.
+
+    An import whose write failed (the database went away, say) is confirmed again the same way.
+    """
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != ImportStatus.READY:
+    if batch.status != ImportStatus.READY and not apply_retryable(batch):
         raise ImportRefused("Эту загрузку нельзя применить: она не проверена или уже обработана.")
     batch.status = ImportStatus.APPLY_QUEUED
     batch.progress = 0

@@ -23,6 +23,7 @@ from opora.intake.processing import problems_path
 from opora.intake.queries import COMPLETENESS_COLUMNS, completeness, import_history, stored_form
 from opora.intake.services import (
     ImportRefused,
+    apply_retryable,
     import_discard,
     import_queue_apply,
     import_rollback,
@@ -137,6 +138,7 @@ def _detail_context(request: HttpRequest, batch: ImportBatch) -> dict:
         "warning_groups": [group for group in groups if group["level"] == "warning"],
         "problems_file": problems_path(batch).exists(),
         "written": batch.status in (ImportStatus.APPLIED, ImportStatus.ROLLED_BACK),
+        "retryable": apply_retryable(batch),
     }
 
 

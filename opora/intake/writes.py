@@ -8,6 +8,7 @@ holds a million of them).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sqlite3
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,13 +21,16 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from opora.analytics import aggregate_student_results
 from opora.core.records import ImportedRecord, imported_models
+from opora.intake.bulkload import bulk_load
 from opora.intake.diffing import Diff, changed_fields, diff_rows
 from opora.intake.models import ChangeAction, ImportBatch, ImportChange
 from opora.intake.targets import PK, TARGETS, FormTarget, decimal_round
 from opora.schools.models import Municipality, School, SchoolYear
 
 Progress = Callable[[int, str], None]
+Stage = Callable[[str], None]
 BATCH_SIZE = 2000
+SQLITE_ROWS_PER_INSERT = 500
 # Which tables an undo empties first: dependants before what they depend on.
 UNDO_ORDER = (
     "results.SchoolResult",
@@ -114,11 +118,12 @@ def _is_marked(model: type[models.Model]) -> bool:
     return issubclass(model, ImportedRecord)
 
 
-def apply_diff(*, batch: ImportBatch, target: FormTarget, diff: Diff) -> None:
+def apply_diff(*, batch: ImportBatch, target: FormTarget, diff: Diff, stage: Stage | None = None) -> None:
     """Add the new rows and change the changed ones, so that the import can be undone.
 
     Records of the big tables are inserted in bulk and carry their import; the registry's
     records are created one by one with their change journal and noted in ``ImportChange``.
+    ``stage`` hears of the steps of a big insertion (for the import's progress).
     """
     frame = pl.concat([diff.added, diff.changed.select(diff.added.columns)], how="vertical")
     if frame.is_empty():
@@ -126,7 +131,7 @@ def apply_diff(*, batch: ImportBatch, target: FormTarget, diff: Diff) -> None:
     references = References(batch, frame, target)
     model = target.model
     if _is_marked(model):
-        insert_marked(batch=batch, target=target, added=diff.added)
+        insert_marked(batch=batch, target=target, added=diff.added, stage=stage)
     else:
         _create_noted(batch, target, references, diff.added)
     _change_noted(batch, target, references, diff)
@@ -186,38 +191,30 @@ def _change_noted(batch: ImportBatch, target: FormTarget, references: References
     ImportChange.objects.bulk_create(notes, batch_size=BATCH_SIZE)
 
 
-def _id_frame(pairs: dict, key: str, key_type: pl.DataType, id_name: str) -> pl.DataFrame:
-    return pl.DataFrame(list(pairs.items()), schema={key: key_type, id_name: pl.Int64}, orient="row")
-
-
-def insert_marked(*, batch: ImportBatch, target: FormTarget, added: pl.DataFrame) -> None:
+def insert_marked(*, batch: ImportBatch, target: FormTarget, added: pl.DataFrame, stage: Stage | None = None) -> None:
     """Insert new records in bulk, each marked with the import that added them."""
     if added.is_empty():
         return
     model = target.model
-    frame = added.join(
-        _id_frame(_school_ids(batch, added["code"].unique().to_list()), "code", pl.Utf8, "school_id"),
-        on="code",
-        how="left",
-    )
-    if "year" in frame.columns:
-        frame = frame.join(
-            _id_frame(_year_ids(frame["year"].unique().to_list()), "year", pl.Int64, "year_id"), on="year"
-        )
-    columns: dict[str, pl.Expr] = {"school_id": pl.col("school_id"), "import_batch_id": pl.lit(batch.pk)}
-    if "year_id" in frame.columns:
-        columns["year_id"] = pl.col("year_id")
+    # The ids replace the codes column by column: a join would copy every column of a million rows.
+    schools = _school_ids(batch, added["code"].unique().to_list())
+    columns: dict[str, pl.Expr] = {
+        "school_id": pl.col("code").replace_strict(schools, default=None, return_dtype=pl.Int64),
+        "import_batch_id": pl.lit(batch.pk),
+    }
+    if "year" in added.columns:
+        years = _year_ids(added["year"].unique().to_list())
+        columns["year_id"] = pl.col("year").replace_strict(years, default=None, return_dtype=pl.Int64)
     for name in (*target.key_fields, *target.value_fields):
         if name in ("code", "year"):
             continue
         field = model._meta.get_field(target.model_field(name))
-        value = pl.col(name) if name in frame.columns else pl.lit(None)
+        value = pl.col(name) if name in added.columns else pl.lit(None)
         if isinstance(field, models.DecimalField):
             value = decimal_round(value, field.decimal_places)
         elif isinstance(field, (models.CharField, models.TextField)) and not field.null:
             value = value.cast(pl.Utf8).fill_null("")
         columns[field.column] = value
-    rows = frame.select([expression.alias(column) for column, expression in columns.items()])
     # Rows in the order of the unique key fill the table's indexes far faster.
     key_columns = [
         model._meta.get_field(target.model_field(name)).column
@@ -225,11 +222,23 @@ def insert_marked(*, batch: ImportBatch, target: FormTarget, added: pl.DataFrame
         else f"{'school' if name == 'code' else 'year'}_id"
         for name in target.key_fields
     ]
-    insert_rows(model, rows.sort(key_columns))
+    rows = added.select([expression.alias(column) for column, expression in columns.items()])
+    insert_rows(model, rows.sort(key_columns), stage=stage)
 
 
-def insert_rows(model: type[models.Model], frame: pl.DataFrame) -> None:
-    """Insert a frame whose columns are the table's, by the fastest path (COPY on PostgreSQL)."""
+def insert_rows(model: type[models.Model], frame: pl.DataFrame, *, stage: Stage | None = None) -> None:
+    """Insert a frame whose columns are the table's, by the fastest path (COPY on PostgreSQL).
+
+    A big frame goes in without the table's plain indexes and foreign keys, which are put back
+    afterwards (``opora.intake.bulkload``); all of it in one transaction.
+    """
+    with transaction.atomic(), bulk_load(model, rows=frame.height) as plan:
+        _write_rows(model, frame)
+        if stage is not None and not plan.is_empty:
+            stage("Построение индексов и проверка связей")
+
+
+def _write_rows(model: type[models.Model], frame: pl.DataFrame) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(name) for name in frame.columns)
     with connection.cursor() as cursor:
@@ -237,12 +246,34 @@ def insert_rows(model: type[models.Model], frame: pl.DataFrame) -> None:
             sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
             with cursor.cursor.copy(sql) as copy:
                 for chunk in frame.iter_slices(200_000):
-                    copy.write(chunk.write_csv(include_header=False, null_value="\\N"))
+                    buffer = io.BytesIO()
+                    chunk.write_csv(buffer, include_header=False, null_value="\\N")
+                    copy.write(buffer.getbuffer())
         else:
-            placeholders = ", ".join(["%s"] * frame.width)
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-            for chunk in frame.iter_slices(50_000):
-                cursor.executemany(sql, chunk.rows())
+            # Many rows per statement: SQLite's work per statement, not per value, is what a
+            # million single-row INSERTs spend most of their time on (half of it, measured).
+            row = f"({', '.join(['%s'] * frame.width)})"
+            per_statement = max(1, min(SQLITE_ROWS_PER_INSERT, _sqlite_variables() // frame.width))
+            many = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * per_statement)}"
+            single = f"INSERT INTO {table} ({columns}) VALUES {row}"
+            step = per_statement * frame.width
+            for chunk in frame.iter_slices(per_statement * 100):
+                # The values row after row, laid out column by column (no tuple per row).
+                values: list[Any] = [None] * (chunk.height * chunk.width)
+                for place, column in enumerate(chunk.iter_columns()):
+                    values[place :: chunk.width] = column.to_list()
+                whole = len(values) // step * step
+                cursor.executemany(many, [values[start : start + step] for start in range(0, whole, step)])
+                tail = values[whole:]
+                if tail:
+                    cursor.executemany(
+                        single, [tail[start : start + frame.width] for start in range(0, len(tail), frame.width)]
+                    )
+
+
+def _sqlite_variables() -> int:
+    """How many values one SQLite statement may take (999 before SQLite 3.32)."""
+    return 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 
 def update_rows(model: type[models.Model], instances: list[models.Model], field_names: list[str]) -> None:
@@ -291,14 +322,20 @@ def student_results_apply(*, batch: ImportBatch, frame: pl.DataFrame, progress: 
     diff = diff_rows(frame, stored, key_fields=target.key_fields, value_fields=target.value_fields)
 
     progress(40, "Запись результатов участников")
-    apply_diff(batch=batch, target=target, diff=diff)
+    apply_diff(batch=batch, target=target, diff=diff, stage=lambda message: progress(65, message))
 
     progress(75, "Расчёт показателей по ОО")
     keys = list(target.key_fields)
-    previous = stored.drop(PK).join(frame.select(keys), on=keys, how="anti")
-    current = pl.concat([previous, frame], how="diagonal_relaxed")
-    touched = frame.select("code", "year", "procedure", "subject").unique()
-    aggregates = aggregate_student_results(current.join(touched, on=["code", "year", "procedure", "subject"]))
+    tests = ["code", "year", "procedure", "subject"]
+    # The stored participants of the tests the file touches and the file does not name, then the
+    # file's own. The file's million keys are joined only when such stored participants exist.
+    touched = frame.select(tests).unique()
+    previous = stored.drop(PK).join(touched, on=tests, how="semi")
+    if not previous.is_empty():
+        previous = previous.join(frame.select(keys), on=keys, how="anti")
+    # With no stored participants to add (a first import) the file's rows are not copied.
+    current = frame if previous.is_empty() else pl.concat([previous, frame], how="diagonal_relaxed")
+    aggregates = aggregate_student_results(current)
     fields = {*results.key_fields, *results.value_fields}
     school_figures = results.rounded(aggregates.select([name for name in aggregates.columns if name in fields]))
     stored_results = results.stored(batch.region, years=years)

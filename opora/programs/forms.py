@@ -61,6 +61,11 @@ class PassportForm(forms.Form):
         self.fields["parent"].queryset = parents
 
 
+def _version_field() -> forms.IntegerField:
+    """The version of the activity the form was filled against: a save against an older one is refused."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
 class ActivityForm(forms.Form):
     section = forms.ModelChoiceField(label="Раздел", queryset=ProgramSection.objects.none(), required=False)
     number = forms.CharField(label="№", max_length=20, required=False)
@@ -84,6 +89,7 @@ class ActivityForm(forms.Form):
     )
     task = forms.ChoiceField(label="Задача программы", required=False)
     factor_key = forms.ChoiceField(label="Фактор риска", required=False)
+    version = _version_field()
 
     def __init__(self, *args, program, factors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,6 +171,7 @@ class StatusForm(forms.Form):
         required=False,
         help_text=f"До 10 МБ каждый: {', '.join(sorted(EVIDENCE_TYPES))}.",
     )
+    version = _version_field()
 
 
 class CommentForm(forms.Form):

@@ -22,6 +22,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from opora.accounts.models import User
 from opora.core.formatting import date_short, quantity
@@ -475,7 +476,7 @@ def _write_roadmap(program: Program, preview: ImportPreview, period: Period) -> 
         ProgramSection(program=program, number=section.number, title=section.title, position=position)
         for position, section in enumerate(preview.document.sections, start=1)
     ]
-    ProgramSection.objects.bulk_create(sections)
+    bulk_create_with_history(sections, ProgramSection)  # kept in the journal of changes, as one page save is
     saved = list(program.sections.order_by("position"))
     activities = []
     for position, line in enumerate(preview.activities, start=1):
@@ -495,7 +496,7 @@ def _write_roadmap(program: Program, preview: ImportPreview, period: Period) -> 
                 expected_result=row.expected_result,
             )
         )
-    Activity.objects.bulk_create(activities)
+    bulk_create_with_history(activities, Activity)
 
 
 _LOWER_IS_BETTER = re.compile(r"^(снижение|уменьшение|сокращение)\b", re.IGNORECASE)
@@ -503,7 +504,7 @@ _LOWER_IS_BETTER = re.compile(r"^(снижение|уменьшение|сокр
 
 def _write_indicators(program: Program, preview: ImportPreview) -> None:
     program.indicators.all().delete()
-    ProgramIndicator.objects.bulk_create(
+    indicators = [
         ProgramIndicator(
             program=program,
             number=indicator.number,
@@ -516,4 +517,5 @@ def _write_indicators(program: Program, preview: ImportPreview) -> None:
             targets=dict(indicator.targets),
         )
         for position, indicator in enumerate(preview.indicators, start=1)
-    )
+    ]
+    bulk_create_with_history(indicators, ProgramIndicator)

@@ -13,6 +13,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from opora.accounts.scopes import ScopePaths, scoped_queryset
 from opora.risks.models import Measure, RiskProfile
@@ -78,6 +79,7 @@ class Program(models.Model):
     objects = scoped_queryset(
         ScopePaths(region="region", municipality="municipality", school="school", municipality_optional=True)
     ).as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "программа"
@@ -99,6 +101,9 @@ class ProgramSection(models.Model):
     number = models.CharField("№", max_length=20)
     title = models.CharField("наименование", max_length=500)
     position = models.PositiveIntegerField("порядок", default=0)
+
+    history = HistoricalRecords()
+    audit_region_paths = ("program__region",)  # opora.core.audit.region_restriction
 
     class Meta:
         verbose_name = "раздел программы"
@@ -153,6 +158,12 @@ class Activity(models.Model):
         related_name="activities",
         verbose_name="рекомендация выездного мониторинга",
     )
+    # Optimistic locking: each save through the services adds one; a form carries the number it was
+    # filled against, and a save against an older number is refused instead of overwriting.
+    version = models.PositiveIntegerField("версия", default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    audit_region_paths = ("program__region",)
 
     class Meta:
         verbose_name = "мероприятие"
@@ -193,6 +204,9 @@ class ProgramIndicator(models.Model):
     targets = models.JSONField("целевые значения по годам", default=dict, blank=True)
     factor_key = models.SlugField("фактор риска", max_length=60, blank=True)
     computed = models.CharField("рассчитывается Опорой как", max_length=60, blank=True)
+
+    history = HistoricalRecords()
+    audit_region_paths = ("program__region",)
 
     class Meta:
         verbose_name = "показатель программы"
@@ -339,6 +353,9 @@ class ProgramReview(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="кто")
     created_at = models.DateTimeField("записан", auto_now_add=True)
 
+    history = HistoricalRecords()
+    audit_region_paths = ("program__region",)
+
     class Meta:
         verbose_name = "обзор прогресса"
         verbose_name_plural = "обзоры прогресса"
@@ -361,6 +378,9 @@ class IndicatorActual(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="внёс"
     )
     created_at = models.DateTimeField("записано", auto_now_add=True)
+
+    history = HistoricalRecords()
+    audit_region_paths = ("indicator__program__region",)
 
     class Meta:
         verbose_name = "фактическое значение показателя"

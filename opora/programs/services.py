@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from opora.accounts.models import User
@@ -372,9 +373,44 @@ def _reopen(program: Program, by: User) -> None:
         program.save(update_fields=["status"])
 
 
+def _stale(activity: Activity) -> ValidationError:
+    """The refusal of a save against an older version: who changed the activity since, and when."""
+    last = activity.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+    who = "другой пользователь"
+    when = ""
+    if last is not None:
+        if last.history_user is not None:
+            who = last.history_user.full_name or last.history_user.username
+        when = f" в {timezone.localtime(last.history_date):%H:%M %d.%m.%Y}"
+    return ValidationError(
+        f"Мероприятие уже изменил {who}{when}; обновите страницу: ваши изменения не сохранены.", code="stale"
+    )
+
+
+def _claim(activity: Activity, expected_version: int | None) -> None:
+    """Take the activity's next version, or refuse when it was saved since the form showed ``expected_version``.
+
+    One conditional UPDATE: of two saves against the same version, the database lets one through
+    (the second waits for the first's row lock and then finds the version moved on). ``None``:
+    a caller that shows no form (the command line, an import) saves without the check.
+    """
+    rows = Activity.objects.filter(pk=activity.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if rows.update(version=F("version") + 1) == 0:
+        raise _stale(activity)
+    activity.version = Activity.objects.values_list("version", flat=True).get(pk=activity.pk)
+
+
 @transaction.atomic
-def activity_save(*, program: Program, activity: Activity | None, data: dict, by: User) -> Activity:
-    """Add an activity to a program's roadmap or change one; the deadline is kept as written and parsed."""
+def activity_save(
+    *, program: Program, activity: Activity | None, data: dict, by: User, expected_version: int | None = None
+) -> Activity:
+    """Add an activity to a program's roadmap or change one; the deadline is kept as written and parsed.
+
+    A change made against ``expected_version`` (the version the form showed) is refused, with nothing
+    written, when someone has saved the activity since.
+    """
     _editable(program)
     if not (data.get("content") or "").strip():
         raise ValidationError({"content": ["Опишите мероприятие."]})
@@ -384,6 +420,8 @@ def activity_save(*, program: Program, activity: Activity | None, data: dict, by
     if activity is None:
         last = program.activities.order_by("-position").first()
         activity = Activity(program=program, position=(last.position + 1) if last else 1)
+    else:
+        _claim(activity, expected_version)
     for name in (
         "section",
         "number",
@@ -401,6 +439,7 @@ def activity_save(*, program: Program, activity: Activity | None, data: dict, by
             setattr(activity, name, value.strip() if isinstance(value, str) else value)
     if not activity.number:
         activity.number = str(program.activities.count() + (0 if activity.pk else 1))
+    activity._history_user = by  # the history names who saved, also outside a request (the command line)
     activity.save()
     _reopen(program, by)
     return activity
@@ -456,14 +495,27 @@ def _validated_evidence(files) -> list[tuple[object, str, str]]:
 
 @transaction.atomic
 def activity_status_change(
-    *, activity: Activity, status: str, report: str, files=(), by: User, url: str = ""
+    *,
+    activity: Activity,
+    status: str,
+    report: str,
+    files=(),
+    by: User,
+    url: str = "",
+    expected_version: int | None = None,
 ) -> ActivityEvent:
-    """A new status of an activity with its short report and evidence files; kept in the activity's history."""
+    """A new status of an activity with its short report and evidence files; kept in the activity's history.
+
+    Against ``expected_version`` (the version the form showed) it is refused, with nothing written,
+    when someone has saved the activity since.
+    """
     if status not in ActivityStatus.values:
         raise ValidationError({"status": ["Выберите состояние мероприятия."]})
     if not report.strip():
         raise ValidationError({"report": ["Напишите короткий отчёт: что сделано, чем подтверждается."]})
     checked = _validated_evidence(files)
+    _claim(activity, expected_version)
+    activity.refresh_from_db(fields=["status"])  # the status it moves from is the stored one, not the page's
     event = ActivityEvent.objects.create(
         activity=activity, status_from=activity.status, status_to=status, report=report.strip(), created_by=by
     )
@@ -472,6 +524,7 @@ def activity_status_change(
             event=event, file=upload, original_name=name[:255], size=upload.size, content_type=content_type
         )
     activity.status = status
+    activity._history_user = by
     activity.save(update_fields=["status"])
     others = [user for user in people_of(activity.program) if user.pk != by.pk]
     _notify(others, f"{activity.program.title}: мероприятие {activity.number} — {event.get_status_to_display()}", url)
@@ -616,13 +669,13 @@ def program_create(
         raise ValidationError({"kind": ["Выберите вид программы."]})
     if not title.strip():
         raise ValidationError({"title": ["Укажите наименование программы."]})
+    if school is None and by.school_id is not None:
+        # A school's team writes its school's programs (its user also names the municipality).
+        school = by.school
     if school is not None:
         region_id, municipality_id = school.municipality.region_id, school.municipality_id
     elif by.municipality_id is not None:
         region_id, municipality_id = by.municipality.region_id, by.municipality_id
-    elif by.school_id is not None:
-        school = by.school
-        region_id, municipality_id = school.municipality.region_id, school.municipality_id
     elif by.region_id is not None:
         region_id, municipality_id = by.region_id, None
     else:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from opora.accounts.access import Action, can, require
 from opora.accounts.models import Role
+from opora.core.audit import audit_context
 from opora.core.downloads import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
 from opora.core.forms import add_service_errors
 from opora.programs.computed import COMPUTED, Scope, computed_for, current_school_year
@@ -45,9 +46,11 @@ from opora.programs.models import (
     Activity,
     ActivityStatus,
     Evidence,
+    IndicatorActual,
     Program,
     ProgramIndicator,
     ProgramKind,
+    ProgramReview,
     ProgramSection,
     ProgramStatus,
 )
@@ -172,8 +175,22 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "diff": content_diff(last_version.content, program_content(program)) if last_version else [],
             "last_version": last_version,
             "review_missed": program.next_review_on is not None and program.next_review_on < timezone.localdate(),
+            **_audit(
+                user,
+                program.history.all(),
+                ProgramSection.history.filter(program_id=program.pk),
+                Activity.history.filter(program_id=program.pk),
+                ProgramIndicator.history.filter(program_id=program.pk),
+                IndicatorActual.history.filter(indicator__program_id=program.pk),
+                ProgramReview.history.filter(program_id=program.pk),
+            ),
         },
     )
+
+
+def _audit(user, *histories) -> dict:
+    """The journal of changes a page shows, with the link to the period's journal for those who may export it."""
+    return audit_context(*histories, export_url=reverse("web:audit") if can(user, Action.VIEW_AUDIT) else "")
 
 
 def execution_summary(activities: list[Activity]) -> dict:
@@ -278,6 +295,7 @@ def activity_edit(request: HttpRequest, pk: int, activity: int | None = None) ->
                 "ends_on",
                 "owners",
                 "expected_result",
+                "version",
             )
         }
         if item
@@ -293,7 +311,13 @@ def activity_edit(request: HttpRequest, pk: int, activity: int | None = None) ->
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = activity_save(program=program, activity=item, data=form.cleaned_data, by=request.user)
+            saved = activity_save(
+                program=program,
+                activity=item,
+                data=form.cleaned_data,
+                by=request.user,
+                expected_version=form.cleaned_data.get("version"),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -392,7 +416,10 @@ def activity_detail(request: HttpRequest, pk: int, activity: int) -> HttpRespons
     user = request.user
     url = reverse("programs:activity", args=[program.pk, item.pk])
     status_form = StatusForm(
-        request.POST or None, request.FILES or None, prefix="status", initial={"status": item.status}
+        request.POST or None,
+        request.FILES or None,
+        prefix="status",
+        initial={"status": item.status, "version": item.version},
     )
     comment_form = CommentForm(request.POST or None, prefix="comment")
     may_update = can(user, Action.UPDATE_ACTIVITY) and may_edit(user, program)
@@ -409,6 +436,7 @@ def activity_detail(request: HttpRequest, pk: int, activity: int) -> HttpRespons
                         files=status_form.cleaned_data["files"],
                         by=user,
                         url=url,
+                        expected_version=status_form.cleaned_data.get("version"),
                     )
                 except ValidationError as error:
                     add_service_errors(status_form, error)
@@ -441,6 +469,7 @@ def activity_detail(request: HttpRequest, pk: int, activity: int) -> HttpRespons
             "threads": [(comment, replies.get(comment.pk, [])) for comment in replies.get(None, [])],
             "status_form": status_form if may_update else None,
             "comment_form": comment_form if can(user, Action.COMMENT_ACTIVITY) else None,
+            **_audit(user, Activity.history.filter(id=item.pk)),
         },
     )
 

@@ -90,16 +90,24 @@ class ScopeSummary:
     years: list[YearLoad]
 
 
+def _per_year(rows) -> dict[int, int]:
+    """How many of the rows each school year has (by the year's id)."""
+    return dict(rows.order_by().values("year_id").annotate(count=Count("pk")).values_list("year_id", "count"))
+
+
 def scope_summary(user: User) -> ScopeSummary:
     """Figures of the home page: what the user's scope holds."""
     schools = School.objects.visible_to(user).active()
     totals = schools.aggregate(count=Count("pk"), rural=Count("pk", filter=Q(locality="село")))
+    # One grouped count per kind of data, not three counts per year: the page opens often.
+    contexts_by_year = _per_year(SchoolContext.objects.filter(school__in=schools))
+    results_by_year = _per_year(SchoolResult.objects.filter(school__in=schools))
+    outcomes_by_year = _per_year(YearOutcome.objects.filter(school__in=schools, period=Period.YEAR))
     years = []
     for year in SchoolYear.objects.order_by("-end_year"):
-        contexts = SchoolContext.objects.filter(year=year, school__in=schools)
-        results = SchoolResult.objects.filter(year=year, school__in=schools).count()
-        outcomes = YearOutcome.objects.filter(year=year, school__in=schools, period=Period.YEAR).count()
-        count = contexts.count()
+        count = contexts_by_year.get(year.pk, 0)
+        results = results_by_year.get(year.pk, 0)
+        outcomes = outcomes_by_year.get(year.pk, 0)
         if count or results or outcomes:
             years.append(YearLoad(label=year.label, contexts=count, results=results, outcomes=outcomes))
     last_year = None

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from opora.risks import models
 
@@ -10,7 +11,7 @@ class FactorSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RiskFactor)
-class RiskFactorAdmin(admin.ModelAdmin):
+class RiskFactorAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "factor_set"]
     list_filter = ["factor_set"]
     search_fields = ["name"]
@@ -23,8 +24,11 @@ class MeasureAdmin(admin.ModelAdmin):
     search_fields = ["ident", "text"]
 
 
+# Models that keep a history get the admin's «История» page of each object.
+for model in (models.IndicatorRule, models.LevelOverride, models.PriorityFactor):
+    admin.site.register(model, SimpleHistoryAdmin)
+
 for model in (
-    models.IndicatorRule,
     models.Questionnaire,
     models.QuestionSection,
     models.QuestionItem,
@@ -33,8 +37,6 @@ for model in (
     models.ProfileRun,
     models.RiskProfile,
     models.ProfileFactor,
-    models.LevelOverride,
     models.ExternalLevel,
-    models.PriorityFactor,
 ):
     admin.site.register(model)

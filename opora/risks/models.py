@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from opora.accounts.scopes import REGION_ROWS, SCHOOL_ROWS, ScopePaths, scoped_queryset
 from opora.analytics.risks import LEVELS
+from opora.core.heartbeat import stale_before
 from opora.core.records import ImportedRecord
 from opora.identification.models import RunStatus
 from opora.schools.models import Region, School, SchoolYear
@@ -68,6 +70,7 @@ class RiskFactor(models.Model):
     )
 
     objects = scoped_queryset(ScopePaths(region="factor_set__region")).as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "фактор риска"
@@ -106,6 +109,9 @@ class IndicatorRule(models.Model):
     low = models.FloatField("порог низкого уровня", null=True, blank=True)
     weight = models.FloatField("вес", default=1.0)
     explanation = models.TextField("почему так", blank=True)
+
+    history = HistoricalRecords()
+    audit_region_paths = ("factor__factor_set__region",)  # opora.core.audit.region_restriction
 
     class Meta:
         verbose_name = "правило фактора"
@@ -275,6 +281,12 @@ class ProfileRun(models.Model):
     )
     created_at = models.DateTimeField("запущен", auto_now_add=True)
     finished_at = models.DateTimeField("завершён", null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        "последний сигнал обработчика",
+        null=True,
+        blank=True,
+        help_text="Обработчик фоновых задач обновляет его, пока считает; давний сигнал — обработчик остановился.",
+    )
 
     objects = scoped_queryset(REGION_ROWS).as_manager()
 
@@ -287,8 +299,17 @@ class ProfileRun(models.Model):
         return f"Рисковые профили № {self.pk} на {self.year}"
 
     @property
+    def is_interrupted(self) -> bool:
+        """A worker took the run and stopped giving signs of life (killed mid-run): it has to be started again."""
+        return (
+            self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+            and self.heartbeat_at is not None
+            and self.heartbeat_at < stale_before()
+        )
+
+    @property
     def is_finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+        return self.status in (RunStatus.DONE, RunStatus.FAILED) or self.is_interrupted
 
 
 class RiskProfile(models.Model):
@@ -347,6 +368,7 @@ class LevelOverride(models.Model):
     created_at = models.DateTimeField("когда", auto_now_add=True)
 
     objects = scoped_queryset(SCHOOL_ROWS).as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "экспертная оценка фактора"
@@ -391,6 +413,7 @@ class PriorityFactor(models.Model):
     chosen_at = models.DateTimeField("когда", auto_now_add=True)
 
     objects = scoped_queryset(SCHOOL_ROWS).as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "приоритетный фактор"

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from opora.accounts.models import User
 from opora.analytics.risks import LEVELS, RISK_INDICATORS, rule_errors
@@ -39,6 +40,7 @@ from opora.risks.models import (
     SurveyLink,
     SurveyResponse,
 )
+from opora.risks.recovery import runs_interrupted_fail
 from opora.schools.models import Region, School, SchoolYear
 
 MAX_PRIORITIES = 3
@@ -311,6 +313,7 @@ def response_submit(*, link: SurveyLink, answers: dict[str, int]) -> SurveyRespo
 @transaction.atomic
 def profiles_start(*, region: Region, year: SchoolYear, by: User | None) -> ProfileRun:
     """A run of the region's risk profiles for a school year by its latest factor set; computed in the background."""
+    runs_interrupted_fail()  # runs left by a worker that died mid-run: failed, so they can be started again
     run = ProfileRun.objects.create(region=region, year=year, factor_set=latest_factor_set(region), created_by=by)
     enqueue_on_commit(tasks.execute_profiles, run.pk)
     return run
@@ -350,8 +353,10 @@ def priorities_set(*, school: School, year: SchoolYear, factor_keys: list[str], 
     if unknown:
         raise ValidationError({"factors": [f"Неизвестный фактор: {', '.join(unknown)}."]})
     PriorityFactor.objects.filter(school=school, year=year).delete()
-    return PriorityFactor.objects.bulk_create(
-        PriorityFactor(school=school, year=year, factor_key=key, chosen_by=by) for key in keys
+    return bulk_create_with_history(  # the choice is kept in the journal of changes, as its replacement is
+        [PriorityFactor(school=school, year=year, factor_key=key, chosen_by=by) for key in keys],
+        PriorityFactor,
+        default_user=by,
     )
 
 

@@ -56,6 +56,7 @@ from opora.risks.models import (
     SurveyLink,
 )
 from opora.risks.queries import completion, risk_map, runs_visible_to, school_factors, shown_value
+from opora.risks.recovery import interrupted_message
 from opora.risks.services import (
     LinkClosed,
     factor_add,
@@ -199,14 +200,19 @@ def run_start(request: HttpRequest) -> HttpResponse:
 def run_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A run's progress; when it is done, the map of its year."""
     run = get_object_or_404(runs_visible_to(request.user), pk=pk)
+    context = {
+        "run": run,
+        "can_rerun": can(request.user, Action.RUN_RISK_PROFILES) and home_region(request.user) is not None,
+        "interrupted_message": interrupted_message(run) if run.is_interrupted else "",
+    }
     if request.htmx and request.htmx.target == "run-status":
-        response = render(request, "risks/_run_status.html", {"run": run})
+        response = render(request, "risks/_run_status.html", context)
         if run.status == RunStatus.DONE:
             response["HX-Redirect"] = f"{reverse('risks:map')}?year={run.year.end_year}"
         return response
     if run.status == RunStatus.DONE:
         return redirect(f"{reverse('risks:map')}?year={run.year.end_year}")
-    return render(request, "risks/run.html", {"run": run})
+    return render(request, "risks/run.html", context)
 
 
 @login_required

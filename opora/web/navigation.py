@@ -212,6 +212,7 @@ STAGES: tuple[Stage, ...] = (
                 "effectiveness:meetings",
                 view_names=("effectiveness:meetings", "effectiveness:meeting"),
             ),
+            NavItem("Журнал изменений", "web:audit", action=Action.VIEW_AUDIT, view_names=("web:audit",)),
         ),
     ),
 )

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from opora.web import views
+from opora.web import audit, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("audit/", audit.audit_page, name="audit"),
 ]

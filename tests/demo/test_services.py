@@ -109,3 +109,38 @@ def test_the_demo_holds_teachers_and_participants_results_imported_as_a_file(db)
     assert report.student_results == StudentResult.objects.count() == region.student_results.height
     batch = ImportBatch.objects.get()
     assert (batch.form_key, batch.status, batch.changed) == ("student-results", ImportStatus.APPLIED, 0)
+
+
+def test_the_demo_begins_the_programs_cycle_through_the_products_services(db, tmp_path: Path, settings):
+    from opora.identification.models import ApprovedList, IdentificationRun, RunStatus
+    from opora.programs.models import Program, ProgramStatus
+    from opora.risks.models import ProfileRun, RiskProfile
+
+    settings.VAR_DIR = tmp_path
+    output = StringIO()
+
+    # When the demo is loaded as `make run` loads it
+    call_command("demo", "--schools", "40", "--seed", "4", stdout=output)
+
+    # Then the last school year is identified, the coordinator's list approved by an order,
+    # every school profiled, and the school team's school has drafts of its antirisk programs
+    run = IdentificationRun.objects.get()
+    assert (run.status, run.year.end_year) == (RunStatus.DONE, 2026)
+    approved = ApprovedList.objects.get()
+    coordinator = User.objects.get(role=Role.MUNICIPAL_COORDINATOR)
+    assert (approved.run, approved.municipality, approved.year.end_year) == (run, coordinator.municipality, 2027)
+    assert approved.approved_by == coordinator
+    assert RiskProfile.objects.filter(run=ProfileRun.objects.get()).count() == School.objects.count()
+    team = User.objects.get(role=Role.SCHOOL_TEAM)
+    drafts = Program.objects.filter(school=team.school)
+    assert drafts.exists() and set(drafts.values_list("status", flat=True)) == {ProgramStatus.DRAFT}
+    text = output.getvalue()
+    assert f"Расчёт выявления № {run.pk} за 2025/2026" in text and "утверждён приказом № 47-од" in text
+
+
+def test_the_demo_with_data_only_leaves_the_cycle_to_its_users(db, tmp_path: Path, settings):
+    from opora.identification.models import IdentificationRun
+
+    settings.VAR_DIR = tmp_path
+    call_command("demo", "--schools", "12", "--seed", "3", "--data-only", stdout=StringIO())
+    assert School.objects.exists() and not IdentificationRun.objects.exists()

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from opora.demo.cycle import demo_cycle_load
 from opora.demo.generator import export_region, generate_region, write_truth
 from opora.demo.services import DEMO_PASSWORD, DemoAlreadyLoaded, demo_region_load, demo_users_present
 from opora.schools.models import School
@@ -28,8 +29,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="загрузить, только если в базе ещё нет ни одной школы"
         )
+        parser.add_argument(
+            "--data-only",
+            action="store_true",
+            help="только данные: без расчёта выявления, утверждённого перечня, рисковых профилей и черновиков программ",
+        )
 
-    def handle(self, *args, seed: int, schools: int, export: str | None, truth: str | None, if_empty: bool, **kw):
+    def handle(
+        self,
+        *args,
+        seed: int,
+        schools: int,
+        export: str | None,
+        truth: str | None,
+        if_empty: bool,
+        data_only: bool = False,
+        **kw,
+    ):
         if schools < 5:
             raise CommandError("Число школ должно быть не меньше 5.")
         if export is None and if_empty and School.objects.exists():
@@ -59,7 +75,28 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Скрытая истина модели (продукт её не читает): {truth_path}")
+        if not data_only:
+            self._cycle(report.region)
         self._print_users(report.users)
+
+    def _cycle(self, region) -> None:
+        """The first steps of the program's cycle, so that every stage has something to show."""
+        self.stdout.write("Выявление, перечень, рисковые профили и черновики программ…")
+        cycle = demo_cycle_load(region)
+        counts = cycle.run.summary.get("counts", {})
+        self.stdout.write(
+            f"Расчёт выявления № {cycle.run.pk} за {cycle.run.year.label}: ШНОР {counts.get('low_results', 0)}, "
+            f"ШНСУ {counts.get('unfavourable', 0)}."
+        )
+        if cycle.approved is not None:
+            self.stdout.write(
+                f"Перечень на {cycle.approved.year.label} утверждён приказом № {cycle.approved.order_number} "
+                f"({cycle.approved.municipality}): школ {cycle.approved.entries.count()}."
+            )
+        self.stdout.write(f"Рисковые профили школ за {cycle.profiles.year.label}: {cycle.profiles.profiles.count()}.")
+        if cycle.programs:
+            school = cycle.programs[0].school
+            self.stdout.write(f"Черновики программ школы {school.display_name}: {len(cycle.programs)}.")
 
     def _print_users(self, users: list[tuple[str, str]]) -> None:
         if not users:
