@@ -420,6 +420,7 @@ def main() -> None:
             warm_up(host, json.loads(plan_path.read_text()), args.gunicorn_workers)
             prefix = directory / "locust"
             writes = directory / "writes.json"
+            signin = directory / "signin.json"
             started = time.perf_counter()
             locust = subprocess.run(
                 [
@@ -428,7 +429,12 @@ def main() -> None:
                     "--host", host, "--csv", str(prefix), "--only-summary", "--stop-timeout", "30",
                     "--loglevel", "ERROR", "--max-requests", str(args.max_requests),
                 ],
-                env={**env, "OPORA_LOAD_WRITES": str(writes), "OPORA_LOAD_WAIT": args.wait},
+                env={
+                    **env,
+                    "OPORA_LOAD_WRITES": str(writes),
+                    "OPORA_LOAD_WAIT": args.wait,
+                    "OPORA_LOAD_SIGNIN": str(signin),
+                },
                 cwd=ROOT,
                 capture_output=True,
                 text=True,
@@ -436,6 +442,17 @@ def main() -> None:
             )  # fmt: skip
             seconds = time.perf_counter() - started
             load = os.getloadavg()[0]
+            if signin.exists():
+                entered = json.loads(signin.read_text())
+                seconds -= entered["seconds"]
+                login = entered["вход"]
+                print(
+                    f"Вход всех {args.users} пользователей (до замера страниц): {entered['seconds']:.0f} с; вход "
+                    f"(Argon2): запросов {login['count']}, ошибок {login['failures']}, p50 {login['p50']:.0f}, "
+                    f"p95 {login['p95']:.0f}, макс {login['max']:.0f} мс"
+                )
+            else:
+                print("Не все пользователи вошли: страницы измерены вместе со входом")
             if not Path(f"{prefix}_stats.csv").exists():
                 sys.stderr.write(locust.stdout + locust.stderr)
                 raise SystemExit(f"locust не записал статистику (код {locust.returncode})")

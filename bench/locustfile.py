@@ -1,7 +1,8 @@
 """The users of ``bench/load.py``: a region's people of every role working before a deadline.
 
 Each locust user logs in as one of the demo users (the roles in proportion to how many such people
-a region has), then reads the pages of its role with a pause of ``WAIT`` seconds between them (a person reads
+a region has); once all are in (their sign-in's figures are kept apart, in ``$OPORA_LOAD_SIGNIN``)
+the statistics start afresh, and each reads the pages of its role with a pause of ``WAIT`` seconds between them (a person reads
 a page before opening the next); the
 executors mark activities done with a short report, and the administrator and the coordinator
 upload a small file of form 2. Every write carries a token of its own; the writes the product
@@ -20,9 +21,11 @@ import json
 import os
 import random
 import re
+import time
 import uuid
 from pathlib import Path
 
+import gevent.event
 from locust import HttpUser, between, events, task
 
 WRITE_MARK = "Замер нагрузки"
@@ -41,6 +44,31 @@ _slots = itertools.count()
 _written: dict[str, list[dict]] = {"statuses": [], "imports": []}
 _requests = itertools.count(1)
 _run: dict = {}
+# The pages are measured once every user is signed in: 50 Argon2 checks at once (each a deliberate
+# fraction of a second of one core) would otherwise fill the first seconds of every page's figures.
+_signed_in = itertools.count(1)
+_all_signed_in = gevent.event.Event()
+_started = time.time()
+
+
+def _sign_in_done(environment) -> None:
+    """Every user is in: keep the sign-in's figures apart, and measure the pages from now on."""
+    stats = environment.runner.stats
+    figures = {}
+    for name, method in (("вход", "POST"), ("вход: страница", "GET")):
+        entry = stats.get(name, method)
+        figures[name] = {
+            "count": entry.num_requests,
+            "failures": entry.num_failures,
+            "p50": entry.get_response_time_percentile(0.5),
+            "p95": entry.get_response_time_percentile(0.95),
+            "max": entry.max_response_time,
+        }
+    path = os.environ.get("OPORA_LOAD_SIGNIN")
+    if path:
+        Path(path).write_text(json.dumps({"seconds": time.time() - _started, "at": time.time(), **figures}))
+    stats.reset_all()
+    _all_signed_in.set()
 
 
 @events.init_command_line_parser.add_listener
@@ -92,6 +120,9 @@ class RegionUser(HttpUser):
         with response:
             if response.status_code != 302:
                 response.failure(f"вход не удался: {response.status_code}")
+        if next(_signed_in) >= (options.num_users or 1 if options else 1):
+            _sign_in_done(_run["environment"])
+        _all_signed_in.wait(timeout=180)
 
     def _csrf(self) -> str:
         return self.client.cookies.get("csrftoken", "")
