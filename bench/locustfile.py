@@ -2,8 +2,8 @@
 
 Each locust user logs in as one of the demo users (the roles in proportion to how many such people
 a region has); once all are in (their sign-in's figures are kept apart, in ``$OPORA_LOAD_SIGNIN``)
-the statistics start afresh, and each reads the pages of its role with a pause of ``WAIT`` seconds between them (a person reads
-a page before opening the next); the
+the statistics start afresh, and each reads the pages of its role with a pause of ``WAIT`` seconds
+between them (a person reads a page before opening the next); the
 executors mark activities done with a short report, and the administrator and the coordinator
 upload a small file of form 2. Every write carries a token of its own; the writes the product
 confirmed (a redirect after the POST) are written to ``$OPORA_LOAD_WRITES`` when the run stops, so
