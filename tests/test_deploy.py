@@ -58,7 +58,10 @@ def _admin(statement: str) -> None:
 @pytest.fixture
 def production(tmp_path):
     """The documented settings on a database and a data directory of this test's own."""
-    env = {**os.environ, **documented_settings()}
+    # A server's environment: nothing of this test process's own (the browser tests allow Django's
+    # async-unsafe calls for Playwright, which `check --deploy` rightly refuses in production).
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(documented_settings())
     env.update(
         OPORA_VAR_DIR=str(tmp_path / "var"),
         OPORA_SECRET_KEY="deploy-test-" + uuid.uuid4().hex + uuid.uuid4().hex,
