@@ -50,7 +50,3 @@ class WriteView(ReadView, viewsets.GenericViewSet):
 
     http_method_names: ClassVar[list[str]] = ["get", "post", "patch", "delete", "head", "options"]
 
-
-def user_of(request: Any) -> Any:
-    """The signed-in user of a request (the schema generator has none: an anonymous user sees nothing)."""
-    return request.user if request is not None else None

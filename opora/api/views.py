@@ -227,7 +227,7 @@ class ProgramView(WriteView):
         _editable(request.user, program)
         sent = _valid(serializers.ProgramChangeSerializer, request)
         # The service checks a whole passport: the fields not sent keep their values.
-        data = {name: getattr(program, name) for name in PASSPORT_FIELDS if hasattr(program, name)}
+        data = {name: getattr(program, name) for name in PASSPORT_FIELDS}
         program = program_save(program=program, data={**data, **sent}, by=request.user)
         return Response(serializers.ProgramSerializer(program).data)
 
