@@ -243,7 +243,10 @@ def history_entries(*histories: models.QuerySet, limit: int | None = None) -> li
         for record in newest:
             earliest.setdefault(getattr(record, pk), record)
         wanted = [record.previous_id for record in earliest.values() if record.previous_id is not None]
-        previous = {getattr(record, pk): record for record in records.filter(history_id__in=wanted)}
+        if not newest:
+            continue
+        # Objects created among the newest records have no record before them: nothing more to read.
+        previous = {getattr(record, pk): record for record in records.filter(history_id__in=wanted)} if wanted else {}
         entries += _entries(model, newest, previous)
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:limit] if limit is not None else entries

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from opora.core.formatting import school_year_label
 from opora.effectiveness.services import Dynamics, Movement, dynamics, movement, support_received
-from opora.identification.queries import listed_codes
+from opora.identification.queries import Listed
 from opora.programs.computed import school_year_bounds
 from opora.programs.indicators import ACHIEVED, NO_DATA, NOT_ACHIEVED, period_year, plan_fact
 from opora.programs.models import UNFINISHED, Activity, ActivityStatus, Program, ProgramIndicator
@@ -201,8 +201,9 @@ def dashboard(
         schools = [school]
         municipality = school.municipality
     visible = {item.code for item in schools}
-    low = listed_codes(region, year, ("low_results",), municipality=municipality)
-    unfavourable = listed_codes(region, year, ("unfavourable",), municipality=municipality)
+    listed = Listed(region, municipality)  # each year's list read once for all the parts below
+    low = listed.codes(year, ("low_results",))
+    unfavourable = listed.codes(year, ("unfavourable",))
     low_here = None if low is None else sorted(code for code in low if code in visible)
     programs = _programs(region, municipality, school)
     return Dashboard(
@@ -214,11 +215,11 @@ def dashboard(
             low_results=None if low_here is None else len(low_here),
             unfavourable=None if unfavourable is None else sum(1 for code in unfavourable if code in visible),
         ),
-        movement=movement(region, year, schools, municipality),
+        movement=movement(region, year, schools, municipality, listed=listed),
         indicators=_indicators(programs, year),
         execution=_execution(programs, year, today),
         coverage=_coverage(low_here, year),
-        dynamics=dynamics(region, year, schools, municipality),
+        dynamics=dynamics(region, year, schools, municipality, listed=listed),
     )
 
 

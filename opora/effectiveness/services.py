@@ -29,7 +29,7 @@ from opora.core.formatting import percent
 from opora.effectiveness.models import DECISION_OPEN, CouncilMeeting, DecisionStatus, ManagementDecision
 from opora.events.models import Registration
 from opora.identification.models import IdentificationRun
-from opora.identification.queries import latest_done_run, listed_codes, lists_in_force
+from opora.identification.queries import Listed, latest_done_run, listed_codes, lists_in_force
 from opora.programs.computed import IndexEstimate, index_dynamics, index_pairs, school_year_bounds
 from opora.results.frames import outcomes_frame, results_frame
 from opora.schools.models import Municipality, Region, School
@@ -119,9 +119,9 @@ class Dynamics:
         return self.listed - self.known
 
 
-def _categories(region: Region, year: int, municipality: Municipality | None) -> dict[str, str] | None:
-    low = listed_codes(region, year, ("low_results",), municipality=municipality)
-    unfavourable = listed_codes(region, year, ("unfavourable",), municipality=municipality)
+def _categories(listed: Listed, year: int) -> dict[str, str] | None:
+    low = listed.codes(year, ("low_results",))
+    unfavourable = listed.codes(year, ("unfavourable",))
     if low is None and unfavourable is None:
         return None
     names: dict[str, list[str]] = {}
@@ -132,9 +132,19 @@ def _categories(region: Region, year: int, municipality: Municipality | None) ->
     return {code: " и ".join(parts) for code, parts in names.items()}
 
 
-def dynamics(region: Region, year: int, schools: list[School], municipality: Municipality | None = None) -> Dynamics:
-    """The dynamics of the results index of the ШНОР and ШНСУ of the year among ``schools``."""
-    categories = _categories(region, year, municipality)
+def dynamics(
+    region: Region,
+    year: int,
+    schools: list[School],
+    municipality: Municipality | None = None,
+    *,
+    listed: Listed | None = None,
+) -> Dynamics:
+    """The dynamics of the results index of the ШНОР and ШНСУ of the year among ``schools``.
+
+    ``listed``: the territory's lists already read (:class:`~opora.identification.queries.Listed`).
+    """
+    categories = _categories(listed or Listed(region, municipality), year)
     if categories is None:
         return Dynamics(year, False, 0, ())
     by_code = {school.code: school for school in schools if school.code in categories}
@@ -246,12 +256,20 @@ class Movement:
         return self.of("new")
 
 
-def movement(region: Region, year: int, schools: list[School], municipality: Municipality | None = None) -> Movement:
-    """The ШНОР of the year's list: left after the year, returned to it, stay, or new in it."""
-    history = {
-        y: listed_codes(region, y, ("low_results",), municipality=municipality)
-        for y in range(year - HISTORY_YEARS + 1, year + 2)
-    }
+def movement(
+    region: Region,
+    year: int,
+    schools: list[School],
+    municipality: Municipality | None = None,
+    *,
+    listed: Listed | None = None,
+) -> Movement:
+    """The ШНОР of the year's list: left after the year, returned to it, stay, or new in it.
+
+    ``listed``: the territory's lists already read (:class:`~opora.identification.queries.Listed`).
+    """
+    listed = listed or Listed(region, municipality)
+    history = {y: listed.codes(y, ("low_results",)) for y in range(year - HISTORY_YEARS + 1, year + 2)}
     current = history[year]
     if current is None:
         return Movement(year, False, history[year + 1] is not None, ())

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 import polars as pl
 from django.db.models import Count, Q, QuerySet
@@ -129,9 +127,7 @@ class Movement:
             return "школа есть только в одном из расчётов"
         parts = []
         if before.years_in_bottom != after.years_in_bottom:
-            parts.append(
-                f"лет в нижней группе: {_known(before.years_in_bottom)} → {_known(after.years_in_bottom)}"
-            )
+            parts.append(f"лет в нижней группе: {_known(before.years_in_bottom)} → {_known(after.years_in_bottom)}")
         if before.results_index is not None and after.results_index is not None:
             parts.append(
                 f"индекс результатов: {before.results_index:.2f} → {after.results_index:.2f}".replace(".", ",")
@@ -428,10 +424,6 @@ def _within(rows: QuerySet, region: Region, municipality: Municipality | None) -
     return rows.filter(school__municipality__region=region)
 
 
-def _flagged(flags: tuple[str, ...]) -> Q:
-    return reduce(or_, (Q(**{flag: True}) for flag in flags))
-
-
 def lists_in_force(region: Region, year: int, municipality: Municipality | None = None) -> list[ApprovedList]:
     """The lists in force for the school year that cover the territory (regional and its municipality's)."""
     lists = ApprovedList.objects.filter(region=region, year__end_year=year).exclude(kind=OrderKind.CANCELLATION)
@@ -460,17 +452,48 @@ def listed_codes(
     For the region without a regional list, the municipal lists in force together are the region's
     (a municipality without a list of its own then adds no school).
     """
-    wanted = _flagged(flags)
-    lists = lists_in_force(region, year, municipality)
-    if lists:
-        if set(flags) == set(LISTED_KEYS):
-            wanted |= Q(decision=Decision.ADDED)
-        entries = _within(ApprovedListEntry.objects.filter(approved_list__in=lists), region, municipality).exclude(
-            decision=Decision.EXCLUDED
+    return Listed(region, municipality).codes(year, flags)
+
+
+class Listed:
+    """:func:`listed_codes` of one territory, each school year's list (or run) read once.
+
+    A page that asks for several flags and years of the same territory (the dashboard: the year's
+    ШНОР and ШНСУ, the ШНОР of the years around it) reads each year's source in one query.
+    """
+
+    def __init__(self, region: Region, municipality: Municipality | None = None) -> None:
+        self.region = region
+        self.municipality = municipality
+        self._years: dict[int, tuple[bool, list[tuple]] | None] = {}
+
+    def _rows(self, year: int) -> tuple[bool, list[tuple]] | None:
+        """(from an approved list, rows of code, decision and the listed flags) of the year; None: nothing known."""
+        if year not in self._years:
+            self._years[year] = self._read(year)
+        return self._years[year]
+
+    def _read(self, year: int) -> tuple[bool, list[tuple]] | None:
+        lists = lists_in_force(self.region, year, self.municipality)
+        if lists:
+            entries = _within(
+                ApprovedListEntry.objects.filter(approved_list__in=lists), self.region, self.municipality
+            ).exclude(decision=Decision.EXCLUDED)
+            return True, list(entries.values_list("code", "decision", *LISTED_KEYS))
+        run = latest_done_run(self.region, year - 1)
+        if run is None:
+            return None
+        lines = _within(run.schools.all(), self.region, self.municipality)
+        return False, [(code, "", *flags) for code, *flags in lines.values_list("code", *LISTED_KEYS)]
+
+    def codes(self, year: int, flags: tuple[str, ...] = LISTED_KEYS) -> list[str] | None:
+        """The codes of the schools with any of ``flags`` in the year's list; None when no list is known."""
+        found = self._rows(year)
+        if found is None:
+            return None
+        from_list, rows = found
+        positions = [2 + LISTED_KEYS.index(flag) for flag in flags]
+        added = from_list and set(flags) == set(LISTED_KEYS)
+        return sorted(
+            {row[0] for row in rows if any(row[at] is True for at in positions) or (added and row[1] == Decision.ADDED)}
         )
-        return sorted(set(entries.filter(wanted).values_list("code", flat=True)))
-    run = latest_done_run(region, year - 1)
-    if run is None:
-        return None
-    lines = _within(run.schools.all(), region, municipality)
-    return sorted(set(lines.filter(wanted).values_list("code", flat=True)))

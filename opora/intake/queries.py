@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from opora.accounts.models import User
 from opora.intake.models import ImportBatch
@@ -13,6 +13,21 @@ from opora.intake.targets import PK, TARGETS
 from opora.results.models import Period, Procedure, SchoolResult, StudentResult, YearOutcome
 from opora.schools.models import Region, School, SchoolContext, SchoolType, SchoolYear
 from opora.support.models import Teacher
+
+
+def data_stamp() -> str:
+    """A mark that changes whenever an import is applied or undone.
+
+    Intake is the only writer of the loaded data (registry, context, results, outcomes, students),
+    so figures counted from them can be kept under this mark until the next import changes it.
+    """
+    found = ImportBatch.objects.aggregate(
+        applied=Count("pk", filter=Q(applied_at__isnull=False)),
+        last_applied=Max("applied_at"),
+        undone=Count("pk", filter=Q(rolled_back_at__isnull=False)),
+        last_undone=Max("rolled_back_at"),
+    )
+    return "|".join(str(found[key]) for key in ("applied", "last_applied", "undone", "last_undone"))
 
 
 def import_history(user: User) -> QuerySet[ImportBatch]:
@@ -100,9 +115,7 @@ def expected_data(school: School, grades: set[int]) -> dict[str, bool]:
     return expected
 
 
-def completeness(
-    user: User, year: SchoolYear
-) -> tuple[list[MunicipalityCompleteness], list[SchoolCompleteness]]:
+def completeness(user: User, year: SchoolYear) -> tuple[list[MunicipalityCompleteness], list[SchoolCompleteness]]:
     """For a school year: how many schools of each municipality have each kind of data, and which lack it.
 
     Grades a school does not teach make some gaps expected (an ООШ has no ЕГЭ): those are counted

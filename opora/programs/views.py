@@ -127,10 +127,23 @@ def _detail_url(program: Program) -> str:
     return reverse("programs:detail", args=[program.pk])
 
 
+def _program_histories(program: Program) -> tuple:
+    return (
+        program.history.all(),
+        ProgramSection.history.filter(program_id=program.pk),
+        Activity.history.filter(program_id=program.pk),
+        ProgramIndicator.history.filter(program_id=program.pk),
+        IndicatorActual.history.filter(indicator__program_id=program.pk),
+        ProgramReview.history.filter(program_id=program.pk),
+    )
+
+
 @login_required
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program_or_404(request, pk)
     user = request.user
+    if _journal_only(request):
+        return _journal(request, *_program_histories(program))
     sections = []
     activities = program.activities.select_related("section", "measure").order_by("position")
     by_section: dict[int | None, list] = {}
@@ -175,21 +188,35 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "diff": content_diff(last_version.content, program_content(program)) if last_version else [],
             "last_version": last_version,
             "review_missed": program.next_review_on is not None and program.next_review_on < timezone.localdate(),
-            **_audit(
-                user,
-                program.history.all(),
-                ProgramSection.history.filter(program_id=program.pk),
-                Activity.history.filter(program_id=program.pk),
-                ProgramIndicator.history.filter(program_id=program.pk),
-                IndicatorActual.history.filter(indicator__program_id=program.pk),
-                ProgramReview.history.filter(program_id=program.pk),
-            ),
+            **_audit(request, *_program_histories(program)),
         },
     )
 
 
-def _audit(user, *histories) -> dict:
-    """The journal of changes a page shows, with the link to the period's journal for those who may export it."""
+JOURNAL_PART = "history"
+"""``?part=history``: the page's journal of changes (alone when htmx asks for it, else in the full page)."""
+
+
+def _journal_only(request: HttpRequest) -> bool:
+    return bool(request.htmx) and request.GET.get("part") == JOURNAL_PART
+
+
+def _journal(request: HttpRequest, *histories) -> HttpResponse:
+    """The journal of changes alone, for the page that loads it when it is scrolled to."""
+    return render(request, "web/components/history.html", _audit(request, *histories))
+
+
+def _audit(request: HttpRequest, *histories) -> dict:
+    """The journal of changes a page shows, with the link to the period's journal for those who may export it.
+
+    Reading a program's journal costs as much as the rest of its page, and most visits do not
+    scroll to it: the page shows a placeholder that loads it when it comes into view
+    (``hx-trigger="revealed"``), and a link that opens the page with the journal for a browser
+    without scripts. Who may see the page may see its journal: the same view answers both.
+    """
+    if request.GET.get("part") != JOURNAL_PART:
+        return {"audit_lazy": True}
+    user = request.user
     return audit_context(*histories, export_url=reverse("web:audit") if can(user, Action.VIEW_AUDIT) else "")
 
 
@@ -414,6 +441,8 @@ def activity_detail(request: HttpRequest, pk: int, activity: int) -> HttpRespons
     program = _program_or_404(request, pk)
     item = get_object_or_404(program.activities.select_related("section"), pk=activity)
     user = request.user
+    if _journal_only(request):
+        return _journal(request, Activity.history.filter(id=item.pk))
     url = reverse("programs:activity", args=[program.pk, item.pk])
     status_form = StatusForm(
         request.POST or None,
@@ -469,7 +498,7 @@ def activity_detail(request: HttpRequest, pk: int, activity: int) -> HttpRespons
             "threads": [(comment, replies.get(comment.pk, [])) for comment in replies.get(None, [])],
             "status_form": status_form if may_update else None,
             "comment_form": comment_form if can(user, Action.COMMENT_ACTIVITY) else None,
-            **_audit(user, Activity.history.filter(id=item.pk)),
+            **_audit(request, Activity.history.filter(id=item.pk)),
         },
     )
 

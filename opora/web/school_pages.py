@@ -4,17 +4,22 @@ The card gathers what several apps hold (context, results, the school's line in 
 so it is a page of the edge layer, not of the schools app.
 """
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from opora.accounts.access import Action, can
 from opora.analytics import result_indicators
 from opora.core.downloads import xlsx_response
 from opora.identification.queries import latest_line_of
+from opora.intake.queries import data_stamp
 from opora.results.charts import mark_distribution, shares_by_year
 from opora.results.models import Procedure
 from opora.results.queries import (
@@ -143,12 +148,30 @@ def _results_section(request: HttpRequest, school) -> dict:
     }
 
 
+RESULTS_SECONDS = 300
+"""How long a school's drawn results section is kept at most (an import redraws it at once)."""
+
+
+def _results_html(request: HttpRequest, school: School) -> str:
+    """The school's results section as drawn: the same for every user who sees the school, until an import."""
+    procedure = request.GET.get("procedure", "")
+    key = (
+        "school-results:" + hashlib.sha256(f"{school.pk}|{school.code}|{procedure}|{data_stamp()}".encode()).hexdigest()
+    )
+    html = cache.get(key)
+    if html is None:
+        context = {"school": school, **_results_section(request, school)}
+        html = render_to_string("schools/school_detail.html#results", context, request=request)
+        cache.set(key, html, RESULTS_SECONDS)
+    return html
+
+
 @login_required
 def school_detail(request: HttpRequest, code: str) -> HttpResponse:
     school = visible_school_or_404(request.user, code)
-    results = _results_section(request, school)
+    results = _results_html(request, school)
     if request.htmx and request.htmx.target == "results-section":
-        return render(request, "schools/school_detail.html#results", {"school": school, **results})
+        return HttpResponse(results)
     years, context_rows = school_context_table(school)
     context = {
         "school": school,
@@ -158,7 +181,7 @@ def school_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_change": can_change_school(request.user, school),
         "run_line": latest_line_of(request.user, school),
         "support": _support_of(request, school),
-        **results,
+        "results_html": results,
     }
     return render(request, "schools/school_detail.html", context)
 

@@ -78,6 +78,10 @@ def test_school_reports_curator_returns_and_coordinator_approves(demo_region, br
     visit.page.get_by_role("button", name="Утвердить приказом").click()
     expect(visit.page.get_by_text("Программа утверждена: версия 1.")).to_be_visible()
     visit.screenshot("program-approved")
+    # the program's journal of changes loads when the page is scrolled down to it
+    visit.page.locator("#audit").scroll_into_view_if_needed()
+    expect(visit.page.locator("#audit table")).to_be_visible()
+    expect(visit.page.locator("#audit")).to_contain_text("изменено")
     context.close()
 
     # Then: the program is approved with its version, the activity done with its evidence in the history

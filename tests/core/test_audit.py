@@ -73,9 +73,26 @@ def test_the_history_is_shown_on_the_program_and_the_activity_pages(world, progr
         reverse("programs:detail", args=[program.pk]),
         reverse("programs:activity", args=[program.pk, activity.pk]),
     ):
+        # The page itself loads its journal when scrolled to it, and links to it for a browser without scripts
         page = client.get(url).content.decode()
-        assert "Журнал изменений" in page
-        assert "<td>Состояние</td><td>не начато</td><td>в работе</td>" in page
+        assert "Журнал изменений" in page and 'hx-get="?part=history" hx-trigger="revealed"' in page
+        assert "<td>Состояние</td>" not in page
+        # What htmx loads is the journal alone; without scripts the link opens the whole page with it
+        alone = client.get(url, {"part": "history"}, headers={"HX-Request": "true"}).content.decode()
+        assert alone.lstrip().startswith('<section class="audit" id="audit"')
+        assert "<td>Состояние</td><td>не начато</td><td>в работе</td>" in alone
+        whole = client.get(url, {"part": "history"}).content.decode()
+        assert "<td>Состояние</td><td>не начато</td><td>в работе</td>" in whole and "<!DOCTYPE html>" in whole
+
+
+def test_the_journal_of_a_program_is_refused_to_those_who_do_not_see_it(world, program, client):
+    # Given the administrator of another region, who does not see the school's program
+    client.force_login(world.users["other_region_admin"])
+    # When they ask for its journal alone, as the page's script does, they get the same 404 as for the page
+    answer = client.get(
+        reverse("programs:detail", args=[program.pk]), {"part": "history"}, headers={"HX-Request": "true"}
+    )
+    assert answer.status_code == 404
 
 
 def test_the_history_is_shown_on_the_list_and_the_methodology_pages(world, client):
