@@ -251,10 +251,13 @@ class ApprovedListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ListEntrySerializer(many=True))
     def get_entries(self, approved: ApprovedList) -> list[dict]:
-        # Only the entries of schools the user may see (a school's team sees its own line).
-        visible = self.context.get("visible_entries")
-        rows = approved.entries.all() if visible is None else visible.filter(approved_list=approved)
-        return ListEntrySerializer(rows.order_by("number"), many=True).data
+        # Only the entries of schools the user may see (a school's team sees its own line): the view
+        # prefetches them for the page's lists; a list serialised alone reads them here.
+        rows = getattr(approved, "visible_entries", None)
+        if rows is None:
+            visible = ApprovedListEntry.objects.visible_to(self.context["request"].user)
+            rows = visible.filter(approved_list=approved).order_by("number")
+        return ListEntrySerializer(rows, many=True).data
 
 
 class ProfileFactorSerializer(serializers.ModelSerializer):

@@ -170,14 +170,16 @@ class ApprovedListView(ReadView):
         return (
             ApprovedList.objects.visible_to(self.request.user)
             .select_related("year", "municipality")
+            .prefetch_related(
+                # The entries of the page's lists in one query, only those of schools the user may see.
+                Prefetch(
+                    "entries",
+                    queryset=ApprovedListEntry.objects.visible_to(self.request.user).order_by("number"),
+                    to_attr="visible_entries",
+                )
+            )
             .order_by("-approved_at", "-pk")
         )
-
-    def get_serializer_context(self) -> dict:
-        return {
-            **super().get_serializer_context(),
-            "visible_entries": ApprovedListEntry.objects.visible_to(self.request.user),
-        }
 
 
 class RiskProfileView(ReadView):

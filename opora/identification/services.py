@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from opora.accounts.models import User
 from opora.analytics import Methodology as MethodologyParameters
+from opora.core.heartbeat import heartbeat
 from opora.core.tasks import enqueue_on_commit
 from opora.identification import tasks
 from opora.identification.execution import Progress, run_execute
@@ -154,9 +155,15 @@ def run_rerun(*, run: IdentificationRun, by: User | None) -> IdentificationRun:
 def run_now(
     *, region: Region, year: SchoolYear, methodology: Methodology, by: User | None, progress: Progress
 ) -> IdentificationRun:
-    """Create a run and compute it at once (the command line waits for it)."""
+    """Create a run and compute it at once (the command line waits for it).
+
+    The run gives signs of life as a worker's does: a command stopped mid-run (Ctrl+C twice, the
+    terminal closed, the machine switched off) leaves a run that is seen as interrupted and can be
+    started again, and a long run of the command line is never taken for an abandoned one.
+    """
     run = _run_create(region=region, year=year, methodology=methodology, by=by)
-    return run_execute(run=run, progress=progress)
+    with heartbeat(IdentificationRun.objects.filter(pk=run.pk)):
+        return run_execute(run=run, progress=progress)
 
 
 # An order may be dated a little ahead (it is signed on a set day), not into another year by a slip.

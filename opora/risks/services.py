@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from opora.accounts.models import User
 from opora.analytics.risks import LEVELS, RISK_INDICATORS, rule_errors
+from opora.core.heartbeat import heartbeat
 from opora.core.tasks import enqueue_on_commit
 from opora.risks import defaults, tasks
 from opora.risks.execution import Progress, profiles_execute
@@ -320,9 +321,10 @@ def profiles_start(*, region: Region, year: SchoolYear, by: User | None) -> Prof
 
 
 def profiles_now(*, region: Region, year: SchoolYear, by: User | None, progress: Progress) -> ProfileRun:
-    """A run computed at once (the command line waits for it)."""
+    """A run computed at once (the command line waits for it), giving signs of life as a worker's run does."""
     run = ProfileRun.objects.create(region=region, year=year, factor_set=latest_factor_set(region), created_by=by)
-    return profiles_execute(run=run, progress=progress)
+    with heartbeat(ProfileRun.objects.filter(pk=run.pk)):
+        return profiles_execute(run=run, progress=progress)
 
 
 @transaction.atomic

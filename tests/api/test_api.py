@@ -430,3 +430,35 @@ def test_a_change_against_an_old_version_is_refused_with_409(world: World):
     assert second.json()["detail"].startswith("Мероприятие уже изменил")
     activity.refresh_from_db()
     assert activity.content == "Диагностика дефицитов педагогов"
+
+
+def test_the_lists_read_their_entries_in_one_query_however_many_lists_there_are(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from opora.identification.models import ApprovedList
+
+    def add_copies(count: int) -> None:
+        for _ in range(count):
+            copy = ApprovedList.objects.get(pk=world.approved_list.pk)
+            entries = list(copy.entries.all())
+            copy.pk = None
+            copy._state.adding = True
+            copy.save()
+            for entry in entries:
+                entry.pk = None
+                entry._state.adding = True
+                entry.approved_list = copy
+                entry.save()
+
+    client = _client(world.users["region_admin"])
+    add_copies(1)
+    with CaptureQueriesContext(connection) as few:
+        answer = client.get("/api/lists/")
+    add_copies(8)
+    with CaptureQueriesContext(connection) as many:
+        more = client.get("/api/lists/")
+    assert answer.status_code == more.status_code == 200
+    assert more.json()["count"] == answer.json()["count"] + 8
+    assert all(item["entries"] for item in more.json()["results"])
+    assert len(many) == len(few)

@@ -280,3 +280,29 @@ def test_methodology_form_saves_a_version(demo, client):
     response = client.post(reverse("identification:methodology_edit", args=[base.pk]), data)
     assert response.status_code == 302
     assert methodology_current().params.bottom_share == 0.12
+
+
+def test_a_run_of_the_command_line_gives_signs_of_life_while_it_computes(demo, settings):
+    # Given a run computed at once, as `opora identify` does, whose progress we watch
+    from opora.identification.recovery import runs_interrupted_fail
+
+    signs = []
+
+    def watch(percent: int, message: str) -> None:
+        signs.append(IdentificationRun.objects.values_list("heartbeat_at", flat=True).get())
+
+    region = Region.objects.get()
+    run = run_now(
+        region=region,
+        year=SchoolYear.objects.get(end_year=2026),
+        methodology=methodology_current(),
+        by=None,
+        progress=watch,
+    )
+
+    # Then it bore a sign of life from its first step, as a worker's run does (a stopped command
+    # then leaves a run seen as interrupted), and a start meanwhile would not take it for abandoned
+    assert run.status == RunStatus.DONE
+    assert signs and all(sign is not None for sign in signs)
+    settings.OPORA_RUN_STALE_SECONDS = 60
+    assert runs_interrupted_fail() == []

@@ -655,3 +655,17 @@ def test_a_submission_time_is_now(world, year):
     before = timezone.now()
     response = response_submit(link=link, answers={"d01": 2})
     assert before <= response.submitted_at <= timezone.now()
+
+
+def test_a_profile_run_of_the_command_line_gives_signs_of_life_while_it_computes(world, year):
+    # Given profiles computed at once, as `opora risks` does, whose progress we watch
+    signs = []
+
+    def watch(percent: int, message: str) -> None:
+        signs.append(ProfileRun.objects.values_list("heartbeat_at", flat=True).get())
+
+    run = profiles_now(region=world.region, year=year, by=None, progress=watch)
+
+    # Then the run bore a sign of life from its first step: a stopped command leaves it seen as interrupted
+    assert run.status == RunStatus.DONE
+    assert signs and all(sign is not None for sign in signs)
