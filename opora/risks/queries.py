@@ -186,14 +186,21 @@ def risk_map(
 ) -> tuple[list[RiskFactor], list[MapRow]]:
     """Schools × factors of the run with the level in force (the expert's where there is one)."""
     factors = list(run.factor_set.factors.filter(retired=False).order_by("number"))
-    profiles = run.profiles.visible_to(user).select_related("school").order_by("municipality", "code")
+    # Only what the map and its workbook show: a region's 1,500 profiles in full are slow to build.
+    profiles = (
+        run.profiles.visible_to(user)
+        .select_related("school")
+        .only("id", "run", "school", "code", "name", "municipality", "school__name", "school__short_name")
+        .order_by("municipality", "code")
+    )
     if municipality:
         profiles = profiles.filter(municipality=municipality)
     computed: dict[tuple[int, str], int | None] = {
         (profile_id, key): value
-        for profile_id, key, value in ProfileFactor.objects.filter(profile__in=profiles).values_list(
-            "profile_id", "factor__key", "level"
-        )
+        # unordered: the model's own order (by run, school and factor) would sort the region's rows for nothing
+        for profile_id, key, value in ProfileFactor.objects.filter(profile__in=profiles)
+        .order_by()
+        .values_list("profile_id", "factor__key", "level")
     }
     judged: dict[tuple[int, str], int | None] = {}
     for school_id, key, value in (
