@@ -9,12 +9,15 @@ from opora.identification.models import RunSchool
 from tests.factories import SchoolFactory
 
 PAGES = (
+    ("web:home", lambda world: {}),
     ("schools:list", lambda world: {}),
+    ("schools:detail", lambda world: {"code": world.school.code}),
     ("intake:completeness", lambda world: {}),
     ("identification:runs", lambda world: {}),
     ("identification:run", lambda world: {"pk": world.run.pk}),
     ("identification:lists", lambda world: {}),
     ("risks:map", lambda world: {}),
+    ("programs:list", lambda world: {}),
     ("programs:dashboard", lambda world: {}),
     ("network:partnerships", lambda world: {}),
     ("network:teachers", lambda world: {}),
