@@ -7,7 +7,9 @@ of how the data arise) and each seed, with its hidden truth:
   the schools by their noise-free results over the years), for Опора's default methodology, for
   the naive rule «bottom 10 % by last year's mean mark» (sorting an Excel column) and for the
   oracle (below);
-- the false-positive rate of the ШНОР flag among small schools against large ones;
+- the false-positive rate of the ШНОР flag among small schools against large ones, for Опора, the
+  naive rule and the oracle's F1-optimal list (whether the ceiling itself flags small schools
+  more often);
 - objectivity: the share of schools inflating the ВПР that are flagged (recall), the share of
   honest schools flagged (false-flag rate), the share of schools left «not known», and how the
   calibrated statistics of each signal spread among honest schools (sd 1 expected);
@@ -462,6 +464,8 @@ def evaluate(
         "baseline",
         "oracle",
         "oracle_top",
+        "oracle_small",
+        "oracle_large",
         "opora_small",
         "opora_large",
         "baseline_small",
@@ -505,7 +509,7 @@ def evaluate(
         ):
             counts[name].add(data[column], truth)
             counts[name].per_seed.append(seed_f1(data[column], truth))
-            if not name.startswith("oracle"):
+            if name != "oracle_top":
                 counts[f"{name}_small"].add(data[column].filter(is_small), truth.filter(is_small))
                 counts[f"{name}_large"].add(data[column].filter(~is_small), truth.filter(~is_small))
         inflates = data["truth_inflates_vpr"]
@@ -566,10 +570,13 @@ def report(name: str, outcome: ScenarioResult, small: int) -> list[str]:
     )
     s, b = c["opora_small"], c["opora_large"]
     ns, nb = c["baseline_small"], c["baseline_large"]
+    os_, ob = c["oracle_small"], c["oracle_large"]
     lines.append(
         f"  Ложные ШНОР (FP / истинно не низких): Опора — малые (< {small} обучающихся) {s.false_positive_rate:.3f} "
         f"({s.fp} из {s.fp + s.tn}), большие {b.false_positive_rate:.3f} ({b.fp} из {b.fp + b.tn}); наивное — "
-        f"малые {ns.false_positive_rate:.3f}, большие {nb.false_positive_rate:.3f}"
+        f"малые {ns.false_positive_rate:.3f}, большие {nb.false_positive_rate:.3f}; оракул (список наибольшей "
+        f"ожидаемой F1) — малые {os_.false_positive_rate:.3f} ({os_.fp} из {os_.fp + os_.tn}), большие "
+        f"{ob.false_positive_rate:.3f} ({ob.fp} из {ob.fp + ob.tn})"
     )
     o = c["objectivity"]
     known = outcome.inflating - outcome.unknown_objectivity
@@ -635,21 +642,25 @@ def main() -> None:
                 c["objectivity"],
                 c["opora_small"].false_positive_rate,
                 c["opora_large"].false_positive_rate,
+                c["oracle_small"].false_positive_rate,
+                c["oracle_large"].false_positive_rate,
             )
         )
     print()
     print("Сводка (F1 ± стандартная ошибка по зёрнам; цели: до оракула ≤ 0,02, над наивным ≥ 0,08, полнота ≥ 0,85,")
-    print("ложные признаки необъективности ≤ 1 %, ложные ШНОР у малых школ не чаще, чем у больших):")
+    print("ложные признаки необъективности ≤ 1 %, ложные ШНОР у малых школ не чаще, чем у больших; «ор.» — ложные ШНОР")
+    print("оракула у малых и больших школ):")
     print(
         f"  {'сценарий':<18} {'Опора':>13} {'наивное':>13} {'оракул':>13} {'полнота':>8} {'ложные':>7} "
-        f"{'FP мал.':>8} {'FP бол.':>8}"
+        f"{'FP мал.':>8} {'FP бол.':>8} {'ор. мал.':>8} {'ор. бол.':>8}"
     )
-    for name, opora, baseline, oracle, objectivity, small_fp, large_fp in summary:
+    for name, opora, baseline, oracle, objectivity, small_fp, large_fp, oracle_small, oracle_large in summary:
         print(
             f"  {name:<18} {opora.f1:.3f} ± {opora.standard_error:.3f} "
             f"{baseline.f1:.3f} ± {baseline.standard_error:.3f} "
             f"{oracle.f1:.3f} ± {oracle.standard_error:.3f} {objectivity.recall:>8.3f} "
-            f"{objectivity.false_positive_rate:>7.4f} {small_fp:>8.3f} {large_fp:>8.3f}"
+            f"{objectivity.false_positive_rate:>7.4f} {small_fp:>8.3f} {large_fp:>8.3f} {oracle_small:>8.3f} "
+            f"{oracle_large:>8.3f}"
         )
 
 

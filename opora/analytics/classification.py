@@ -250,8 +250,8 @@ def identify(
        of a school borrowing strength from each other;
     4. ШНОР (``low_results_rule="index"``): from the same model, the probability that the school
        is in the bottom group (⌈``bottom_share``·m⌉ schools a year) in at least K of the N years;
-       the list by ``low_results_decision`` (default: the schools with the highest probability,
-       as many as maximise the expected F1). ``"rank"``: in the bottom group by the raw index in
+       the list by ``low_results_decision`` (default: the round(Σ p) schools with the highest
+       probability, as many as ШНОР are expected). ``"rank"``: in the bottom group by the raw index in
        at least K of N years; ``"rosobrnadzor"``: the 30 % rule;
     5. ИСБШ of the year (mean of the last ``wellbeing_years``), ШНСУ = the ⌈``unfavourable_share``·m⌉
        lowest;

@@ -22,7 +22,7 @@ from scipy.special import ndtri
 from scipy.stats import norm
 
 from ._frames import DETERMINISTIC, RESULTS_REQUIRED, RESULTS_SCHEMA, conform
-from ._robust import robust_calibration, spread_beyond_sampling
+from ._robust import MAD_TO_SD, robust_calibration, spread_beyond_sampling
 from .methodology import ANNUAL_MARKS, CONTROL_TEST, EGE, OGE, VPR, Methodology
 from .shrinkage import FayHerriot, SchoolYearModel
 from .student_scores import StudentStatistics, student_score_statistics
@@ -364,12 +364,14 @@ def raw_results_index(
     """Combine a school's standardised tests into one raw index per school and year.
 
     Within a procedure p the tests c are averaged with weights aₓ·nₓ (subject weight ×
-    participants); procedures are averaged with the methodology's weights Wₚ over the
+    participants); each procedure's level is divided by its loading cₚ (:func:`procedure_loadings`,
+    estimated from the region's schools each year: the scale on which the procedure shows the
+    common level); procedures are averaged with the methodology's weights Wₚ over the
     procedures the school has::
 
-        π_c = a_c n_c / Σ_{c∈p} a_c n_c,     Lₚ = Σ_{c∈p} π_c z_c
+        π_c = a_c n_c / Σ_{c∈p} a_c n_c,     Lₚ = Σ_{c∈p} π_c z_c / cₚ
         Eₚ = Wₚ / (Vₚ / N + ω²ₚ)  (``procedure_combination="precision"``)  or  Eₚ = Wₚ  (``"fixed"``)
-        Y  = Σₚ Eₚ Lₚ / Σₚ Eₚ,     so each test weighs ω_c = π_c Eₚ / Σ E
+        Y  = Σₚ Eₚ Lₚ / Σₚ Eₚ,     so each test weighs ω_c = π_c Eₚ / (cₚ Σ E)
 
     Tests written by the same grade g share students, so their errors correlate; each test has
     its ρ_c (``correlation`` of :func:`standardised_scores`: estimated from form 4, else
@@ -378,7 +380,7 @@ def raw_results_index(
         V = Σ_g [ Σ_{c∈g} (1 − ρ_c) ω_c² v_c + (Σ_{c∈g} √ρ_c ω_c √v_c)² ]
 
     (with one ρ for all tests, (1 − ρ) Σ ω² v + ρ (Σ ω √v)²). Vₚ is the same sum over the
-    tests of procedure p with the weights π_c.
+    tests of procedure p with the weights π_c / cₚ.
 
     With precision weights a procedure with a handful of participants (a large Vₚ) cannot
     outweigh one with hundreds; ω²ₚ (:func:`procedure_interaction`, estimated from the region's
@@ -401,8 +403,9 @@ def raw_results_index(
     polars.DataFrame
         ``code, year, raw_index, raw_variance, raw_index_with_vpr, vpr_excluded, tests,
         participants`` and the procedure levels ``level_vpr, level_oge, level_ege,
-        level_annual_marks, level_control_test`` with variances ``variance_<…>`` and the year's
-        between-school interaction variances ``interaction_<…>`` (ω²ₚ).
+        level_annual_marks, level_control_test`` (on the common scale, Lₚ after division by cₚ)
+        with variances ``variance_<…>`` and the year's between-school interaction variances
+        ``interaction_<…>`` (ω²ₚ).
 
     Examples
     --------
@@ -482,12 +485,17 @@ def raw_results_index(
 
     excluded_flags = school_years["vpr_excluded"].to_numpy()
     year_of_sy = school_years["year"].to_numpy()
+    left_out = excluded_flags[sy_of_syp] & (procedure_of_syp == procedures.index(VPR))
+    # every procedure's level on the common scale of the region's procedures (one-factor loadings)
+    loading = procedure_loadings(level, procedure_of_syp, year_of_sy[sy_of_syp], left_out, sy_of_syp, len(procedures))
+    level = level / loading
+    level_variance = level_variance / loading**2
     interaction = procedure_interaction(
         level,
         level_variance,
         procedure_of_syp,
         year_of_sy[sy_of_syp],
-        excluded_flags[sy_of_syp] & (procedure_of_syp == procedures.index(VPR)),
+        left_out,
         sy_of_syp,
         len(procedures),
     )
@@ -502,7 +510,7 @@ def raw_results_index(
         with np.errstate(invalid="ignore", divide="ignore"):
             share = effective / total[sy_of_syp]
         index = np.bincount(sy_of_syp, share * level, n_sy)
-        s = share[syp_of_sypg]
+        s = (share / loading)[syp_of_sypg]  # a test enters its procedure's level divided by the loading
         syg = sy_of_sypg * 16 + grade_of_sypg
         keys, inverse = np.unique(syg, return_inverse=True)
         s1 = np.bincount(inverse, s**2 * B, len(keys))
@@ -545,6 +553,103 @@ def raw_results_index(
 
 
 MIN_PAIR_SCHOOLS = 30  # schools with both procedures for their interaction to be estimated
+
+
+def procedure_loadings(
+    level: np.ndarray,
+    procedure: np.ndarray,
+    year: np.ndarray,
+    left_out: np.ndarray,
+    school_year: np.ndarray,
+    n_procedures: int,
+) -> np.ndarray:
+    """Loading cₚ per (school-year, procedure) entry: the scale on which procedure p shows the common level.
+
+    Each procedure's level is in the student sd of its own tests, and a procedure whose results
+    carry more noise per student (marks rather than scores, a teacher's judgement) shows the
+    same difference between schools as a smaller number: Lₚ ≈ cₚ·θ + departure + error. In a
+    year, for every pair of procedures with at least ``MIN_PAIR_SCHOOLS`` schools, the robust
+    between-school covariance (Gnanadesikan–Kettenring, from the MAD: the sampling errors of two
+    procedures cancel in it)::
+
+        Cₚ_q = sₚ s_q (MAD²(xₚ + x_q) − MAD²(xₚ − x_q)) / 4,   x = L / s,   s = 1.4826·MAD(L)
+
+    is cₚ c_q Var θ (a one-factor model). Least squares on log Cₚ_q = aₚ + a_q gives
+    cₚ = exp(aₚ − mean a) over the procedures with a loading, so the loadings have geometric
+    mean 1 and the index stays in student sd. Dividing Lₚ by cₚ (and its variance by cₚ²) puts
+    every procedure on one scale before they are combined; otherwise the difference of scales
+    (cₚ − c_q)·θ is read as the procedure's departure ω²ₚ and weighs the procedure down. When the
+    pairs do not determine the loadings (fewer than three procedures, no odd cycle of pairs, a
+    covariance not above 0) every procedure keeps cₚ = 1. Entries ``left_out`` (ВПР of a school
+    at risk) do not enter the estimate.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> theta = rng.normal(0, 0.5, 400)
+    >>> levels = np.stack([c * theta + rng.normal(0, 0.05, 400) for c in (1.0, 1.0, 0.6)], axis=1).reshape(-1)
+    >>> out = procedure_loadings(levels, np.tile([0, 1, 2], 400), np.full(1200, 2026), np.zeros(1200, dtype=bool),
+    ...                          np.repeat(np.arange(400), 3), 3)
+    >>> np.round(out[:3], 2).tolist()
+    [1.15, 1.19, 0.73]
+    """
+    out = np.ones(len(level))
+    usable = np.isfinite(level) & ~left_out
+    for y in np.unique(year):
+        rows = np.flatnonzero((year == y) & usable)
+        if len(rows) == 0:
+            continue
+        schools, position = np.unique(school_year[rows], return_inverse=True)
+        L = np.full((len(schools), n_procedures), np.nan)
+        L[position, procedure[rows]] = level[rows]
+        written = np.isfinite(L)
+        # the same schools for every pair, so that Var θ is one number: drop the least written
+        # procedures until enough schools write all the rest
+        core = [p for p in np.argsort(-written.sum(axis=0), kind="stable") if written[:, p].sum() >= MIN_PAIR_SCHOOLS]
+        while len(core) >= 3 and written[:, core].all(axis=1).sum() < MIN_PAIR_SCHOOLS:
+            core.pop()
+        if len(core) < 3:
+            continue
+        common = written[:, core].all(axis=1)
+        log_cov = np.full((n_procedures, n_procedures), np.nan)
+        for p, q in itertools.combinations(range(n_procedures), 2):
+            both = common if p in core and q in core else written[:, p] & written[:, q]
+            if both.sum() >= MIN_PAIR_SCHOOLS:
+                covariance = _robust_covariance(L[both, p], L[both, q])
+                if covariance > 0:
+                    log_cov[p, q] = log_cov[q, p] = np.log(covariance)
+        pairs = [(p, q) for p, q in itertools.combinations(core, 2) if np.isfinite(log_cov[p, q])]
+        A = np.zeros((len(pairs), len(core)))
+        for i, (p, q) in enumerate(pairs):
+            A[i, [core.index(p), core.index(q)]] = 1.0
+        if len(pairs) < len(core) or np.linalg.matrix_rank(A) < len(core):
+            continue  # the pairs do not tell c_p from c_q (e.g. only two procedures)
+        a = np.full(n_procedures, np.nan)
+        a[core] = np.linalg.lstsq(A, np.array([log_cov[p, q] for p, q in pairs]), rcond=None)[0]
+        centre = float(np.mean(a[core]))
+        for p in range(n_procedures):
+            if p not in core:
+                # a procedure of fewer schools: from its covariances with the core procedures
+                known = [log_cov[p, q] - a[q] for q in core if np.isfinite(log_cov[p, q])]
+                if known:
+                    a[p] = float(np.mean(known))
+        loading = np.where(np.isfinite(a), np.exp(a - centre), 1.0)
+        here = year == y
+        out[here] = loading[procedure[here]]
+    return out
+
+
+def _robust_covariance(x: np.ndarray, y: np.ndarray) -> float:
+    """Gnanadesikan–Kettenring covariance from the MAD of the standardised sum and difference."""
+
+    def spread(values: np.ndarray) -> float:
+        return float(MAD_TO_SD * np.median(np.abs(values - np.median(values))))
+
+    sx, sy = spread(x), spread(y)
+    if not (sx > 0 and sy > 0):
+        return float("nan")
+    u, v = x / sx, y / sy
+    return sx * sy * (spread(u + v) ** 2 - spread(u - v) ** 2) / 4.0
 
 
 def procedure_interaction(

@@ -258,3 +258,64 @@ def test_year_marks_on_a_schools_own_scale_weigh_less():
     gap_oge = (joined["raw_index"] - joined["level_oge"]).abs().mean()
     gap_annual = (joined["raw_index"] - joined["level_annual_marks"]).abs().mean()
     assert gap_oge < gap_annual / 3
+
+
+def _loading_inputs(loadings, schools=1500, seed=7, outliers=0):
+    rng = np.random.default_rng(seed)
+    common = rng.normal(0, 0.5, schools)
+    levels = np.stack([c * common + rng.normal(0, 0.05, schools) for c in loadings], axis=1)
+    levels[:outliers, -1] -= 3.0  # a few schools with mass failure in the last procedure
+    n = len(loadings)
+    return (
+        levels.reshape(-1),
+        np.tile(np.arange(n), schools),
+        np.full(n * schools, 2026),
+        np.zeros(n * schools, dtype=bool),
+        np.repeat(np.arange(schools), n),
+        n,
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), low=st.floats(0.4, 0.9))
+def test_procedure_loadings_recover_the_scale_of_each_procedure(seed, low):
+    """Given three procedures showing the common level on scales 1, 1 and c; then their loadings are in that ratio."""
+    from opora.analytics.results_index import procedure_loadings
+
+    out = procedure_loadings(*_loading_inputs((1.0, 1.0, low), seed=seed))
+    # the MAD is a robust but not an efficient spread: with 1500 schools the ratio is known to within a few %
+    assert out[2] / out[0] == pytest.approx(low, rel=0.1)
+    assert out[1] / out[0] == pytest.approx(1.0, rel=0.1)
+    assert np.prod(out[:3]) == pytest.approx(1.0)  # geometric mean 1: the index stays in student sd
+
+
+def test_procedure_loadings_stay_close_with_a_few_extreme_schools():
+    """Given 2 % of schools 3 units lower in one procedure only (mass failure); then its loading moves < 10 %."""
+    from opora.analytics.results_index import procedure_loadings
+
+    out = procedure_loadings(*_loading_inputs((1.0, 1.0, 0.6), outliers=30))
+    assert out[2] / out[0] == pytest.approx(0.6, rel=0.1)
+
+
+def test_two_procedures_keep_their_scale():
+    """Two procedures cannot tell c_p from c_q: both keep loading 1."""
+    from opora.analytics.results_index import procedure_loadings
+
+    assert procedure_loadings(*_loading_inputs((1.0, 0.5))).tolist() == [1.0] * 3000
+
+
+@pytest.mark.parametrize("factor", [0.5, 2.0])
+def test_a_procedure_on_another_scale_does_not_change_the_ranking(factor):
+    """Given year marks reported on a compressed or stretched scale; then the index only changes its unit."""
+    rng = np.random.default_rng(3)
+    rows = {1.0: [], factor: []}
+    for i in range(150):
+        level = rng.normal(0, 0.5)
+        draws = {p: level + rng.normal(0, 0.1) for p in ("ВПР", "ОГЭ", "Годовые отметки")}
+        for k in rows:
+            for p, grade in (("ВПР", 5), ("ОГЭ", 9), ("Годовые отметки", 7)):
+                scale = k if p == "Годовые отметки" else 1.0
+                rows[k].append((f"{i:03d}", 2026, p, grade, "Математика", 30, scale * draws[p], 0.01 * scale**2, 1.0))
+    base, scaled = (raw_results_index(scores_frame(rows[k]), M)["raw_index"].to_numpy() for k in (1.0, factor))
+    # the three procedures' loadings have geometric mean 1, so the whole index is scaled by factor^(1/3)
+    assert scaled == pytest.approx(base * factor ** (1 / 3), rel=1e-9)
