@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -127,6 +128,12 @@ def _detail_url(program: Program) -> str:
     return reverse("programs:detail", args=[program.pk])
 
 
+def _row_link(name: str, program_pk: int) -> Callable[[int], str]:
+    """The address of a program's row (``name`` takes the program and the row) for any row's key."""
+    start, end = reverse(name, args=[program_pk, 0]).rsplit("/0/", 1)
+    return lambda pk: f"{start}/{pk}/{end}"
+
+
 def _program_histories(program: Program) -> tuple:
     return (
         program.history.all(),
@@ -147,7 +154,13 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sections = []
     activities = program.activities.select_related("section", "measure").order_by("position")
     by_section: dict[int | None, list] = {}
+    # A roadmap has a hundred activities or more: each row's links and state are made here at once,
+    # not resolved by the template row by row.
+    page_link, edit_link = _row_link("programs:activity", program.pk), _row_link("programs:activity_edit", program.pk)
+    today = timezone.localdate()
     for activity in activities:
+        activity.page_url, activity.edit_url = page_link(activity.pk), edit_link(activity.pk)
+        activity.overdue = activity.is_overdue(today)
         by_section.setdefault(activity.section_id, []).append(activity)
     for section in program.sections.order_by("position"):
         sections.append((section, by_section.pop(section.pk, [])))
