@@ -684,8 +684,11 @@ def work_sources(scores: pl.DataFrame) -> pl.DataFrame:
         )
     if "correlation_estimated" not in scores.columns:
         scores = scores.with_columns(pl.lit(False).alias("correlation_estimated"))
+    # Lazy and streaming (no float sums: exact): an in-memory group-by of millions of rows on a few
+    # hundred keys takes a copy of the columns it reads.
     return (
-        scores.group_by("year", "procedure", "grade", "subject", maintain_order=True)
+        scores.lazy()
+        .group_by("year", "procedure", "grade", "subject", maintain_order=True)
         .agg(
             pl.col("kind").first(),
             pl.len().cast(pl.Int64).alias("schools"),
@@ -728,6 +731,7 @@ def work_sources(scores: pl.DataFrame) -> pl.DataFrame:
             "failure_weight",
         )
         .sort("year", "procedure", "grade", "subject")
+        .collect(engine="streaming")
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy.special import ndtri
+from scipy.special import ndtr, ndtri
 from scipy.stats import norm, qmc
 
 from .methodology import Methodology
@@ -70,7 +70,7 @@ def bottom_thresholds(mean: np.ndarray, sd: np.ndarray, counted: np.ndarray, sha
         low, high = float(mu.min() - 8 * s.max()), float(mu.max() + 8 * s.max())
         for _ in range(80):
             middle = 0.5 * (low + high)
-            if norm.cdf((middle - mu) / s).sum() < k:
+            if ndtr((middle - mu) / s).sum() < k:  # Φ, as norm.cdf without its argument checks
                 low = middle
             else:
                 high = middle

@@ -69,6 +69,12 @@ def _half_width(lower: str, upper: str) -> pl.Expr:
     return (pl.col(upper) - pl.col(lower)) / 2
 
 
+def _combined_half_width(first: pl.Expr, second: pl.Expr) -> pl.Expr:
+    """√(h₁² + h₂²) of two non-negative half-widths, as max·√(1 + (min/max)²): no square underflows to 0."""
+    big, small = pl.max_horizontal(first, second), pl.min_horizontal(first, second)
+    return pl.when(big > 0).then(big * (1 + (small / big) ** 2).sqrt()).otherwise(big)
+
+
 def index_changes(frame: pl.DataFrame) -> pl.DataFrame:
     """The change of each row's index between two years, its interval and its dynamics.
 
@@ -90,7 +96,7 @@ def index_changes(frame: pl.DataFrame) -> pl.DataFrame:
         before.fill_null(after).alias("_h1"),
         after.fill_null(before).alias("_h2"),
         (pl.col("index_after") - pl.col("index_before")).alias("change"),
-    ).with_columns((pl.col("_h1") ** 2 + pl.col("_h2") ** 2).sqrt().alias("_h"))
+    ).with_columns(_combined_half_width(pl.col("_h1").abs(), pl.col("_h2").abs()).alias("_h"))
     return (
         with_widths.with_columns(
             (pl.col("change") - pl.col("_h")).alias("change_lower"),
@@ -130,8 +136,10 @@ def dynamics_of(
     widths = [(high - low) / 2 for low, high in (before_bounds, after_bounds) if low is not None and high is not None]
     if not widths:
         return None
-    first, second = (widths * 2)[:2]
-    half = math.hypot(first, second)
+    first, second = (abs(width) for width in (widths * 2)[:2])
+    big, small = max(first, second), min(first, second)
+    # the same arithmetic as the frame's (√(h₁² + h₂²) without squaring tiny widths to 0)
+    half = big * math.sqrt(1 + (small / big) ** 2) if big > 0 else big
     change = after - before
     if change - half > 0:
         return POSITIVE
@@ -216,9 +224,31 @@ def list_exit(
     rule = rule or ExitRule()
     window = yearly.filter(pl.col("year") <= year).sort("code", "year")
     medians = dict(window.group_by("year").agg(pl.col("results_index").median().alias("median")).iter_rows())
-    on_list = None if listed is None else set(listed)
+    schema = {
+        "code": pl.String,
+        "exited_list": pl.Boolean,
+        "exited_list_unknown_reason": pl.String,
+        "exit_status": pl.String,
+        "years_out_of_bottom": pl.Int64,
+        "entry_year": pl.Int64,
+        "gap_at_entry": pl.Float64,
+        "gap_closed": pl.Float64,
+    }
+    codes = window.select(pl.col("code").unique(maintain_order=True).cast(pl.String))
+    if listed is None:
+        return codes.with_columns(
+            pl.lit(None, dtype=pl.Boolean).alias("exited_list"),
+            pl.lit("не известен перечень, по которому школа поддерживалась в этом году", dtype=pl.String).alias(
+                "exited_list_unknown_reason"
+            ),
+            *(pl.lit(None, dtype=dtype).alias(name) for name, dtype in list(schema.items())[3:]),
+        )
+    on_list = set(listed)
+    is_listed = pl.col("code").is_in(pl.Series(sorted(on_list), dtype=pl.String).implode())
+    # Only the schools of the list need their years one by one: the others have not left it.
     rows = []
-    for code, group in window.group_by("code", maintain_order=True):
+    supported = window.filter(is_listed)
+    for code, group in supported.group_by("code", maintain_order=True):
         code = code[0]
         years = group["year"].to_list()
         index = dict(zip(years, group["results_index"].to_list(), strict=True))
@@ -233,14 +263,6 @@ def list_exit(
             "gap_at_entry": None,
             "gap_closed": None,
         }
-        if on_list is None:
-            row["exited_list_unknown_reason"] = "не известен перечень, по которому школа поддерживалась в этом году"
-            rows.append(row)
-            continue
-        if code not in on_list:
-            row["exited_list"] = False
-            rows.append(row)
-            continue
         last = [y for y in range(year - rule.years_out + 1, year + 1)]
         if any(bottom.get(y) is None or index.get(y) is None for y in last):
             row["exited_list_unknown_reason"] = (
@@ -269,17 +291,12 @@ def list_exit(
         else:
             row.update(exited_list=False, exit_status=IMPROVING)
         rows.append(row)
-    schema = {
-        "code": pl.String,
-        "exited_list": pl.Boolean,
-        "exited_list_unknown_reason": pl.String,
-        "exit_status": pl.String,
-        "years_out_of_bottom": pl.Int64,
-        "entry_year": pl.Int64,
-        "gap_at_entry": pl.Float64,
-        "gap_closed": pl.Float64,
-    }
-    return pl.DataFrame(rows, schema=schema)
+    found = pl.DataFrame(rows, schema=schema)
+    return (
+        codes.join(found, on="code", how="left", maintain_order="left")
+        .with_columns(pl.when(is_listed).then(pl.col("exited_list")).otherwise(False).alias("exited_list"))
+        .select(list(schema))
+    )
 
 
 __all__ = [

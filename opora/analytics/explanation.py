@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .methodology import Methodology
@@ -23,6 +24,8 @@ EXPLAINED_COLUMNS = (
 )  # fmt: skip
 
 
+# A region's explanations repeat the methodology's figures in every school's text: formatted once.
+@lru_cache(maxsize=4096, typed=True)
 def number(value: float | None, digits: int = 2) -> str:
     """A number the Russian way: decimal comma, true minus sign; «—» when unknown.
 
@@ -37,6 +40,7 @@ def number(value: float | None, digits: int = 2) -> str:
     return f"{exact:f}".replace(".", ",").replace("-", "−")
 
 
+@lru_cache(maxsize=4096, typed=True)
 def percent(value: float | None) -> str:
     """A share as whole percent: 0.523 → «52 %».
 
@@ -185,9 +189,7 @@ def explain(row: Mapping[str, Any], methodology: Methodology) -> str:
     if row.get("objectivity_risk"):
         sentence = (
             f"Риск необъективности ВПР: сводный показатель {number(row.get('objectivity_score'))} при пороге "
-            f"{number(row.get('objectivity_threshold'))}"
-            + (": " + "; ".join(fired) if fired else "")
-            + "."
+            f"{number(row.get('objectivity_threshold'))}" + (": " + "; ".join(fired) if fired else "") + "."
         )
         if row.get("vpr_excluded"):
             sentence += (

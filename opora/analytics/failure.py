@@ -112,7 +112,7 @@ def learning_failure(
             "learning_failure_unknown_reason",
         )
         .sort("code", "year")
-        .collect(engine=DETERMINISTIC)
+        .collect(engine="streaming")  # sums of counts only: exact, and leaner than in memory
     )
 
 
@@ -160,7 +160,8 @@ def rosobrnadzor_tests(results: pl.DataFrame | pl.LazyFrame, year: int, methodol
         .drop("year")
         .rename({"participants": "previous_participants", "fail_share": "previous_fail_share", "low": "previous_low"})
     )
-    return current.join(previous, on=keys, how="left", maintain_order="left").sort(*keys).collect(engine=DETERMINISTIC)
+    # no sums: streaming is exact and leaner
+    return current.join(previous, on=keys, how="left", maintain_order="left").sort(*keys).collect(engine="streaming")
 
 
 def rosobrnadzor_signal(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+_QUANTUM = {digits: Decimal(1).scaleb(-digits) for digits in range(7)}  # 1, 0.1, …: made once
+
 
 def rounded(value: float | int | Decimal | None, decimals: int = 0) -> Decimal | None:
     """The value rounded half away from zero to ``decimals`` places; None stays None.
@@ -30,5 +32,6 @@ def rounded(value: float | int | Decimal | None, decimals: int = 0) -> Decimal |
         return None
     if not exact.is_finite():
         return None
-    result = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    quantum = _QUANTUM.get(decimals) or Decimal(1).scaleb(-decimals)
+    result = exact.quantize(quantum, rounding=ROUND_HALF_UP)
     return result.copy_abs() if result.is_zero() else result

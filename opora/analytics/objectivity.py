@@ -363,17 +363,23 @@ def _levels(frame: pl.DataFrame, scores: pl.DataFrame, methodology: Methodology)
     # scored from form 3 already have it (z_mean); those scored from form 4 are standardised again.
     rho = pl.lit(float(methodology.same_students_correlation)).alias("correlation")
     mean_part = pl.col("within_variance") / (pl.col("participants") * pl.col("region_sd") ** 2)
-    vpr_scores = scores.filter(pl.col("procedure") == VPR)
+    # Lazy: only the columns used are gathered from the rows kept (an eager filter copies all of them).
+    vpr_scores = scores.lazy().filter(pl.col("procedure") == VPR)
     parts = []
-    if "kind" in vpr_scores.columns:
+    if "kind" in scores.columns:
         parts.append(
-            vpr_scores.filter(pl.col("kind") == "marks").select(
-                *keys, "grade", "participants", pl.col("z_mean").alias("z"), mean_part.alias("variance"), rho
-            )
+            vpr_scores.filter(pl.col("kind") == "marks")
+            .select(*keys, "grade", "participants", pl.col("z_mean").alias("z"), mean_part.alias("variance"), rho)
+            .collect(engine=DETERMINISTIC)
         )
-        scored = vpr_scores.filter(pl.col("kind") != "marks").select("year", "grade", "subject").unique()
+        scored = (
+            vpr_scores.filter(pl.col("kind") != "marks")
+            .select("year", "grade", "subject")
+            .unique()
+            .collect(engine=DETERMINISTIC)
+        )
     else:
-        scored = vpr_scores.select("year", "grade", "subject").unique()
+        scored = vpr_scores.select("year", "grade", "subject").unique().collect(engine=DETERMINISTIC)
     if scored.height:
         scored = scored.with_columns(pl.col("subject").cast(frame.schema["subject"]))
         marks_only = replace(methodology, failure_weight=0.0, use_student_results=False)
@@ -401,8 +407,11 @@ def _levels(frame: pl.DataFrame, scores: pl.DataFrame, methodology: Methodology)
     if "correlation" not in scores.columns:
         scores = scores.with_columns(pl.lit(float(methodology.same_students_correlation)).alias("correlation"))
     level_column = "z_mean" if "z_mean" in scores.columns else "z"
-    gia_cells = scores.filter(pl.col("procedure").is_in([OGE, EGE])).select(
-        *keys, "grade", "participants", pl.col(level_column).alias("z"), "variance", "correlation"
+    gia_cells = (
+        scores.lazy()
+        .filter(pl.col("procedure").is_in([OGE, EGE]))
+        .select(*keys, "grade", "participants", pl.col(level_column).alias("z"), "variance", "correlation")
+        .collect(engine=DETERMINISTIC)
     )
     vpr = _grade_level(vpr_cells.sort("code", "year", "grade"), keys)
     gia = _grade_level(gia_cells, keys)
@@ -458,9 +467,12 @@ def _cutoffs(frame: pl.DataFrame) -> pl.DataFrame:
         "scores_at_cutoffs_variance": pl.Float64,
     }
     vpr = (
-        frame.filter(pl.col("mean_score").is_not_null() & pl.all_horizontal(pl.col(m).is_not_null() for m in marks))
+        frame.lazy()
+        .filter(pl.col("mean_score").is_not_null() & pl.all_horizontal(pl.col(m).is_not_null() for m in marks))
+        .select("code", "year", "grade", "subject", "mean_score", *marks)  # only what is used, not every column
         .with_columns(pl.sum_horizontal(marks).cast(pl.Float64).alias("_n"))
         .filter(pl.col("_n") > 0)
+        .collect(engine=DETERMINISTIC)
     )
     if vpr.height == 0:
         return pl.DataFrame(schema=schema)

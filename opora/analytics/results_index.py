@@ -214,15 +214,20 @@ def _year_scores(
     m = pl.col("measure")
     n = pl.col("n")
     region = cells.with_columns((n * m).sum().over(keys).truediv(n.sum().over(keys)).alias("region_mean"))
-    stats = region.group_by(keys, maintain_order=True).agg(
-        pl.col("kind").first().alias("_kind"),
-        pl.col("within_ss").sum().alias("_within_ss"),
-        (n - 1.0).clip(lower_bound=0.0).sum().alias("_within_df"),
-        n.sum().alias("_n_total"),
-        pl.len().alias("_schools"),
-        (n * (m - pl.col("region_mean")) ** 2).sum().alias("_between_ss"),
-        pl.col("failed").sum().alias("_failed"),
-        n.filter(pl.col("failed").is_not_null()).sum().alias("_failed_n"),
+    stats = (
+        region.lazy()  # an eager group-by on a few tests would copy every column of the cells first
+        .group_by(keys, maintain_order=True)
+        .agg(
+            pl.col("kind").first().alias("_kind"),
+            pl.col("within_ss").sum().alias("_within_ss"),
+            (n - 1.0).clip(lower_bound=0.0).sum().alias("_within_df"),
+            n.sum().alias("_n_total"),
+            pl.len().alias("_schools"),
+            (n * (m - pl.col("region_mean")) ** 2).sum().alias("_between_ss"),
+            pl.col("failed").sum().alias("_failed"),
+            n.filter(pl.col("failed").is_not_null()).sum().alias("_failed_n"),
+        )
+        .collect(engine=DETERMINISTIC)
     )
     # Form 3 has no within-school sd of the ЕГЭ scores; moment estimators from the school means
     # confuse it with the lower means of small schools, so the methodology states it.
@@ -286,7 +291,7 @@ def _year_scores(
         correlation.alias("correlation"),
         ((pl.col("kind") == "student_scores") & pl.col("_estimated").is_not_null()).alias("correlation_estimated"),
         _weight_expression(methodology).alias("weight"),
-    ).sort("code", *keys)
+    )  # still in the order of the sorted cells: every step since keeps it
 
 
 MIN_FAILURE_SCHOOLS = 20  # schools of a test with known failures for the failure line to be fitted
@@ -420,7 +425,8 @@ def raw_results_index(
         scores = scores.with_columns(pl.lit(float(methodology.same_students_correlation)).alias("correlation"))
     procedure_weight = np.array([methodology.procedure_weight(p) for p in procedures] + [0.0])
     cells = (
-        scores.filter(pl.col("weight") > 0)
+        scores.lazy()  # only the columns used are gathered from the rows kept
+        .filter(pl.col("weight") > 0)
         .select(
             "code",
             "year",
@@ -435,6 +441,7 @@ def raw_results_index(
             .alias("_p"),
         )
         .filter(pl.col("_p") < len(procedures))
+        .collect(engine=DETERMINISTIC)
         .sort("code", "year", "_p", "grade")
     )
     excluded = pl.DataFrame(schema={"code": pl.String, "year": pl.Int64})

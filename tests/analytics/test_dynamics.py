@@ -1,7 +1,7 @@
 """Dynamics of the results index and the exit from the list (methodology 4.8)."""
 
 import polars as pl
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import opora.analytics.dynamics as dynamics
@@ -30,6 +30,7 @@ def test_wider_intervals_never_make_a_change_significant(before, h1, after, h2, 
 
 
 @given(st.lists(st.tuples(finite, width, finite, width), min_size=1, max_size=30))
+@example([(0.0, 0.0, 1.534e-207, 1.534e-207)])  # widths so small that their squares are 0
 def test_the_frame_and_the_single_school_agree(rows):
     frame = pl.DataFrame(
         [(b, b - h1, b + h1, a, a - h2, a + h2) for b, h1, a, h2 in rows],
@@ -96,3 +97,19 @@ def test_a_share_that_falls_is_the_mirror_of_one_that_rises(n1, n2, p1, p2):
     assert forward.lower <= forward.change <= forward.upper
     higher_is_better = share_change(k1, n1, k2, n2, lower_is_better=False)
     assert higher_is_better.dynamics == flip[forward.dynamics]
+
+
+def test_every_school_once_in_code_order_whether_on_the_list_or_not():
+    # given the rows of a window in no particular order, one school on the list
+    yearly = _window([("a", 2024, -2.0, True), ("a", 2025, -1.2, False), ("a", 2026, -1.0, False)]).reverse()
+    # when the exit is judged with the list and without it
+    known = list_exit(yearly, ["a", "not-in-the-window"], 2026)
+    unknown = list_exit(yearly, None, 2026)
+    # then each school of the window appears once, by code; only the listed one has a status
+    codes = sorted({*yearly["code"].to_list()})
+    assert known["code"].to_list() == codes and unknown["code"].to_list() == codes
+    assert known.filter(pl.col("code") != "a")["exited_list"].to_list() == [False] * (len(codes) - 1)
+    assert known.filter(pl.col("code") != "a")["exit_status"].null_count() == len(codes) - 1
+    assert known.filter(pl.col("code") == "a").select("exited_list", "exit_status").row(0) == (True, "left")
+    assert unknown.schema == known.schema
+    assert unknown["years_out_of_bottom"].null_count() == len(codes)
