@@ -161,7 +161,8 @@ def _results_html(request: HttpRequest, school: School) -> str:
     html = cache.get(key)
     if html is None:
         context = {"school": school, **_results_section(request, school)}
-        html = render_to_string("schools/school_detail.html#results", context, request=request)
+        # drawn without the request: the section uses none of it, and the page's context processors are not needed
+        html = render_to_string("schools/school_detail.html#results", context)
         cache.set(key, html, RESULTS_SECONDS)
     return html
 
