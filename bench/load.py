@@ -7,7 +7,8 @@ and roadmaps with activities for the schools of the demo school team and of the 
 municipality. The demo users of every role log in with their demo password.
 
 Then the product is started as ``docs/deploy.md`` describes: gunicorn (``--gunicorn-workers``
-processes of ``--threads`` threads) with the production settings and one task worker
+processes, 5 by default, of ``--threads`` threads; ``--worker-class sync`` for one request per
+process) with the production settings and one task worker
 (``opora db_worker``, which checks the uploaded files), and a second process drives it on
 127.0.0.1: locust headless (``bench/locustfile.py``) with ``--users`` concurrent users who log in,
 read the home page, the dashboards, the lists and the school cards, and write activity statuses
@@ -18,6 +19,8 @@ It prints requests/s, p50/p95/p99 and the errors of each kind of page, the slowe
 then checks the writes against the database: every status change and every upload the users were
 told was saved is stored exactly once, none is stored that the users were not told about, and each
 activity's status is the last one written. Target: 0 errors, p95 under 300 ms for pages.
+Beside the users' figures it prints the server's own (gunicorn's access log: from taking the
+request to the answer), so that time spent in the load generator shows apart.
 
 Run: ``.venv/bin/python bench/load.py [--schools 1500] [--users 50] [--time 60s] [--max-requests 20000]``.
 """
@@ -27,9 +30,12 @@ from __future__ import annotations
 import argparse
 import cProfile
 import csv
+import datetime
 import json
+import math
 import os
 import pstats
+import re
 import subprocess
 import sys
 import tempfile
@@ -236,6 +242,23 @@ def report(prefix: Path, seconds: float) -> list[dict]:
     return slowest
 
 
+ACCESS_FORMAT = "%(t)s %(m)s %(U)s %(s)s %(D)s"
+ACCESS_LINE = re.compile(r"\[([^\]]+)\] (\S+) (\S+) (\d+) (\d+)$")
+
+
+def server_times(log: Path, since: float) -> list[float]:
+    """Milliseconds the server took for each page request it answered from ``since`` on (not the sign-in)."""
+    times = []
+    for line in log.read_text(errors="replace").splitlines():
+        match = ACCESS_LINE.match(line.strip())
+        if not match or match.group(3).startswith("/accounts/login/"):
+            continue
+        at = datetime.datetime.strptime(match.group(1), "%d/%b/%Y:%H:%M:%S %z").timestamp()
+        if at >= math.floor(since):
+            times.append(int(match.group(5)) / 1000.0)
+    return sorted(times)
+
+
 def page_url(name: str, plan: dict) -> tuple[str, str | None]:
     """The user and the address of a kind of page by its name in the statistics of ``bench/locustfile.py``."""
     schools, program = plan["schools"], plan["program"]
@@ -353,8 +376,11 @@ def main() -> None:
     parser.add_argument(
         "--wait", default="2,6", help="пауза пользователя между страницами, с: «от,до» (по умолчанию 2,6)"
     )
-    parser.add_argument("--gunicorn-workers", type=int, default=3, help="процессов gunicorn")
+    parser.add_argument("--gunicorn-workers", type=int, default=5, help="процессов gunicorn")
     parser.add_argument("--threads", type=int, default=4, help="потоков в каждом процессе gunicorn")
+    parser.add_argument(
+        "--worker-class", default="gthread", choices=("gthread", "sync"), help="класс процессов gunicorn"
+    )
     parser.add_argument("--prepare", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--verify", nargs=1, help=argparse.SUPPRESS)
     parser.add_argument("--profile", nargs="+", help=argparse.SUPPRESS)
@@ -370,7 +396,8 @@ def main() -> None:
         return
     print(
         f"Нагрузка: {args.users} пользователей (пауза между страницами {args.wait.replace(',', '–')} с), регион из "
-        f"{args.schools} школ, gunicorn на PostgreSQL ({args.gunicorn_workers} процесса × {args.threads} потока)"
+        f"{args.schools} школ, gunicorn на PostgreSQL ({args.worker_class}: процессов {args.gunicorn_workers}"
+        + (f", потоков в каждом {args.threads})" if args.worker_class == "gthread" else ")")
     )
     if not postgres_answers():
         print("PostgreSQL: сервер на 127.0.0.1:5432 не отвечает, замер пропущен")
@@ -406,11 +433,15 @@ def main() -> None:
             server = start_server(
                 [
                     str(BIN / "gunicorn"), "opora.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                    "--workers", str(args.gunicorn_workers), "--threads", str(args.threads),
-                    "--worker-class", "gthread", "--timeout", "60", "--log-level", "warning",
+                    "--workers", str(args.gunicorn_workers),
+                    # gunicorn turns sync into gthread when given threads: one each for sync
+                    "--threads", str(args.threads if args.worker_class == "gthread" else 1),
+                    "--worker-class", args.worker_class, "--timeout", "60", "--log-level", "warning",
                     # Kept-alive connections outlive the users' pauses, as nginx's would in front:
                     # otherwise gunicorn closes one as a user reuses it (connection reset).
                     "--keep-alive", "30",
+                    # the server's own time of each request (µs), beside what the users measure
+                    "--access-logfile", str(directory / "access.log"), "--access-logformat", ACCESS_FORMAT,
                 ],
                 env=env,
                 log=directory / "gunicorn.log",
@@ -463,6 +494,13 @@ def main() -> None:
                 sys.stderr.write(locust.stdout + locust.stderr)
                 raise SystemExit(f"locust не записал статистику (код {locust.returncode})")
             slowest = report(prefix, seconds)
+            served = server_times(directory / "access.log", entered["at"] if signin.exists() else 0.0)
+            if served:
+                at = [served[min(len(served) - 1, int(q * len(served)))] for q in (0.5, 0.95, 0.99)]
+                print(
+                    f"На сервере (журнал gunicorn: от приёма запроса до ответа, без очереди в locust): запросов "
+                    f"{len(served)}, p50 {at[0]:.0f}, p95 {at[1]:.0f}, p99 {at[2]:.0f}, макс {served[-1]:.0f} мс"
+                )
             print(
                 f"Загрузка машины в конце замера: load average {load:.1f} на {os.cpu_count()} ядрах "
                 "(locust, gunicorn, обработчик задач и PostgreSQL на одной машине)"

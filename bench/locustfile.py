@@ -123,6 +123,11 @@ class RegionUser(HttpUser):
         if next(_signed_in) >= (options.num_users or 1 if options else 1):
             _sign_in_done(_run["environment"])
         _all_signed_in.wait(timeout=180)
+        # Released together, 50 users would all open their first page in the same instant: a burst
+        # that only the barrier above makes (people signed in over minutes do not click in step), and
+        # that fills the first seconds of every page's figures with queueing. Each starts after one
+        # pause of its own, as if it had signed in at its own moment.
+        gevent.sleep(random.uniform(*WAIT))
 
     def _csrf(self) -> str:
         return self.client.cookies.get("csrftoken", "")
