@@ -15,7 +15,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from opora.core.formatting import school_year_label
-from opora.effectiveness.services import Dynamics, Movement, dynamics, movement, support_received
+from opora.effectiveness.services import (
+    Dynamics,
+    Movement,
+    SchoolsInView,
+    dynamics,
+    movement,
+    school_codes,
+    support_received,
+)
 from opora.identification.queries import Listed
 from opora.programs.computed import school_year_bounds
 from opora.programs.indicators import ACHIEVED, NO_DATA, NOT_ACHIEVED, period_year, plan_fact
@@ -189,7 +197,7 @@ def _coverage(codes: list[str] | None, year: int) -> Coverage:
 def dashboard(
     region: Region,
     year: int,
-    schools: list[School],
+    schools: list[School] | SchoolsInView,
     *,
     municipality: Municipality | None = None,
     school: School | None = None,
@@ -200,7 +208,7 @@ def dashboard(
     if school is not None:
         schools = [school]
         municipality = school.municipality
-    visible = {item.code for item in schools}
+    visible = school_codes(schools)
     listed = Listed(region, municipality)  # each year's list read once for all the parts below
     low = listed.codes(year, ("low_results",))
     unfavourable = listed.codes(year, ("unfavourable",))

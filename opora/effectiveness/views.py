@@ -27,6 +27,7 @@ from opora.effectiveness.forms import DecisionForm, DecisionStatusForm, MeetingF
 from opora.effectiveness.models import DECISION_OPEN, CouncilMeeting, ManagementDecision
 from opora.effectiveness.services import (
     SUPPORT_KINDS,
+    SchoolsInView,
     decision_add,
     decision_update,
     dynamics,
@@ -36,7 +37,7 @@ from opora.effectiveness.services import (
 )
 from opora.identification.models import IdentificationRun, RunStatus
 from opora.programs.computed import current_school_year
-from opora.schools.models import Region, School
+from opora.schools.models import Municipality, Region, School
 from opora.schools.queries import chosen_region, visible_municipalities, visible_school_or_404
 
 
@@ -67,13 +68,9 @@ def _territory(user: User):
     return user.municipality if user.municipality_id else None
 
 
-BOARD_FIELDS = ("id", "code", "name", "short_name", "municipality__id", "municipality__name", "municipality__region")
-"""What the dashboard reads of the schools it counts (a region's 1,500 schools in full are slow to build)."""
-
-
-def _schools(request: HttpRequest, region: Region, *, fields: tuple[str, ...] = ()) -> list[School]:
+def _schools(request: HttpRequest, region: Region) -> list[School]:
     schools = School.objects.visible_to(request.user).filter(municipality__region=region).select_related("municipality")
-    return list(schools.only(*fields) if fields else schools)
+    return list(schools)
 
 
 @login_required
@@ -313,14 +310,14 @@ def _board(request: HttpRequest, region: Region, school: School | None = None):
     # The dashboard is of the school year under way unless another is asked for.
     wanted = request.GET.get("year", "")
     year = int(wanted) if wanted.isdigit() and 2000 < int(wanted) < 2100 else current_school_year()
-    schools = _schools(request, region, fields=BOARD_FIELDS)
+    visible = School.objects.visible_to(request.user).filter(municipality__region=region)
     municipality = _territory(request.user)
     wanted = request.GET.get("municipality", "")
     if municipality is None and wanted.isdigit():
-        municipality = next((item.municipality for item in schools if item.municipality_id == int(wanted)), None)
+        municipality = Municipality.objects.filter(pk=int(wanted), schools__in=visible).distinct().first()
         if municipality is not None:
-            schools = [item for item in schools if item.municipality_id == municipality.pk]
-    return dashboard(region, year, schools, municipality=municipality, school=school)
+            visible = visible.filter(municipality=municipality)
+    return dashboard(region, year, SchoolsInView(visible), municipality=municipality, school=school)
 
 
 def _board_context(request: HttpRequest, board, region: Region) -> dict:

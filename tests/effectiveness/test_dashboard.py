@@ -7,6 +7,7 @@ import openpyxl
 from django.urls import reverse
 
 from opora.effectiveness.dashboard import chart_data, dashboard
+from opora.effectiveness.services import SchoolsInView
 from opora.programs.models import Activity, Program
 from opora.schools.models import School
 from opora.support.models import CuratorAssignment, Partnership
@@ -102,3 +103,29 @@ def test_the_documents_download_from_the_pages(world, client):
     client.force_login(world.users["school_team"])
     assert client.get(reverse("effectiveness:report", args=["council-report"])).status_code == 403
     assert client.get(reverse("effectiveness:school_note", args=[world.school.code])).status_code == 200
+
+
+def test_the_schools_by_code_count_as_the_full_list_does(world, client, django_assert_max_num_queries):
+    """The page reads the codes of every school and builds only the schools it names: same figures."""
+    everyone = School.objects.filter(municipality__region=world.region)
+    today = datetime.date(2026, 12, 3)
+    full = dashboard(world.region, YEAR, _schools(world), today=today)
+    lazy = dashboard(world.region, YEAR, SchoolsInView(everyone), today=today)
+    assert lazy.lists == full.lists and lazy.coverage == full.coverage
+    assert [(row.school.code, row.status) for row in lazy.movement.rows] == [
+        (row.school.code, row.status) for row in full.movement.rows
+    ]
+    assert [(row.school.code, row.categories) for row in lazy.dynamics.rows] == [
+        (row.school.code, row.categories) for row in full.dynamics.rows
+    ]
+    assert lazy.dynamics.listed == full.dynamics.listed and lazy.movement.next_known == full.movement.next_known
+    named = [row.school for row in (*lazy.movement.rows, *lazy.dynamics.rows)]
+    assert named, "the world has a ШНОР of the year to name"
+    with django_assert_max_num_queries(0):  # what the page shows of them is already read
+        assert all(school.display_name and school.municipality.name for school in named)
+    # the region's user chooses a municipality: only its schools are counted
+    client.force_login(world.users["region_admin"])
+    chosen = client.get(reverse("effectiveness:dashboard"), {"year": YEAR, "municipality": world.municipality.pk})
+    assert chosen.status_code == 200 and chosen.context["board"].municipality == world.municipality
+    unknown = client.get(reverse("effectiveness:dashboard"), {"year": YEAR, "municipality": 999999})
+    assert unknown.status_code == 200 and unknown.context["board"].municipality is None
