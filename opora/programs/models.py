@@ -127,6 +127,11 @@ UNFINISHED = (ActivityStatus.NOT_STARTED, ActivityStatus.IN_PROGRESS)
 """Statuses of an activity that becomes «просрочено» once its end date has passed."""
 
 
+def overdue(status: str, ends_on: datetime.date | None, today: datetime.date) -> bool:
+    """«Просрочено»: the end date has passed and the activity is neither finished nor cancelled."""
+    return ends_on is not None and ends_on < today and status in UNFINISHED
+
+
 class Activity(models.Model):
     """An activity of a roadmap: what, by when (as written and as dates), by whom, with what result."""
 
@@ -175,8 +180,7 @@ class Activity(models.Model):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """«Просрочено»: the end date has passed and the activity is neither finished nor cancelled."""
-        today = today or timezone.localdate()
-        return self.ends_on is not None and self.ends_on < today and self.status in UNFINISHED
+        return overdue(self.status, self.ends_on, today or timezone.localdate())
 
     @property
     def shown_status(self) -> str:

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from opora.programs.models import ActivityStatus, Notification, ProgramStatus
 from opora.programs.services import (
@@ -203,3 +204,40 @@ def test_the_dashboard_is_per_municipality_and_per_school(world, program, client
     assert other.context["summary"]["counts"]["total"] == 0
     assert school.context["summary"]["counts"]["total"] == 1
     assert "Муниципалитет" in own.content.decode()
+
+
+def test_the_monitoring_page_counts_as_each_programs_own_summary_does(world, program, client):
+    """Per school, per section and per owner, with the overdue and the coming deadlines listed."""
+    from opora.programs.models import Activity, Program, ProgramSection
+    from opora.programs.views import execution_summary
+
+    section = ProgramSection.objects.create(program=program, number="1", title="Оценочные процедуры")
+    territory = Program.objects.create(region=world.region, municipality=world.municipality, kind="roadmap",
+                                       title="Дорожная карта муниципалитета")  # fmt: skip
+    today = timezone.localdate()
+    for number, (owner, status, days, chosen) in enumerate(
+        (
+            ("Директор", ActivityStatus.DONE, -40, section),
+            ("Директор", ActivityStatus.IN_PROGRESS, -3, section),  # overdue
+            ("Завуч", ActivityStatus.NOT_STARTED, 10, None),  # due within 30 days
+            ("", ActivityStatus.PARTLY_DONE, 5, None),
+        )
+    ):
+        Activity.objects.create(program=program, section=chosen, number=str(number), content=f"Шаг {number}",
+                                owners=owner, status=status, ends_on=today + datetime.timedelta(days=days))  # fmt: skip
+    Activity.objects.create(program=territory, number="1", content="Совещание", status=ActivityStatus.NOT_STARTED,
+                            ends_on=today - datetime.timedelta(days=1))  # fmt: skip
+    client.force_login(world.users["region_admin"])
+    page = client.get(reverse("programs:dashboard")).context
+    everything = list(Activity.objects.filter(program__in=[program, territory]))
+    assert page["summary"] == execution_summary(everything)
+    rows = dict(page["rows"])
+    of_territory = [a for a in everything if a.program_id == territory.pk]
+    assert rows["Программы территории"] == execution_summary(of_territory)["counts"]
+    assert rows[world.school.display_name] == execution_summary(list(program.activities.all()))["counts"]
+    assert dict(page["summary"]["by_section"])["Без раздела"]["total"] == 4  # the fixture's, two here, the territory's
+    assert dict(page["summary"]["by_owner"])["не указаны"]["total"] >= 1
+    assert {a.content for a in page["overdue"]} == {"Шаг 1", "Совещание"} | (
+        {"Педсовет по итогам ВПР"} if datetime.date(2026, 11, 30) < today else set()
+    )
+    assert "Шаг 2" in {a.content for a in page["upcoming"]}
