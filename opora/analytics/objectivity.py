@@ -21,7 +21,7 @@ import numpy as np
 import polars as pl
 from scipy.stats import norm
 
-from ._frames import DETERMINISTIC, RESULTS_REQUIRED, RESULTS_SCHEMA, conform
+from ._frames import DETERMINISTIC, RESULTS_REQUIRED, RESULTS_SCHEMA, conform, sort_by_code
 from ._robust import HUBER, MAD_TO_SD, robust_calibration, robust_correlation
 from .methodology import EGE, OGE, VPR, Methodology
 
@@ -413,7 +413,7 @@ def _levels(frame: pl.DataFrame, scores: pl.DataFrame, methodology: Methodology)
         .select(*keys, "grade", "participants", pl.col(level_column).alias("z"), "variance", "correlation")
         .collect(engine=DETERMINISTIC)
     )
-    vpr = _grade_level(vpr_cells.sort("code", "year", "grade"), keys)
+    vpr = _grade_level(sort_by_code(vpr_cells, "year", "grade"), keys)  # a grade's tests in input order
     gia = _grade_level(gia_cells, keys)
     joined = vpr.rename({"level": "vpr_level", "level_variance": "_vv"}).join(
         gia.rename({"level": "gia_level", "level_variance": "_vg"}), on=keys, how="left", maintain_order="left"

@@ -21,7 +21,7 @@ import polars as pl
 from scipy.special import ndtri
 from scipy.stats import norm
 
-from ._frames import DETERMINISTIC, RESULTS_REQUIRED, RESULTS_SCHEMA, conform
+from ._frames import DETERMINISTIC, RESULTS_REQUIRED, RESULTS_SCHEMA, conform, sort_by_code
 from ._robust import MAD_TO_SD, robust_calibration, spread_beyond_sampling
 from .methodology import ANNUAL_MARKS, CONTROL_TEST, EGE, OGE, VPR, Methodology
 from .shrinkage import FayHerriot, SchoolYearModel
@@ -443,7 +443,7 @@ def raw_results_index(
         .filter(pl.col("_p") < len(procedures))
         .collect(engine=DETERMINISTIC)
     )
-    cells = _sorted_by_school(cells)
+    cells = sort_by_code(cells, "year", "_p", "grade")  # tests of a grade stay in input (subject) order
     excluded = pl.DataFrame(schema={"code": pl.String, "year": pl.Int64})
     if without_vpr is not None and without_vpr.height:
         excluded = without_vpr.select("code", pl.col("year").cast(pl.Int64)).unique()
@@ -557,27 +557,6 @@ def raw_results_index(
         columns[PROCEDURE_COLUMNS[column].replace("level_", "interaction_")] = spreads
     out = pl.DataFrame(columns).with_columns(pl.col(pl.Float64).fill_nan(None))
     return out.sort("code", "year")
-
-
-def _sorted_by_school(cells: pl.DataFrame) -> pl.DataFrame:
-    """The cells by code, year, procedure and grade; equal keys keep their order (a stable sort).
-
-    One integer key instead of four columns (the code a string): at country size the sort takes
-    half the time, and the tests of a grade stay in the order they came in (by subject), so the
-    sums over them do not depend on how a parallel sort broke ties.
-    """
-    if cells.height == 0:
-        return cells
-    codes = cells.select(pl.col("code").unique().sort()).to_series()
-    code_id = pl.col("code").replace_strict(codes, pl.int_range(codes.len(), eager=True), return_dtype=pl.Int64)
-    first_year, last_year = cells["year"].min(), cells["year"].max()
-    years = int(last_year) - int(first_year) + 1  # type: ignore[arg-type]
-    low, high = cells["grade"].min(), cells["grade"].max()
-    low = 0 if low is None else int(low)  # type: ignore[arg-type]
-    grades = (0 if high is None else int(high)) - low + 2  # type: ignore[arg-type]
-    grade = (pl.col("grade") - low + 1).fill_null(0)  # no grade first, as the sort of the columns puts it
-    key = ((code_id * years + (pl.col("year") - first_year)) * 8 + pl.col("_p")) * grades + grade
-    return cells.with_columns(key.alias("_key")).sort("_key", maintain_order=True).drop("_key")
 
 
 MIN_PAIR_SCHOOLS = 30  # schools with both procedures for their interaction to be estimated
