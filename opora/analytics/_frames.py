@@ -127,12 +127,13 @@ def sort_by_code(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
     if frame.height == 0:
         return frame
     codes = frame.select(pl.col("code").drop_nulls().unique().sort()).to_series()
+    # eager: the lazy replace_strict of a column of nulls only fails inside polars
     code_id = (
         frame["code"].replace_strict(codes, pl.int_range(1, codes.len() + 1, eager=True), return_dtype=pl.Int64)
         if codes.len()
-        else pl.Series(values=[None] * frame.height, dtype=pl.Int64)
+        else pl.zeros(frame.height, pl.Int64, eager=True)
     )
-    key = pl.lit(code_id.fill_null(0))  # no code first
+    key = pl.lit(code_id.fill_null(0))  # a row without a code sorts first, as in the sort of the columns
     span = codes.len() + 1
     for column in columns:
         low, high = frame[column].min(), frame[column].max()

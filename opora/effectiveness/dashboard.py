@@ -21,7 +21,6 @@ from opora.effectiveness.services import (
     SchoolsInView,
     dynamics,
     movement,
-    school_codes,
     support_received,
 )
 from opora.identification.queries import Listed
@@ -208,7 +207,7 @@ def dashboard(
     if school is not None:
         schools = [school]
         municipality = school.municipality
-    visible = school_codes(schools)
+    visible = SchoolsInView.of(schools).codes
     listed = Listed(region, municipality)  # each year's list read once for all the parts below
     low = listed.codes(year, ("low_results",))
     unfavourable = listed.codes(year, ("unfavourable",))

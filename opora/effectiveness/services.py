@@ -54,33 +54,28 @@ class SchoolsInView:
     """The schools a page counts: all their codes at once, the School objects only of those shown.
 
     A region's dashboard counts 1,500 schools but names only its ШНОР and ШНСУ; building all
-    1,500 School objects was a third of the page's time. Where a list of School objects is given
-    instead, it serves the same way.
+    1,500 School objects was a third of the page's time. Built from a query, it reads the codes and
+    then only the schools asked for; built from School objects already at hand, it uses those.
     """
 
-    def __init__(self, schools: QuerySet[School]) -> None:
-        self._schools = schools
-        self.codes = frozenset(schools.values_list("code", flat=True))
+    def __init__(self, schools: QuerySet[School] | Iterable[School]) -> None:
+        self._query = schools if isinstance(schools, QuerySet) else None
+        self._known = None if isinstance(schools, QuerySet) else {school.code: school for school in schools}
+        self.codes = frozenset(self._known if self._known is not None else schools.values_list("code", flat=True))
+
+    @classmethod
+    def of(cls, schools: SchoolsInView | Iterable[School]) -> SchoolsInView:
+        return schools if isinstance(schools, SchoolsInView) else cls(schools)
 
     def by_code(self, codes: Iterable[str]) -> dict[str, School]:
+        """The schools among these with the given codes, by code."""
         wanted = sorted(set(codes) & self.codes)
-        if not wanted:
+        if self._known is not None:
+            return {code: self._known[code] for code in wanted}
+        if not wanted or self._query is None:
             return {}
-        found = self._schools.filter(code__in=wanted).select_related("municipality").only(*SHOWN_FIELDS)
+        found = self._query.filter(code__in=wanted).select_related("municipality").only(*SHOWN_FIELDS)
         return {school.code: school for school in found}
-
-
-def schools_by_code(schools: list[School] | SchoolsInView, codes: Iterable[str]) -> dict[str, School]:
-    """The schools among ``schools`` with the given codes, by code."""
-    if isinstance(schools, SchoolsInView):
-        return schools.by_code(codes)
-    wanted = set(codes)
-    return {school.code: school for school in schools if school.code in wanted}
-
-
-def school_codes(schools: list[School] | SchoolsInView) -> frozenset[str]:
-    """The codes of ``schools``."""
-    return schools.codes if isinstance(schools, SchoolsInView) else frozenset(school.code for school in schools)
 
 
 # ── dynamics ──────────────────────────────────────────────────────────────────────────────────────
@@ -185,7 +180,7 @@ def dynamics(
     categories = _categories(listed or Listed(region, municipality), year)
     if categories is None:
         return Dynamics(year, False, 0, ())
-    by_code = schools_by_code(schools, categories)
+    by_code = SchoolsInView.of(schools).by_code(categories)
     codes = sorted(by_code)
     pairs = index_pairs(region, year, codes)
     failing, no_certificate = _shares(region, year, codes)
@@ -311,7 +306,7 @@ def movement(
     current = history[year]
     if current is None:
         return Movement(year, False, history[year + 1] is not None, ())
-    by_code = schools_by_code(schools, current)
+    by_code = SchoolsInView.of(schools).by_code(current)
     run = latest_done_run(region, year)
     flags = dict(run.schools.filter(code__in=current).values_list("code", "exited_list")) if run is not None else {}
     following = history[year + 1]

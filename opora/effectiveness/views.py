@@ -68,9 +68,12 @@ def _territory(user: User):
     return user.municipality if user.municipality_id else None
 
 
+def _visible(request: HttpRequest, region: Region):
+    return School.objects.visible_to(request.user).filter(municipality__region=region)
+
+
 def _schools(request: HttpRequest, region: Region) -> list[School]:
-    schools = School.objects.visible_to(request.user).filter(municipality__region=region).select_related("municipality")
-    return list(schools)
+    return list(_visible(request, region).select_related("municipality"))
 
 
 @login_required
@@ -310,14 +313,16 @@ def _board(request: HttpRequest, region: Region, school: School | None = None):
     # The dashboard is of the school year under way unless another is asked for.
     wanted = request.GET.get("year", "")
     year = int(wanted) if wanted.isdigit() and 2000 < int(wanted) < 2100 else current_school_year()
-    visible = School.objects.visible_to(request.user).filter(municipality__region=region)
+    if school is not None:  # the board of one school counts that school alone
+        return dashboard(region, year, [school], school=school)
+    visible = _visible(request, region)
     municipality = _territory(request.user)
     wanted = request.GET.get("municipality", "")
     if municipality is None and wanted.isdigit():
         municipality = Municipality.objects.filter(pk=int(wanted), schools__in=visible).distinct().first()
         if municipality is not None:
             visible = visible.filter(municipality=municipality)
-    return dashboard(region, year, SchoolsInView(visible), municipality=municipality, school=school)
+    return dashboard(region, year, SchoolsInView(visible), municipality=municipality)
 
 
 def _board_context(request: HttpRequest, board, region: Region) -> dict:
