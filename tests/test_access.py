@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from opora.web.navigation import STAGES, stages_for
 from tests.access_cases import EVERYONE, FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, _only
@@ -76,7 +77,7 @@ def _risks(world: World) -> RiskObjects:
     year = world.run.year
     run = profiles_now(region=world.region, year=year, by=None, progress=lambda percent, message: None)
     questionnaire = Questionnaire.objects.get(region=world.region, audience="students")
-    today = datetime.date.today()
+    today = timezone.localdate()  # the product's today (Europe/Moscow), not the machine's
     (link,) = links_create(
         schools=[world.school],
         questionnaire=questionnaire,

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from tests.access_cases import EVERYONE, FORBIDDEN, NOT_FOUND, REDIRECT, Case, _only
 from tests.conftest import World
 
@@ -35,7 +37,7 @@ def _network(world: World) -> NetworkObjects:
     )
 
     curator = world.users["curator"]
-    day = datetime.date.today()
+    day = timezone.localdate()  # the product's today (Europe/Moscow), not the machine's
     (assignment,) = curator_assign(curator=curator, schools=[world.school], starts_on=day, by=None)
     visit = visit_plan(school=world.school, curator=curator, visited_on=day, by=curator)
     visit_protocol_save(

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from opora.risks.models import Audience, ProfileRun, Questionnaire, SurveyResponse
@@ -31,7 +32,7 @@ def test_a_questionnaire_is_filled_on_a_phone(demo_region, browser, live_server)
     # Given: a students' link of a school, opened on a phone without logging in
     school = School.objects.filter(municipality__region=demo_region.region).order_by("code").first()
     questionnaire = Questionnaire.objects.get(region=demo_region.region, audience=Audience.STUDENTS)
-    today = datetime.date.today()
+    today = timezone.localdate()  # the product's today (Europe/Moscow), not the machine's
     (link,) = links_create(
         schools=[school],
         questionnaire=questionnaire,

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from docx import Document
 
 from opora.network.documents import curators_order_docx
@@ -28,7 +29,7 @@ from opora.programs.services import activity_save, program_approve, program_crea
 from opora.support.models import CourseRecord, DevelopmentPlan, Teacher, TeacherDiagnostic
 from opora.support.queries import visit_evidence
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()  # the product's today (Europe/Moscow), not the machine's
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import re
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from opora.identification.models import RunStatus
 from opora.programs.models import Program, ProgramKind
@@ -29,7 +30,7 @@ from opora.risks.models import (
 from opora.risks.services import latest_factor_set, link_revoke, links_create, priorities_set, profiles_now
 from opora.risks.views import ANSWERS_PER_DEVICE, TOKEN_MISSES_ALLOWED
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()  # the product's today (Europe/Moscow), not the machine's
 MAP = reverse("risks:map")
 
 

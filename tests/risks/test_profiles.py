@@ -45,7 +45,7 @@ from opora.risks.services import (
 from opora.schools.models import Region, School, SchoolYear
 from opora.support.models import Teacher
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()  # the product's today (Europe/Moscow), not the machine's
 FILE_FACTORS = {  # the factors whose rules read the files of forms 1, 2, 3 and 5
     "equipment",
     "staff_shortage",
